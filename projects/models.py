@@ -1,0 +1,461 @@
+"""The campaign plan: workspaces, projects, phases, milestones and their history."""
+
+import zoneinfo
+from datetime import date
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .querysets import MilestoneQuerySet, ProjectQuerySet, WorkspaceScopedQuerySet
+from .statuses import MILESTONE_CLOSED_STATUSES
+
+TIMEZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones())
+
+
+def default_reminder_lead_days() -> list[int]:
+    return [7, 1]
+
+
+def validate_lead_days(value) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(day, int) and not isinstance(day, bool) and 0 <= day <= 365 for day in value
+    ):
+        raise ValidationError("Enter a list of whole days between 0 and 365, e.g. [7, 1].")
+    if len(value) > 10:
+        raise ValidationError("Use at most 10 reminder days.")
+
+
+def choices_check(
+    field: str, choices: type[models.TextChoices], name: str
+) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    MANAGER = "manager", "Manager"
+    MEMBER = "member", "Member"
+    VIEWER = "viewer", "Viewer (stakeholder)"
+
+
+class Health(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+
+
+class MilestoneHealth(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Workspace(TimestampedModel):
+    """A team or an agency; everything else lives inside exactly one workspace."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    timezone = models.CharField(max_length=64, choices=TIMEZONE_CHOICES, default="UTC")
+    reminder_lead_days = models.JSONField(
+        default=default_reminder_lead_days,
+        validators=[validate_lead_days],
+        help_text="Days before a due date when owners are reminded, e.g. [7, 1].",
+    )
+    overdue_repeat_days = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text="Repeat overdue reminders every N days.",
+    )
+    overdue_repeat_limit = models.PositiveSmallIntegerField(
+        default=5, help_text="Stop repeating overdue reminders after this many."
+    )
+    warning_window_days = models.PositiveSmallIntegerField(
+        default=3,
+        help_text="A milestone due within this many days with open deliverables is at risk.",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="workspaces"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(overdue_repeat_days__gte=1), name="workspace_overdue_repeat_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def today(self) -> date:
+        """The calendar date right now in the workspace's timezone."""
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.timezone))
+
+
+class Membership(TimestampedModel):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        ordering = ["workspace", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "workspace"], name="membership_unique_user_workspace"
+            ),
+            choices_check("role", Role, "membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.workspace} ({self.role})"
+
+
+class Client(TimestampedModel):
+    """An agency's client; optional on a project."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="clients")
+    name = models.CharField(max_length=120)
+    contact_email = models.EmailField(blank=True)
+
+    objects = WorkspaceScopedQuerySet.as_manager()
+    workspace_path = "workspace"
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "name"], name="client_unique_name_per_workspace"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectKind(models.TextChoices):
+    PRODUCT_LAUNCH = "product_launch", "Product launch"
+    BRAND = "brand", "Brand"
+    DIGITAL_CAMPAIGN = "digital_campaign", "Digital campaign"
+    SEASONAL = "seasonal", "Seasonal"
+    CONTENT_SEO = "content_seo", "Content / SEO"
+    EVENT = "event", "Event"
+    OTHER = "other", "Other"
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNING = "planning", "Planning"
+    ACTIVE = "active", "Active"
+    ON_HOLD = "on_hold", "On hold"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Project(TimestampedModel):
+    """A campaign."""
+
+    Status = ProjectStatus
+    Kind = ProjectKind
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="projects")
+    client = models.ForeignKey(
+        Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="projects"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    objective = models.TextField(blank=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.OTHER)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNING)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_projects",
+    )
+    start_date = models.DateField()
+    target_date = models.DateField(null=True, blank=True)
+    budget_planned = models.DecimalField(
+        max_digits=14, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    budget_spent = models.DecimalField(
+        max_digits=14, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(
+        max_length=3,
+        default="USD",
+        validators=[
+            RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO currency code, e.g. EUR.")
+        ],
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ProjectQuerySet.as_manager()
+    workspace_path = "workspace"
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            choices_check("kind", ProjectKind, "project_kind_valid"),
+            choices_check("status", ProjectStatus, "project_status_valid"),
+            models.CheckConstraint(
+                condition=Q(target_date__isnull=True) | Q(target_date__gte=F("start_date")),
+                name="project_target_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_planned__gte=0) & Q(budget_spent__gte=0),
+                name="project_budget_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["workspace", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.target_date and self.start_date and self.target_date < self.start_date:
+            raise ValidationError(
+                {"target_date": "The target date cannot be before the start date."}
+            )
+
+
+class Phase(TimestampedModel):
+    """An ordered stage of a project (e.g. strategy, production, launch, follow-up)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(max_length=120)
+    order = models.PositiveSmallIntegerField(default=0)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+
+    objects = WorkspaceScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="phase_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "A phase cannot end before it starts."})
+
+
+class MilestoneCategory(models.TextChoices):
+    LAUNCH = "launch", "Product launch"
+    CAMPAIGN_CHECKPOINT = "campaign_checkpoint", "Campaign checkpoint"
+    SALES_TARGET = "sales_target", "Sales target"
+    ANNIVERSARY = "anniversary", "Anniversary"
+    MARKET_EXPANSION = "market_expansion", "Market expansion"
+    AWARD = "award", "Award / recognition"
+    EMPLOYEE = "employee", "Employee milestone"
+    CUSTOMER = "customer", "Customer milestone"
+    SEASONAL_PEAK = "seasonal_peak", "Seasonal peak"
+    CONTENT_SEO = "content_seo", "Content / SEO"
+    OTHER = "other", "Other"
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    BLOCKED = "blocked", "Blocked"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Milestone(TimestampedModel):
+    """A checkpoint of a campaign with a due date, measured against its baseline."""
+
+    Status = MilestoneStatus
+    Category = MilestoneCategory
+
+    CLOSED_STATUSES = MILESTONE_CLOSED_STATUSES
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    phase = models.ForeignKey(
+        Phase, on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=32, choices=Category.choices, default=Category.OTHER)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_milestones",
+    )
+    due_date = models.DateField()
+    baseline_due_date = models.DateField(
+        help_text="The originally planned date; moved only by a re-baseline."
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    success_criteria = models.TextField(blank=True)
+    kpi_name = models.CharField(max_length=80, blank=True)
+    kpi_target = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    kpi_actual = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    kpi_unit = models.CharField(max_length=24, blank=True)
+    depends_on = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="dependents"
+    )
+    reminder_days = models.JSONField(
+        validators=[validate_lead_days],
+        null=True,
+        blank=True,
+        help_text="Overrides the workspace's reminder lead days, e.g. [14, 3].",
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            choices_check("category", MilestoneCategory, "milestone_category_valid"),
+            choices_check("status", MilestoneStatus, "milestone_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status="completed", completed_at__isnull=False)
+                | (~Q(status="completed") & Q(completed_at__isnull=True)),
+                name="milestone_completed_at_iff_completed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["project", "due_date"]),
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["owner", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED_STATUSES
+
+
+class MilestoneDateChange(models.Model):
+    """One reschedule of a milestone: the audit trail behind its slip."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="date_changes")
+    old_date = models.DateField()
+    new_date = models.DateField()
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(old_date=F("new_date")), name="date_change_moves_date"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="date_change_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone}: {self.old_date} → {self.new_date}"
+
+
+class StatusUpdate(models.Model):
+    """A dated project status post: the manager's word on its health."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="status_updates")
+    health = models.CharField(max_length=16, choices=Health.choices)
+    summary = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [choices_check("health", Health, "status_update_health_valid")]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.get_health_display()}"
+
+
+class ActivityEvent(models.Model):
+    """Append-only audit log of every change; also the outbox for notifications."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="activity")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="activity"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    actor_name = models.CharField(
+        max_length=200, blank=True, help_text="Who acted, kept even for external reviewers."
+    )
+    verb = models.CharField(max_length=64, db_index=True)
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    target_repr = models.CharField(max_length=255)
+    changes = models.JSONField(default=dict, blank=True, help_text="{field: [before, after]}")
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["project", "created_at"]),
+            models.Index(fields=["target_type", "target_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name or 'system'} {self.verb} {self.target_repr}"
+
+
+class Comment(TimestampedModel):
+    """A comment on a milestone or a deliverable."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="comments")
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    body = models.TextField()
+
+    objects = WorkspaceScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+        constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_body_not_empty")]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.target_type.model} {self.target_id}"

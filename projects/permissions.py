@@ -1,0 +1,110 @@
+"""Who may read or change what: the one place that decides.
+
+Every member of a workspace reads everything in it. Changes need a minimum role per
+action, listed in ACTION_MIN_ROLE. Superusers may do anything; `actor=None` is the system
+(tasks, commands) and is trusted. Anything outside a user's workspaces is invisible:
+callers turn a missing row into a 404, never a 403.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from .models import Membership, Role, Workspace
+
+ROLE_RANK = {Role.VIEWER: 0, Role.MEMBER: 1, Role.MANAGER: 2, Role.OWNER: 3}
+
+
+class Action(StrEnum):
+    WORKSPACE_UPDATE = "workspace.update"
+    MEMBERSHIP_MANAGE = "membership.manage"
+    CLIENT_EDIT = "client.edit"
+    PROJECT_CREATE = "project.create"
+    PROJECT_UPDATE = "project.update"
+    PROJECT_DELETE = "project.delete"
+    PHASE_EDIT = "phase.edit"
+    MILESTONE_CREATE = "milestone.create"
+    MILESTONE_UPDATE = "milestone.update"
+    MILESTONE_DELETE = "milestone.delete"
+    MILESTONE_RESCHEDULE = "milestone.reschedule"
+    MILESTONE_REBASELINE = "milestone.rebaseline"
+    MILESTONE_COMPLETE = "milestone.complete"
+    MILESTONE_FORCE_COMPLETE = "milestone.force_complete"
+    DELIVERABLE_EDIT = "deliverable.edit"
+    DELIVERABLE_DELETE = "deliverable.delete"
+    DELIVERABLE_REVIEW = "deliverable.review"
+    CHECKLIST_EDIT = "checklist.edit"
+    STATUS_UPDATE_POST = "status_update.post"
+    COMMENT_POST = "comment.post"
+
+
+ACTION_MIN_ROLE: dict[Action, Role] = {
+    Action.WORKSPACE_UPDATE: Role.OWNER,
+    Action.MEMBERSHIP_MANAGE: Role.OWNER,
+    Action.CLIENT_EDIT: Role.MANAGER,
+    Action.PROJECT_CREATE: Role.MANAGER,
+    Action.PROJECT_UPDATE: Role.MANAGER,
+    Action.PROJECT_DELETE: Role.MANAGER,
+    Action.PHASE_EDIT: Role.MANAGER,
+    Action.MILESTONE_CREATE: Role.MEMBER,
+    Action.MILESTONE_UPDATE: Role.MEMBER,
+    Action.MILESTONE_DELETE: Role.MANAGER,
+    Action.MILESTONE_RESCHEDULE: Role.MEMBER,
+    Action.MILESTONE_REBASELINE: Role.MANAGER,
+    Action.MILESTONE_COMPLETE: Role.MEMBER,
+    Action.MILESTONE_FORCE_COMPLETE: Role.MANAGER,
+    Action.DELIVERABLE_EDIT: Role.MEMBER,
+    Action.DELIVERABLE_DELETE: Role.MANAGER,
+    Action.DELIVERABLE_REVIEW: Role.MANAGER,
+    Action.CHECKLIST_EDIT: Role.MEMBER,
+    Action.STATUS_UPDATE_POST: Role.MANAGER,
+    Action.COMMENT_POST: Role.MEMBER,
+}
+
+
+def readable_workspace_ids(user) -> QuerySet:
+    """Ids of the workspaces whose content `user` may read (a subquery, not a list)."""
+    if user is None or not user.is_authenticated:
+        return Workspace.objects.none().values("pk")
+    if user.is_superuser:
+        return Workspace.objects.values("pk")
+    return Membership.objects.filter(user=user).values("workspace_id")
+
+
+def role_in(user, workspace: Workspace) -> Role | None:
+    """The user's role in the workspace, or None when not a member."""
+    if user is None or not user.is_authenticated:
+        return None
+    cache = user.__dict__.setdefault("_workspace_roles", {})
+    if workspace.pk not in cache:
+        role = (
+            Membership.objects.filter(user=user, workspace=workspace)
+            .values_list("role", flat=True)
+            .first()
+        )
+        cache[workspace.pk] = Role(role) if role else None
+    return cache[workspace.pk]
+
+
+def can(user, action: Action, workspace: Workspace) -> bool:
+    if user is None:
+        return True
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    role = role_in(user, workspace)
+    return role is not None and ROLE_RANK[role] >= ROLE_RANK[ACTION_MIN_ROLE[action]]
+
+
+def can_read(user, workspace: Workspace) -> bool:
+    return (
+        user is None or getattr(user, "is_superuser", False) or role_in(user, workspace) is not None
+    )
+
+
+def ensure(user, action: Action, workspace: Workspace) -> None:
+    """Raise PermissionDenied unless `user` may perform `action` in `workspace`."""
+    if not can(user, action, workspace):
+        raise PermissionDenied(f"Your role in {workspace.name} does not allow this ({action}).")

@@ -1,0 +1,171 @@
+"""Chainable reads: scoping to what a user may see, and the derived values of DESIGN.md
+(progress, overdue, slip, health) computed in the database so that a page of N rows costs
+a constant number of queries."""
+
+from datetime import date
+
+from django.apps import apps
+from django.db import models
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
+
+from .expressions import DaysBetween
+from .statuses import DELIVERABLE_DONE_STATUSES, MILESTONE_CLOSED_STATUSES
+
+
+def count_of(queryset: models.QuerySet, group_by: str) -> Coalesce:
+    """A correlated COUNT subquery: `queryset` must already filter on an OuterRef."""
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def percent(done: str, total: str) -> Case:
+    return Case(
+        When(**{total: 0}, then=Value(0)),
+        default=F(done) * 100 / F(total),
+        output_field=IntegerField(),
+    )
+
+
+def deliverables():
+    # Looked up lazily: milestone health depends on deliverables by the rules of the design,
+    # but the projects app must not import the deliverables app.
+    return apps.get_model("deliverables", "Deliverable").objects
+
+
+class WorkspaceScopedQuerySet(models.QuerySet):
+    """Rows that belong to a workspace, reached through the model's `workspace_path`."""
+
+    def visible_to(self, user):
+        from . import permissions
+
+        path = getattr(self.model, "workspace_path", "project__workspace")
+        return self.filter(**{f"{path}_id__in": permissions.readable_workspace_ids(user)})
+
+
+class MilestoneQuerySet(WorkspaceScopedQuerySet):
+    def open(self):
+        return self.exclude(status__in=MILESTONE_CLOSED_STATUSES)
+
+    def overdue(self, *, today: date):
+        return self.open().filter(due_date__lt=today)
+
+    def with_health(self, *, today: date):
+        """Annotate is_overdue, has_late_dependency and health (see DESIGN.md rules)."""
+        open_deliverables = deliverables().filter(milestone=OuterRef("pk"))
+        open_deliverables = open_deliverables.exclude(status__in=DELIVERABLE_DONE_STATUSES)
+        # A dependency is late when it is still open and either overdue itself or due
+        # after the milestone that waits for it.
+        late_dependency = self.model.depends_on.through.objects.filter(
+            Q(from_milestone=OuterRef("pk"))
+            & ~Q(to_milestone__status__in=MILESTONE_CLOSED_STATUSES)
+            & (
+                Q(to_milestone__due_date__lt=today)
+                | Q(to_milestone__due_date__gt=OuterRef("due_date"))
+            )
+        )
+        due_within_warning = LessThanOrEqual(
+            DaysBetween(F("due_date"), Value(today)), F("project__workspace__warning_window_days")
+        )
+        return self.annotate(
+            is_overdue=ExpressionWrapper(
+                Q(due_date__lt=today) & ~Q(status__in=MILESTONE_CLOSED_STATUSES),
+                output_field=models.BooleanField(),
+            ),
+            has_late_dependency=Exists(late_dependency),
+            health=Case(
+                When(status="completed", then=Value("completed")),
+                When(status="cancelled", then=Value("cancelled")),
+                When(due_date__lt=today, then=Value("off_track")),
+                When(status="blocked", then=Value("at_risk")),
+                When(Exists(late_dependency), then=Value("at_risk")),
+                When(Q(due_within_warning) & Q(Exists(open_deliverables)), then=Value("at_risk")),
+                default=Value("on_track"),
+                output_field=models.CharField(),
+            ),
+        )
+
+    def with_derived(self, *, today: date):
+        """Health plus slip_days and deliverable counts: what a milestone row shows."""
+        of_milestone = deliverables().filter(milestone=OuterRef("pk"))
+        done = of_milestone.filter(status__in=DELIVERABLE_DONE_STATUSES)
+        return self.with_health(today=today).annotate(
+            slip_days=DaysBetween(F("due_date"), F("baseline_due_date")),
+            deliverables_total=count_of(of_milestone, "milestone"),
+            deliverables_done=count_of(done, "milestone"),
+        )
+
+
+class ProjectQuerySet(WorkspaceScopedQuerySet):
+    def with_progress(self):
+        """Milestone and deliverable counts and progress percentages.
+
+        Cancelled milestones leave the scope: they are neither done nor to do."""
+        milestone_model = self.model.milestones.rel.related_model
+        milestones = milestone_model.objects.filter(project=OuterRef("pk")).exclude(
+            status="cancelled"
+        )
+        project_deliverables = deliverables().filter(milestone__project=OuterRef("pk"))
+        project_deliverables = project_deliverables.exclude(milestone__status="cancelled")
+        return self.annotate(
+            milestones_total=count_of(milestones, "project"),
+            milestones_completed=count_of(milestones.filter(status="completed"), "project"),
+            deliverables_total=count_of(project_deliverables, "milestone__project"),
+            deliverables_done=count_of(
+                project_deliverables.filter(status__in=DELIVERABLE_DONE_STATUSES),
+                "milestone__project",
+            ),
+        ).annotate(
+            milestone_progress=percent("milestones_completed", "milestones_total"),
+            deliverable_progress=percent("deliverables_done", "deliverables_total"),
+        )
+
+    def with_health(self, *, today: date):
+        """Latest status update's health, else the worst open milestone's, plus overdue count."""
+        milestone_model = self.model.milestones.rel.related_model
+        status_update_model = self.model.status_updates.rel.related_model
+        milestones = milestone_model.objects.filter(project=OuterRef("pk")).with_health(today=today)
+        latest_update = status_update_model.objects.filter(project=OuterRef("pk")).order_by(
+            "-created_at", "-id"
+        )
+        return self.annotate(
+            overdue_count=count_of(
+                milestone_model.objects.filter(project=OuterRef("pk")).overdue(today=today),
+                "project",
+            ),
+            latest_update_health=Subquery(latest_update.values("health")[:1]),
+            health=Coalesce(
+                Subquery(latest_update.values("health")[:1]),
+                Case(
+                    When(Exists(milestones.filter(health="off_track")), then=Value("off_track")),
+                    When(Exists(milestones.filter(health="at_risk")), then=Value("at_risk")),
+                    default=Value("on_track"),
+                ),
+                output_field=models.CharField(),
+            ),
+        )
+
+    def with_next_milestone(self):
+        """The earliest open milestone's title and due date."""
+        milestone_model = self.model.milestones.rel.related_model
+        upcoming = (
+            milestone_model.objects.filter(project=OuterRef("pk")).open().order_by("due_date", "id")
+        )
+        return self.annotate(
+            next_milestone_id=Subquery(upcoming.values("pk")[:1]),
+            next_milestone_title=Subquery(upcoming.values("title")[:1]),
+            next_milestone_due=Subquery(upcoming.values("due_date")[:1]),
+        )
