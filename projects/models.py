@@ -459,3 +459,87 @@ class Comment(TimestampedModel):
 
     def __str__(self) -> str:
         return f"Comment by {self.author} on {self.target_type.model} {self.target_id}"
+
+
+class SecretQuerySet(models.QuerySet):
+    def active(self, *, now=None):
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+
+
+class HashedSecret(models.Model):
+    """A revocable secret with an optional expiry, stored as a hash (projects.secrets)."""
+
+    prefix = models.CharField(max_length=16, db_index=True)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SecretQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and (
+            self.expires_at is None or self.expires_at > timezone.now()
+        )
+
+
+class ApiToken(HashedSecret):
+    """A personal access token for the REST API (`Authorization: Bearer …`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    read_only = models.BooleanField(default=False)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class ShareLink(HashedSecret):
+    """A read-only project dashboard for people without an account."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="share_links")
+    label = models.CharField(max_length=100, blank=True)
+    allow_signoff = models.BooleanField(
+        default=False,
+        help_text="Visitors may approve or request changes on deliverables in review.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.label or f"Share link {self.prefix}…"
+
+
+class CalendarFeed(HashedSecret):
+    """A secret iCalendar URL: the user's own due dates, or one project's."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_feeds"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Calendar feed {self.prefix}… ({self.project or 'my work'})"

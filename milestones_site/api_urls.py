@@ -1,0 +1,3 @@
+"""REST API v1: every resource is registered here."""
+
+urlpatterns: list = []
