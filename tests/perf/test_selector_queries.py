@@ -1,0 +1,88 @@
+"""The portfolio and project selectors cost the same number of queries at any size."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from projects.selectors import portfolio_overview, project_detail
+from tests.factories import (
+    DeliverableFactory,
+    MilestoneFactory,
+    PhaseFactory,
+    ProjectFactory,
+    StatusUpdateFactory,
+)
+
+TODAY = date(2026, 11, 25)
+
+
+def build_portfolio(workspace, owner, *, projects: int, milestones_each: int) -> None:
+    for _ in range(projects):
+        project = ProjectFactory(workspace=workspace, owner=owner)
+        phase = PhaseFactory(project=project)
+        StatusUpdateFactory(project=project, author=owner)
+        for n in range(milestones_each):
+            milestone = MilestoneFactory(
+                project=project, phase=phase, owner=owner, due_date=TODAY + timedelta(days=n - 2)
+            )
+            DeliverableFactory(milestone=milestone, owner=owner)
+
+
+def portfolio_queries(user, workspace) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        overview = portfolio_overview(user=user, workspace=workspace, today=TODAY)
+        rows = [
+            (p.name, p.health, p.milestone_progress, p.next_milestone_title)
+            for p in overview.projects
+        ]
+    return len(captured.captured_queries), len(rows)
+
+
+def project_queries(user, project) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        detail = project_detail(user=user, project_id=project.pk, today=TODAY)
+        shown = [
+            (
+                m.title,
+                m.health,
+                m.slip_days,
+                [d.owner for d in m.deliverables.all()],
+                list(m.depends_on.all()),
+            )
+            for group in detail.phases
+            for m in group.milestones
+        ]
+    return len(captured.captured_queries), len(shown)
+
+
+@pytest.mark.django_db
+def test_portfolio_overview_query_count_does_not_grow_with_projects(workspace, manager):
+    build_portfolio(workspace, manager, projects=2, milestones_each=2)
+    small, shown_small = portfolio_queries(manager, workspace)
+    build_portfolio(workspace, manager, projects=38, milestones_each=2)
+    large, shown_large = portfolio_queries(manager, workspace)
+    assert (shown_small, shown_large) == (2, 40)
+    assert small == large
+
+
+@pytest.mark.django_db
+def test_project_detail_query_count_does_not_grow_with_milestones(workspace, manager):
+    small_project = ProjectFactory(workspace=workspace, owner=manager)
+    large_project = ProjectFactory(workspace=workspace, owner=manager)
+    for project, count in ((small_project, 10), (large_project, 400)):
+        phase = PhaseFactory(project=project)
+        milestones = [
+            MilestoneFactory(
+                project=project, phase=phase, owner=manager, due_date=TODAY + timedelta(days=n % 30)
+            )
+            for n in range(count)
+        ]
+        for milestone in milestones[::5]:
+            DeliverableFactory(milestone=milestone, owner=manager)
+        milestones[-1].depends_on.add(milestones[0])
+    small, shown_small = project_queries(manager, small_project)
+    large, shown_large = project_queries(manager, large_project)
+    assert (shown_small, shown_large) == (10, 400)
+    assert small == large
