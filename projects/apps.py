@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def sync_builtin_playbooks(sender, **kwargs) -> None:
+    from .playbooks import playbooks_sync
+
+    playbooks_sync()
 
 
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = "Projects"
+
+    def ready(self) -> None:
+        # Built-in playbooks ship with the code: every migrate brings them up to date.
+        post_migrate.connect(sync_builtin_playbooks, sender=self)

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .querysets import MilestoneQuerySet, ProjectQuerySet, WorkspaceScopedQuerySet
+from .querysets import MilestoneQuerySet, ProjectQuerySet, TemplateQuerySet, WorkspaceScopedQuerySet
 from .statuses import MILESTONE_CLOSED_STATUSES
 
 TIMEZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones())
@@ -543,3 +543,117 @@ class CalendarFeed(HashedSecret):
 
     def __str__(self) -> str:
         return f"Calendar feed {self.prefix}… ({self.project or 'my work'})"
+
+
+class Template(TimestampedModel):
+    """A playbook: a campaign's shape with dates as day offsets, instantiated forward from
+    a start date or backward from the date of its anchor milestone (launch, event, sale).
+
+    Built-in playbooks have no workspace and a `key`; they are synced from
+    projects/playbook_library/ and are read-only for users."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, null=True, blank=True, related_name="templates"
+    )
+    key = models.SlugField(max_length=60, blank=True, help_text="Identifies a built-in playbook.")
+    name = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    project_kind = models.CharField(
+        max_length=32, choices=ProjectKind.choices, default=ProjectKind.OTHER
+    )
+    objective = models.TextField(blank=True)
+    roles = models.JSONField(
+        default=list, blank=True, help_text="Owner placeholders, e.g. ['Content lead']."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    objects = TemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=Q(workspace__isnull=True),
+                name="template_builtin_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(workspace__isnull=False) | ~Q(key=""), name="template_builtin_has_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.workspace_id is None
+
+
+class TemplatePhase(models.Model):
+    template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(max_length=120)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["template", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TemplateMilestone(models.Model):
+    """`offset_days` counts from the plan's day 0; the anchor is the date planned backward from."""
+
+    template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="milestones")
+    phase = models.ForeignKey(
+        TemplatePhase, on_delete=models.CASCADE, null=True, blank=True, related_name="milestones"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    category = models.CharField(
+        max_length=32, choices=MilestoneCategory.choices, default=MilestoneCategory.OTHER
+    )
+    offset_days = models.IntegerField()
+    is_anchor = models.BooleanField(default=False)
+    reminder_days = models.JSONField(null=True, blank=True, validators=[validate_lead_days])
+    success_criteria = models.TextField(blank=True)
+    kpi_name = models.CharField(max_length=80, blank=True)
+    kpi_unit = models.CharField(max_length=24, blank=True)
+    owner_role = models.CharField(max_length=80, blank=True)
+    checklist = models.JSONField(default=list, blank=True)
+    depends_on = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="dependents"
+    )
+
+    class Meta:
+        ordering = ["template", "offset_days", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template"], condition=Q(is_anchor=True), name="template_one_anchor"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TemplateDeliverable(models.Model):
+    """`offset_days` counts from the plan's day 0, like its milestone's."""
+
+    milestone = models.ForeignKey(
+        TemplateMilestone, on_delete=models.CASCADE, related_name="deliverables"
+    )
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, default="other")
+    offset_days = models.IntegerField()
+    owner_role = models.CharField(max_length=80, blank=True)
+    checklist = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["milestone", "offset_days", "id"]
+
+    def __str__(self) -> str:
+        return self.title

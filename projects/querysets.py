@@ -169,3 +169,15 @@ class ProjectQuerySet(WorkspaceScopedQuerySet):
             next_milestone_title=Subquery(upcoming.values("title")[:1]),
             next_milestone_due=Subquery(upcoming.values("due_date")[:1]),
         )
+
+
+class TemplateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Built-in playbooks for anyone signed in, plus their own workspaces' templates."""
+        from . import permissions
+
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(workspace__isnull=True) | Q(workspace_id__in=permissions.readable_workspace_ids(user))
+        )
