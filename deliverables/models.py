@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, OuterRef, Q
 
 from projects.models import Milestone, TimestampedModel, choices_check
-from projects.querysets import WorkspaceScopedQuerySet
+from projects.querysets import WorkspaceScopedQuerySet, count_of
 from projects.statuses import DELIVERABLE_DONE_STATUSES
 
 
@@ -15,6 +15,21 @@ class DeliverableQuerySet(WorkspaceScopedQuerySet):
 
     def awaiting_review(self):
         return self.filter(status=Deliverable.Status.IN_REVIEW)
+
+    def with_derived(self, *, today):
+        """is_overdue and checklist counts: what a deliverable row shows."""
+        items = ChecklistItem.objects.filter(deliverable=OuterRef("pk"))
+        return self.annotate(
+            is_overdue=ExpressionWrapper(
+                # No due date is never overdue (and must not compare as NULL).
+                Q(due_date__isnull=False)
+                & Q(due_date__lt=today)
+                & ~Q(status__in=DELIVERABLE_DONE_STATUSES),
+                output_field=models.BooleanField(),
+            ),
+            checklist_total=count_of(items, "deliverable"),
+            checklist_done=count_of(items.filter(done=True), "deliverable"),
+        )
 
 
 class ChecklistItemQuerySet(WorkspaceScopedQuerySet):

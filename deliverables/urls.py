@@ -1,3 +1,17 @@
+from django.urls import path
+
+from . import views
+
 app_name = "deliverables"
 
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "milestones/<int:milestone_pk>/deliverables/new/",
+        views.deliverable_create,
+        name="deliverable_create",
+    ),
+    path("deliverables/<int:pk>/edit/", views.deliverable_edit, name="deliverable_edit"),
+    path("deliverables/<int:pk>/move/", views.deliverable_move, name="deliverable_move"),
+    path("deliverables/<int:pk>/checklist/", views.checklist_add, name="checklist_add"),
+    path("checklist-items/<int:pk>/toggle/", views.checklist_toggle, name="checklist_toggle"),
+]

@@ -1,3 +1,49 @@
-"""REST API v1: every resource is registered here."""
+"""REST API v1: every resource is registered here.
 
-urlpatterns: list = []
+To add a resource, write a viewset on milestones_site.api_views.ServiceViewSet and add
+one `router.register(...)` line; the permission-matrix test (tests/api/) then demands an
+expected status for each of its routes, methods and roles.
+"""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from deliverables.api.views import ChecklistItemViewSet, DeliverableViewSet
+from milestones_site.api_views import UnknownEndpointView
+from projects.api.views import (
+    ActivityViewSet,
+    ApiTokenViewSet,
+    ClientViewSet,
+    CommentViewSet,
+    MembershipViewSet,
+    MilestoneViewSet,
+    PhaseViewSet,
+    ProjectViewSet,
+    StatusUpdateViewSet,
+    WorkspaceViewSet,
+)
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.include_format_suffixes = False
+router.register("workspaces", WorkspaceViewSet, basename="workspace")
+router.register("members", MembershipViewSet, basename="member")
+router.register("clients", ClientViewSet, basename="client")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("phases", PhaseViewSet, basename="phase")
+router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("deliverables", DeliverableViewSet, basename="deliverable")
+router.register("checklist-items", ChecklistItemViewSet, basename="checklist-item")
+router.register("status-updates", StatusUpdateViewSet, basename="status-update")
+router.register("comments", CommentViewSet, basename="comment")
+router.register("activity", ActivityViewSet, basename="activity")
+router.register("tokens", ApiTokenViewSet, basename="token")
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+    re_path(r"^", UnknownEndpointView.as_view()),
+]

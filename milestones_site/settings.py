@@ -38,6 +38,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("MILESTONES_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Bench mode (set by `make bench` only) serves the benchmark's floor view at /bench/floor/.
+BENCH_MODE = env_bool("MILESTONES_BENCH", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,6 +50,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "projects",
     "deliverables",
     "notifications",
@@ -63,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "projects.middleware.CurrentWorkspaceMiddleware",
 ]
 
 ROOT_URLCONF = "milestones_site.urls"
@@ -78,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "projects.context_processors.workspace_switcher",
             ],
         },
     },
@@ -102,6 +110,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file, not memory, so that a real Celery worker process started by the
+    # notification tests can share the test database; one file per test run.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache ----------------------------------------------------------------------------------
@@ -115,6 +126,15 @@ else:
 
 # Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_DIR = VAR_DIR / "broker"
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    # Longer than any task's hard time limit, so a slow task is never delivered twice.
+    "visibility_timeout": 3600,
+    # Publishing after a commit retries a refused connection once, quickly: when the broker
+    # is down the save goes on and the outbox sweep publishes later (notifications.tasks).
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+}
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for sub in ("queue", "processed"):
@@ -126,9 +146,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Longer than any task's hard time limit, so a slow task is never delivered twice.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Webhooks may not target private or loopback addresses unless this is on (tests, local dev).
+MILESTONES_WEBHOOK_ALLOW_PRIVATE = env_bool("MILESTONES_WEBHOOK_ALLOW_PRIVATE", False)
+# How long the outbox sweep leaves a fresh event to the normal after-commit path.
+MILESTONES_OUTBOX_GRACE_SECONDS = int(os.environ.get("MILESTONES_OUTBOX_GRACE_SECONDS", "30"))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Email ----------------------------------------------------------------------------------
@@ -162,7 +186,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "projects:dashboard"
+LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -179,6 +205,71 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+}
+
+# REST API v1 (owned by the API: milestones_site/api_*.py) ------------------------------
+# Bearer tokens first: their WWW-Authenticate challenge makes a request without
+# credentials a 401. Every error is one JSON shape (milestones_site/api_errors.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "milestones_site.api_auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "milestones_site.api_auth.TokenScopePermission",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["milestones_site.api_parsers.SizeLimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "milestones_site.api_pagination.PageNumberPagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "milestones_site.api_throttles.ClientRateThrottle",
+        "milestones_site.api_throttles.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "client": os.environ.get("API_THROTTLE_CLIENT_RATE", "1200/minute"),
+        "anonymous": os.environ.get("API_THROTTLE_ANONYMOUS_RATE", "120/minute"),
+    },
+    "EXCEPTION_HANDLER": "milestones_site.api_errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "milestones_site.api_schema.ApiAutoSchema",
+    "DEFAULT_METADATA_CLASS": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# Bodies above this size are refused with 413 (JSON bodies included, see api_parsers).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", "1048576"))
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Milestones API",
+    "DESCRIPTION": (
+        "Campaign projects, phases, milestones and deliverables for marketing teams. "
+        "Authenticate with `Authorization: Bearer <token>`. Detail responses carry an "
+        "`ETag` (`\"<id>-<version>\"`); send it back in `If-Match` on PATCH and DELETE "
+        "to get 412 instead of overwriting someone else's change. Every 4xx response is a "
+        "JSON problem: `type`, `title`, `status`, `detail`, `errors` (messages per field)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectKindEnum": "projects.models.ProjectKind",
+        "ProjectStatusEnum": "projects.models.ProjectStatus",
+        "MilestoneStatusEnum": "projects.models.MilestoneStatus",
+        "MilestoneHealthEnum": "projects.models.MilestoneHealth",
+        "HealthEnum": "projects.models.Health",
+        "DeliverableKindEnum": "deliverables.models.DeliverableKind",
+        "DeliverableStatusEnum": "deliverables.models.DeliverableStatus",
+    },
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
 # Security (production) ------------------------------------------------------------------

@@ -4,9 +4,15 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
+from django.dispatch import Signal
 
 from .models import ActivityEvent, Project, Workspace
+
+# Sent once the transaction that wrote the event has committed, with `event_id`.
+# Listeners (the notifications app) turn events into notifications; a rolled-back
+# change sends nothing. This app imports none of its listeners.
+event_recorded = Signal()
 
 
 def jsonable(value):
@@ -47,7 +53,7 @@ def record(
         workspace_id = target.pk
     else:
         workspace_id = project.workspace_id if project else target.workspace_id
-    return ActivityEvent.objects.create(
+    event = ActivityEvent.objects.create(
         workspace_id=workspace_id,
         project=project,
         actor=actor,
@@ -59,3 +65,7 @@ def record(
         changes={field: [jsonable(a), jsonable(b)] for field, (a, b) in (changes or {}).items()},
         data={key: jsonable(value) for key, value in (data or {}).items()},
     )
+    transaction.on_commit(
+        lambda: event_recorded.send(sender=ActivityEvent, event_id=event.pk), robust=True
+    )
+    return event

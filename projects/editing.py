@@ -20,14 +20,23 @@ def apply_changes(instance: models.Model, data: dict, *, editable: set[str]) -> 
     unknown = sorted(set(data) - editable)
     if unknown:
         raise invalid(**dict.fromkeys(unknown, "This field cannot be changed here."))
-    changes = {}
+    changes, errors = {}, {}
     for name, value in data.items():
         field = instance._meta.get_field(name)
+        if not field.is_relation:
+            # Compare like with like: "2026-11-20" and date(2026, 11, 20) are no change.
+            try:
+                value = field.to_python(value)
+            except ValidationError as error:
+                errors[name] = error.messages
+                continue
         before = getattr(instance, field.attname)
         after_key = value.pk if isinstance(value, models.Model) else value
         if before != after_key:
             changes[name] = (before, after_key)
             setattr(instance, name, value)
+    if errors:
+        raise ValidationError(errors)
     return changes
 
 

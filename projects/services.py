@@ -5,7 +5,7 @@ saves, runs in one transaction and records an ActivityEvent. Validation failures
 ValidationError with a message per field; a stale `expected_version` raises StaleVersion.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -56,6 +56,7 @@ PROJECT_FIELDS = {
     "currency",
 }
 PHASE_FIELDS = {"name", "order", "start_date", "end_date"}
+COMMENT_TARGETS = {"projects.milestone", "deliverables.deliverable"}
 MILESTONE_FIELDS = {
     "phase",
     "title",
@@ -117,6 +118,9 @@ def membership_add(*, workspace: Workspace, user, role: str, actor) -> Membershi
 
 
 def _ensure_an_owner_remains(membership: Membership) -> None:
+    # Two owners demoting each other at once must not both pass the check: the workspace
+    # row lock makes owner changes of one workspace take turns.
+    Workspace.objects.select_for_update().only("pk").get(pk=membership.workspace_id)
     owners = Membership.objects.filter(workspace=membership.workspace_id, role=Role.OWNER)
     if membership.role == Role.OWNER and not owners.exclude(pk=membership.pk).exists():
         raise invalid(role="A workspace needs at least one owner; make someone else owner first.")
@@ -128,9 +132,11 @@ def membership_change_role(*, membership: Membership, role: str, actor) -> Membe
     if role not in Role.values:
         raise invalid(role=f"Choose one of: {', '.join(Role.values)}.")
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    before = membership.role
+    if before == role:
+        return membership
     if role != Role.OWNER:
         _ensure_an_owner_remains(membership)
-    before = membership.role
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     _forget_cached_role(membership.user)
@@ -483,7 +489,9 @@ def milestone_reschedule(
     permissions.ensure(actor, Action.MILESTONE_RESCHEDULE, milestone.project.workspace)
     if not reason or not reason.strip():
         raise invalid(reason="Say why the date moves; the reason stays in the history.")
-    if not isinstance(new_date, date):
+    # A datetime is a date too, but a due date is a calendar day: refuse it rather than
+    # guess which day the time means.
+    if not isinstance(new_date, date) or isinstance(new_date, datetime):
         raise invalid(due_date="Enter a valid date.")
     milestone = lock_for_update(milestone, expected_version)
     if milestone.is_closed:
@@ -541,7 +549,7 @@ def milestone_delete(*, milestone: Milestone, actor) -> None:
         actor=actor,
         verb="milestone.deleted",
         target=milestone.project,
-        data={"milestone": milestone.title},
+        data={"milestone": milestone.title, "milestone_id": milestone.pk},
     )
     milestone.delete()
 
@@ -569,6 +577,8 @@ def status_update_post(*, project: Project, actor, health: str, summary: str) ->
 @transaction.atomic
 def comment_post(*, target, actor, body: str) -> Comment:
     """A comment on a milestone or a deliverable."""
+    if target._meta.label_lower not in COMMENT_TARGETS:
+        raise invalid(target="Comment on a milestone or a deliverable.")
     project = target.project
     permissions.ensure(actor, Action.COMMENT_POST, project.workspace)
     comment = Comment(project=project, target=target, author=actor, body=(body or "").strip())

@@ -1,0 +1,355 @@
+"""`make bench`: the product's speed as ratios to a bare-Django floor measured in the same run.
+
+Seeds a synthetic dataset (`seed_bench`), serves it with gunicorn on 127.0.0.1 with
+production-like settings (DEBUG off, persistent database connections), loads each target
+from this separate process (wrk when installed, else a Python client), then times the
+reminder scan and the digest build and reads the peak memory of web and worker processes.
+Prints a table and writes bench/results/latest.json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.load import Request, Result, measure, run_python
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+WORK = ROOT / "var" / "bench"
+SCALES = {"ci": 2, "small": 20, "default": 200, "large": 1000}
+
+
+def bench_env(args) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_STATIC_ROOT=str(WORK / "static"),
+        DJANGO_LOG_LEVEL="WARNING",
+        MILESTONES_BENCH="1",
+        MILESTONES_VAR_DIR=str(WORK),
+        # High enough never to answer 429 during a run; the throttle itself still runs.
+        API_THROTTLE_CLIENT_RATE="100000000/minute",
+        API_THROTTLE_ANONYMOUS_RATE="100000000/minute",
+        PYTHONPATH=str(ROOT),
+        DJANGO_SETTINGS_MODULE="milestones_site.settings",
+    )
+    env.setdefault("DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}")
+    return env
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found += [int(child) for child in task.read_text().split()]
+    return found
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's high-water resident set (VmHWM) in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@contextmanager
+def gunicorn(env: dict, *, port: int, workers: int):
+    log = open(WORK / "gunicorn.log", "w")  # noqa: SIM115 - closed below
+    command = [
+        sys.executable, "-m", "gunicorn", "milestones_site.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--access-logfile", "-",
+        "--access-logformat", "%(s)s", "--error-logfile", "-", "--log-level", "warning",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"gunicorn did not start; see {log.name}") from None
+                time.sleep(0.2)
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        log.close()
+
+
+def prepare() -> dict:
+    """Credentials and object ids for the targets, made through the app's own code."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db.models import Count
+
+    from projects.access import api_token_create
+    from projects.models import Membership, Milestone, Project
+
+    project = Project.objects.annotate(n=Count("milestones")).order_by("-n", "id").first()
+    user = project.owner or Membership.objects.filter(workspace=project.workspace).first().user
+    _token, plain = api_token_create(user=user, name="bench")
+    session = SessionStore()
+    session.update(
+        {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+    )
+    session.create()
+    milestone_ids = list(
+        Milestone.objects.filter(project=project).order_by("id").values_list("id", flat=True)[:50]
+    )
+    return {
+        "user": user,
+        "token": plain,
+        "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+        "project_id": project.pk,
+        "milestone_ids": milestone_ids,
+        "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
+        "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+    }
+
+
+def targets(base: str, fixtures: dict) -> dict[str, Request]:
+    from django.urls import reverse
+
+    api = {"Authorization": f"Bearer {fixtures['token']}", "Accept": "application/json"}
+    browser = {"Cookie": fixtures["cookie"]}
+    milestone = fixtures["milestone_ids"][0]
+    patch_bodies = [json.dumps({"status": status}) for status in ("in_progress", "planned")]
+    return {
+        "floor": Request(base + "/bench/floor/"),
+        "api milestone list": Request(
+            base + reverse("api:milestone-list") + "?page_size=100", headers=api
+        ),
+        "api milestone detail": Request(
+            base + reverse("api:milestone-detail", args=[milestone]), headers=api
+        ),
+        "api deliverable list (filtered)": Request(
+            base
+            + reverse("api:deliverable-list")
+            + "?status=in_progress&ordering=due_date&page_size=100",
+            headers=api,
+        ),
+        "portfolio dashboard": Request(base + reverse("projects:dashboard"), headers=browser),
+        "project page (largest)": Request(
+            base + reverse("projects:project_detail", args=[fixtures["project_id"]]),
+            headers=browser,
+        ),
+        "my work": Request(base + reverse("projects:my_work"), headers=browser),
+        "api milestone PATCH status": Request(
+            base + reverse("api:milestone-detail", args=[milestone]),
+            method="PATCH",
+            headers={**api, "Content-Type": "application/json"},
+            bodies=patch_bodies,
+        ),
+    }
+
+
+def time_background_work(fixtures: dict) -> dict:
+    """Reminder scan over the whole dataset and a digest build for every user, in process."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from notifications.digests import digest_content
+    from notifications.reminders import reminder_scan
+
+    now = timezone.now()
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        reminders = reminder_scan(now=now)
+        scan_seconds = time.perf_counter() - started
+    users = list(get_user_model().objects.filter(memberships__isnull=False).distinct())
+    started = time.perf_counter()
+    for user in users:
+        digest_content(user=user, since=now - timezone.timedelta(days=7), today=now.date())
+    return {
+        "reminder scan s": scan_seconds,
+        "reminder scan queries": len(queries.captured_queries),
+        "reminders created": reminders,
+        "digest build s": time.perf_counter() - started,
+        "digest users": len(users),
+    }
+
+
+def celery_worker_peak_mb(env: dict) -> float:
+    """Start a worker, run the reminder scan and the digest dispatch through it, and
+    return the largest peak RSS among its processes."""
+    command = [
+        *(sys.executable, "-m", "celery", "-A", "milestones_site", "worker", "--concurrency", "1"),
+        *("--loglevel", "WARNING", "--without-heartbeat", "--without-mingle", "--without-gossip"),
+    ]
+    worker = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        from notifications import tasks
+
+        time.sleep(3)
+        tasks.scan_reminders.delay()
+        tasks.dispatch_digests.delay()
+        peak, quiet_since = 0.0, time.monotonic()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and time.monotonic() - quiet_since < 5:
+            pids = [worker.pid, *children_of(worker.pid)]
+            now_peak = max(peak_rss_mb(pid) for pid in pids)
+            if now_peak > peak:
+                peak, quiet_since = now_peak, time.monotonic()
+            time.sleep(0.5)
+        return peak
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
+
+
+def row(name: str, result: Result, floor: Result) -> dict:
+    return {
+        "target": name,
+        **result.as_dict(),
+        "rps_ratio": result.rps / floor.rps if floor.rps else 0.0,
+        "p50_ratio": result.p50_ms / floor.p50_ms if floor.p50_ms else 0.0,
+    }
+
+
+def print_table(report: dict) -> None:
+    print(f"\nMilestones bench — {report['machine']}, {report['database']}, {report['scale']}")
+    print(
+        f"{'target':34} {'req/s':>9} {'x floor':>8} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'p99 ms':>8} {'errors':>7}"
+    )
+    for r in report["http"]:
+        print(
+            f"{r['target']:34} {r['rps']:9.1f} {r['rps_ratio']:8.2f} {r['p50_ms']:8.2f} "
+            f"{r['p95_ms']:8.2f} {r['p99_ms']:8.2f} {r['errors']:7d}"
+        )
+    steady = report["steady_rate"]
+    print(
+        f"\nAt half the max rate ({steady['rate']:.0f} req/s, api milestone list): "
+        f"p50 {steady['p50_ms']:.2f} ms, p99 {steady['p99_ms']:.2f} ms "
+        f"(p99/p50 {steady['p99_over_p50']:.2f})"
+    )
+    for key, value in report["background"].items():
+        print(f"{key:28} {value:.3f}" if isinstance(value, float) else f"{key:28} {value}")
+    print(f"{'peak RSS gunicorn worker MB':28} {report['memory']['gunicorn_worker_mb']:.1f}")
+    print(f"{'peak RSS celery worker MB':28} {report['memory']['celery_worker_mb']:.1f}")
+    print(f"connections: CONN_MAX_AGE={report['conn_max_age']} for every target, floor included")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=SCALES, default="default")
+    parser.add_argument("--projects", type=int, help="overrides --scale")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per target")
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--python-load", action="store_true", help="use the Python client even if wrk exists"
+    )
+    parser.add_argument("--skip-seed", action="store_true", help="reuse the data of the last run")
+    args = parser.parse_args()
+    projects = args.projects or SCALES[args.scale]
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    env = bench_env(args)
+    os.environ.update(env)
+    manage(env, "migrate", "--verbosity", "0")
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    if not args.skip_seed:
+        manage(env, "seed_bench", "--projects", str(projects))
+    fixtures = prepare()
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    http_rows = []
+    with gunicorn(env, port=port, workers=args.workers) as server:
+        results = {}
+        for name, request in targets(base, fixtures).items():
+            measure(
+                request,
+                seconds=args.warmup,
+                concurrency=args.concurrency,
+                prefer_wrk=not args.python_load,
+            )
+            results[name] = measure(
+                request,
+                seconds=args.duration,
+                concurrency=args.concurrency,
+                prefer_wrk=not args.python_load,
+            )
+            print(f"  measured {name}: {results[name].rps:.0f} req/s", flush=True)
+        floor = results["floor"]
+        http_rows = [row(name, result, floor) for name, result in results.items()]
+        listing = targets(base, fixtures)["api milestone list"]
+        half = results["api milestone list"].rps / 2
+        steady = run_python(listing, seconds=args.duration, concurrency=args.concurrency, rate=half)
+        gunicorn_peak = max((peak_rss_mb(pid) for pid in children_of(server.pid)), default=0.0)
+
+    report = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.node()} · {os.cpu_count()} cores · "
+        f"{platform.python_implementation()} {platform.python_version()}",
+        "database": fixtures["database"],
+        "conn_max_age": fixtures["conn_max_age"],
+        "scale": f"{projects} projects",
+        "settings": {
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "concurrency": args.concurrency,
+            "gunicorn_workers": args.workers,
+        },
+        "http": http_rows,
+        "steady_rate": {
+            "rate": half,
+            "p50_ms": steady.p50_ms,
+            "p99_ms": steady.p99_ms,
+            "p99_over_p50": steady.p99_ms / steady.p50_ms if steady.p50_ms else 0.0,
+            "errors": steady.errors,
+        },
+        "background": time_background_work(fixtures),
+        "memory": {
+            "gunicorn_worker_mb": gunicorn_peak,
+            "celery_worker_mb": celery_worker_peak_mb(env),
+        },
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
+    print_table(report)
+    errors = sum(r["errors"] for r in http_rows) + report["steady_rate"]["errors"]
+    if errors:
+        sys.exit(f"{errors} requests failed; see var/bench/gunicorn.log")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""The admin for deliverables and checklists; every write calls deliverables.services.
+
+A deliverable's status is read-only here: it moves through the review cycle with the
+admin actions, which call the same services as the app and report refusals."""
+
+from django.contrib import admin
+from django.db import models
+
+from projects import admin as projects_admin
+from projects.models import Milestone
+from projects.service_admin import ServiceAdmin, ServiceForm, ServiceInline, refuse_changes_except
+
+from . import services
+from .models import ChecklistItem, Deliverable
+
+
+class DeliverableWrites:
+    def create(self, request, data):
+        return services.deliverable_create(actor=request.user, **data)
+
+    def update(self, request, deliverable, data):
+        return services.deliverable_update(deliverable=deliverable, actor=request.user, data=data)
+
+    def delete(self, request, deliverable):
+        services.deliverable_delete(deliverable=deliverable, actor=request.user)
+
+
+class ChecklistItemWrites:
+    """Items are added, ticked and removed; their text is fixed once added."""
+
+    def create(self, request, data):
+        parent = data.get("deliverable") or data["milestone"]
+        item = services.checklist_item_add(parent=parent, actor=request.user, text=data["text"])
+        if data.get("done"):
+            item = services.checklist_item_toggle(item=item, done=True, actor=request.user)
+        return item
+
+    def update(self, request, item, data):
+        refuse_changes_except(data, {"done"})
+        return services.checklist_item_toggle(item=item, done=data["done"], actor=request.user)
+
+    def delete(self, request, item):
+        services.checklist_item_delete(item=item, actor=request.user)
+
+
+class ChecklistItemForm(ServiceForm):
+    def clean(self):
+        data = super().clean()
+        both_parents_asked = {"deliverable", "milestone"} <= set(self.fields)
+        if both_parents_asked and bool(data.get("deliverable")) == bool(data.get("milestone")):
+            self.add_error("deliverable", "Choose either a deliverable or a milestone.")
+        return data
+
+
+class ChecklistItemInline(ChecklistItemWrites, ServiceInline):
+    model = ChecklistItem
+    form = ChecklistItemForm
+    fields = ["text", "done", "done_by", "done_at"]
+    readonly_fields = ["done_by", "done_at"]
+    show_change_link = False
+
+
+class DeliverableInline(DeliverableWrites, ServiceInline):
+    model = Deliverable
+    fields = ["title", "kind", "owner", "due_date", "status"]
+    readonly_fields = ["status"]
+    autocomplete_fields = ["owner"]
+
+
+def transition_action(service, description: str, done: str):
+    """An admin action that moves each selected deliverable through `service`."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        modeladmin.run_service_action(
+            request,
+            queryset,
+            lambda deliverable, actor: service(deliverable=deliverable, actor=actor),
+            done,
+        )
+
+    action.__name__ = service.__name__
+    return action
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(DeliverableWrites, ServiceAdmin):
+    workspace_path = "milestone__project__workspace"
+    list_display = [
+        "title",
+        "milestone",
+        "project",
+        "kind",
+        "status",
+        "owner",
+        "due_date",
+        "approved_by",
+        "approved_at",
+    ]
+    list_filter = ["status", "kind", "milestone__project__workspace"]
+    search_fields = ["title", "milestone__title", "milestone__project__name"]
+    date_hierarchy = "due_date"
+    list_select_related = ["milestone__project", "owner", "approved_by"]
+    fields = [
+        "milestone",
+        "title",
+        "kind",
+        "owner",
+        "due_date",
+        "link",
+        "description",
+        "status",
+        "approved_by",
+        "approved_by_name",
+        "approved_at",
+    ]
+    readonly_fields = ["status", "approved_by", "approved_by_name", "approved_at"]
+    create_only_fields = ("milestone",)
+    autocomplete_fields = ["milestone", "owner"]
+    inlines = [ChecklistItemInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = [
+        transition_action(services.deliverable_submit, "Submit for review", "Submitted"),
+        transition_action(services.deliverable_approve, "Approve", "Approved"),
+        transition_action(services.deliverable_deliver, "Mark delivered", "Delivered"),
+    ]
+
+    @admin.display(description="Project", ordering="milestone__project__name")
+    def project(self, deliverable):
+        return deliverable.milestone.project
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(ChecklistItemWrites, ServiceAdmin):
+    form = ChecklistItemForm
+    list_display = ["text", "deliverable", "milestone", "done", "done_by", "done_at"]
+    list_filter = ["done"]
+    search_fields = ["text", "deliverable__title", "milestone__title"]
+    list_select_related = ["deliverable", "milestone", "done_by"]
+    fields = ["deliverable", "milestone", "text", "done", "order", "done_by", "done_at"]
+    readonly_fields = ["order", "done_by", "done_at"]
+    create_only_fields = ("deliverable", "milestone")
+    autocomplete_fields = ["deliverable", "milestone"]
+
+    def scope(self, queryset, user):
+        # An item hangs on a deliverable or directly on a milestone.
+        return queryset.visible_to(user)
+
+
+class MilestoneChecklistInline(ChecklistItemInline):
+    verbose_name_plural = "checklist (on the milestone itself)"
+
+
+# Deliverables live in this app, so it is this app that shows them on their milestone.
+admin.site.unregister(Milestone)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(projects_admin.MilestoneAdmin):
+    inlines = [DeliverableInline, MilestoneChecklistInline]

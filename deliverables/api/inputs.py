@@ -1,0 +1,61 @@
+"""Input serializers for deliverables, their review actions and checklist items."""
+
+from rest_framework import serializers
+
+from deliverables.models import ChecklistItem, Deliverable
+from milestones_site.api_inputs import (
+    InputSerializer,
+    MemberField,
+    ModelInputSerializer,
+    VisibleRelatedField,
+)
+from projects.models import Milestone
+
+DELIVERABLE_FIELDS = ("title", "description", "kind", "owner", "due_date", "link")
+
+
+class DeliverableUpdateInput(ModelInputSerializer):
+    """The status moves only through the review actions."""
+
+    owner = MemberField(allow_null=True, required=False)
+
+    class Meta:
+        model = Deliverable
+        fields = DELIVERABLE_FIELDS
+
+
+class DeliverableCreateInput(DeliverableUpdateInput):
+    milestone = VisibleRelatedField(queryset=Milestone.objects.all())
+
+    class Meta(DeliverableUpdateInput.Meta):
+        fields = ("milestone", *DELIVERABLE_FIELDS)
+
+
+class EmptyInput(InputSerializer):
+    """No fields: an action whose request body is empty (or `{}`)."""
+
+
+class RequestChangesInput(InputSerializer):
+    note = serializers.CharField(max_length=4000, help_text="What needs to change.")
+
+
+class ChecklistItemCreateInput(InputSerializer):
+    deliverable = VisibleRelatedField(
+        queryset=Deliverable.objects.all(), required=False, help_text="Either a deliverable…"
+    )
+    milestone = VisibleRelatedField(
+        queryset=Milestone.objects.all(), required=False, help_text="…or a milestone."
+    )
+    text = serializers.CharField(max_length=ChecklistItem._meta.get_field("text").max_length)
+
+    def validate(self, attrs):
+        parents = [attrs[name] for name in ("deliverable", "milestone") if name in attrs]
+        if len(parents) != 1:
+            raise serializers.ValidationError(
+                {"deliverable": "Give either a deliverable or a milestone (exactly one)."}
+            )
+        return {"parent": parents[0], "text": attrs["text"]}
+
+
+class ChecklistItemUpdateInput(InputSerializer):
+    done = serializers.BooleanField()

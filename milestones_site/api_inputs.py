@@ -1,0 +1,98 @@
+"""Base classes for the API's input serializers: they only parse and check the shape of
+a request; the services decide everything else.
+
+Unknown fields are refused (a typo must not be silently ignored), choice errors list
+the valid choices, and a reference to a row the caller cannot see reads as "does not
+exist" (400), exactly like a row that does not exist.
+"""
+
+import re
+from collections.abc import Mapping
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from projects.models import Workspace
+from projects.permissions import readable_workspace_ids
+
+# The largest id a database row can have (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def is_whole_number(text: str) -> bool:
+    """ASCII digits only (str.isdigit also accepts "¹", which int() refuses)."""
+    return re.fullmatch(r"[0-9]{1,30}", text) is not None
+
+
+def is_valid_id(value) -> bool:
+    return isinstance(value, str | int) and is_whole_number(str(value)) and 0 < int(value) <= MAX_ID
+
+
+class StrictInputMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, serializers.ChoiceField):
+                choices = ", ".join(str(choice) for choice in field.choices)
+                field.error_messages["invalid_choice"] = (
+                    f'"{{input}}" is not a valid choice; use one of: {choices}.'
+                )
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            known = sorted(name for name, field in self.fields.items() if not field.read_only)
+            unknown = sorted(set(data) - set(known))
+            if unknown:
+                message = f"Unknown field; the fields you can send are: {', '.join(known)}."
+                raise serializers.ValidationError({name: [message] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class InputSerializer(StrictInputMixin, serializers.Serializer):
+    pass
+
+
+class ModelInputSerializer(StrictInputMixin, serializers.ModelSerializer):
+    """Field types, lengths and choices from the model; never saved (services write)."""
+
+
+class IdField(serializers.PrimaryKeyRelatedField):
+    """An id as a positive whole number in the database's range; else "does not exist"."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, int | str) and not isinstance(data, bool) and not is_valid_id(data):
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class VisibleRelatedField(IdField):
+    """An id of a row the caller can read (a workspace of theirs, or `visible_to(user)`)."""
+
+    default_error_messages = {
+        "does_not_exist": "There is no object with id {pk_value} that you can see.",
+        "incorrect_type": "Send the id as a whole number, not {data_type}.",
+    }
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        user = self.context["request"].user
+        if queryset.model is Workspace:
+            return queryset.filter(pk__in=readable_workspace_ids(user))
+        return queryset.visible_to(user)
+
+
+class MemberField(IdField):
+    """The id of a user who shares a workspace with the caller."""
+
+    default_error_messages = {
+        "does_not_exist": "There is no member with id {pk_value} in your workspaces.",
+        "incorrect_type": "Send the user id as a whole number, not {data_type}.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", get_user_model().objects.all())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        workspaces = readable_workspace_ids(self.context["request"].user)
+        return super().get_queryset().filter(memberships__workspace_id__in=workspaces).distinct()

@@ -1,0 +1,131 @@
+"""Every write a person makes in the notifications app: read marks, preferences, follows and
+webhook endpoints. Keyword-only; ValidationError with field messages, PermissionDenied."""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from projects import activity, permissions
+from projects.errors import invalid
+from projects.models import Milestone, Project, Workspace
+from projects.permissions import Action
+
+from .models import Follow, Notification, NotificationPreference, WebhookEndpoint
+from .preferences import preference_for
+from .webhooks import UnsafeTarget, ensure_public_target
+
+PREFERENCE_FIELDS = {
+    "timezone",
+    "email_reminders",
+    "email_events",
+    "digest",
+    "digest_weekday",
+    "digest_hour",
+}
+
+
+def notification_mark_read(*, notification: Notification, user) -> Notification:
+    """Only the recipient marks their own notification; a second mark changes nothing."""
+    if notification.recipient_id != user.pk:
+        raise Notification.DoesNotExist
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+def notification_mark_all_read(*, user) -> int:
+    return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
+
+
+@transaction.atomic
+def preference_update(*, user, data: dict) -> NotificationPreference:
+    """Save the person's choices (the first save turns the defaults into a row)."""
+    unknown = sorted(set(data) - PREFERENCE_FIELDS)
+    if unknown:
+        raise invalid(**dict.fromkeys(unknown, "This field cannot be changed here."))
+    preference = preference_for(user)
+    for name, value in data.items():
+        setattr(preference, name, value)
+    try:
+        preference.full_clean(exclude=["user"])
+    except ValidationError as error:
+        raise invalid(**error.message_dict) from None
+    preference.save()
+    return preference
+
+
+def follow_set(*, user, subject: Project | Milestone, following: bool) -> bool:
+    """Follow or unfollow a project or milestone the user can read; returns the new state."""
+    project = subject if isinstance(subject, Project) else subject.project
+    if not permissions.can_read(user, project.workspace):
+        raise Milestone.DoesNotExist if isinstance(subject, Milestone) else Project.DoesNotExist
+    field = "project" if isinstance(subject, Project) else "milestone"
+    if following:
+        Follow.objects.get_or_create(user=user, **{field: subject})
+    else:
+        Follow.objects.filter(user=user, **{field: subject}).delete()
+    return following
+
+
+def _validate_endpoint(url: str, event_types) -> None:
+    if not isinstance(event_types, list) or not all(isinstance(t, str) for t in event_types):
+        raise invalid(event_types='Give a list of event types, e.g. ["milestone.completed"].')
+    try:
+        ensure_public_target(url)
+    except UnsafeTarget as error:
+        raise invalid(url=str(error)) from None
+
+
+@transaction.atomic
+def webhook_endpoint_create(
+    *, workspace: Workspace, actor, url: str, event_types: list[str] | None = None
+) -> WebhookEndpoint:
+    """Register an endpoint with a fresh secret; private targets are refused (settings)."""
+    permissions.ensure(actor, Action.WORKSPACE_UPDATE, workspace)
+    event_types = event_types or []
+    endpoint = WebhookEndpoint(
+        workspace=workspace,
+        url=url,
+        event_types=event_types,
+        secret=secrets.token_urlsafe(32),
+        created_by=actor,
+    )
+    try:
+        endpoint.full_clean(exclude=["created_by"])
+    except ValidationError as error:
+        raise invalid(**error.message_dict) from None
+    _validate_endpoint(url, event_types)
+    endpoint.save()
+    activity.record(actor=actor, verb="webhook.created", target=workspace, data={"url": url})
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_update(*, endpoint: WebhookEndpoint, actor, data: dict) -> WebhookEndpoint:
+    """Change URL, event types or switch it on/off; switching on resets the failure count."""
+    permissions.ensure(actor, Action.WORKSPACE_UPDATE, endpoint.workspace)
+    unknown = sorted(set(data) - {"url", "event_types", "active"})
+    if unknown:
+        raise invalid(**dict.fromkeys(unknown, "This field cannot be changed here."))
+    for name, value in data.items():
+        setattr(endpoint, name, value)
+    if data.get("active"):
+        endpoint.consecutive_failures = 0
+        endpoint.disabled_reason = ""
+    _validate_endpoint(endpoint.url, endpoint.event_types)
+    endpoint.save()
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor) -> None:
+    permissions.ensure(actor, Action.WORKSPACE_UPDATE, endpoint.workspace)
+    activity.record(
+        actor=actor, verb="webhook.deleted", target=endpoint.workspace, data={"url": endpoint.url}
+    )
+    endpoint.delete()

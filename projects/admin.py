@@ -1,0 +1,520 @@
+"""The admin for workspaces, projects and milestones; every write calls projects.services
+or projects.access (see service_admin for how forms turn refusals into field errors)."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count
+from django.utils import timezone
+
+from . import access, services
+from .errors import invalid
+from .models import (
+    ActivityEvent,
+    ApiToken,
+    CalendarFeed,
+    Client,
+    Comment,
+    Health,
+    Membership,
+    Milestone,
+    MilestoneDateChange,
+    MilestoneHealth,
+    Phase,
+    Project,
+    ShareLink,
+    StatusUpdate,
+    Workspace,
+)
+from .service_admin import ServiceAdmin, ServiceForm, ServiceInline, refuse_changes_except
+
+# Writes shared by each model's admin and its inline --------------------------------------
+
+
+class MembershipWrites:
+    def create(self, request, data):
+        return services.membership_add(actor=request.user, **data)
+
+    def update(self, request, membership, data):
+        refuse_changes_except(data, {"role"})
+        return services.membership_change_role(
+            membership=membership, role=data["role"], actor=request.user
+        )
+
+    def delete(self, request, membership):
+        services.membership_remove(membership=membership, actor=request.user)
+
+
+class PhaseWrites:
+    def create(self, request, data):
+        return services.phase_create(actor=request.user, **data)
+
+    def update(self, request, phase, data):
+        return services.phase_update(phase=phase, actor=request.user, data=data)
+
+    def delete(self, request, phase):
+        services.phase_delete(phase=phase, actor=request.user)
+
+
+class MilestoneWrites:
+    def create(self, request, data):
+        return services.milestone_create(actor=request.user, **data)
+
+    def update(self, request, milestone, data):
+        return services.milestone_update(milestone=milestone, actor=request.user, data=data)
+
+    def delete(self, request, milestone):
+        services.milestone_delete(milestone=milestone, actor=request.user)
+
+
+# Workspaces, members, clients ------------------------------------------------------------
+
+
+class MembershipInline(MembershipWrites, ServiceInline):
+    model = Membership
+    fields = ["user", "role"]
+    autocomplete_fields = ["user"]
+    show_change_link = False
+
+
+@admin.register(Workspace)
+class WorkspaceAdmin(ServiceAdmin):
+    workspace_path = "pk"
+    list_display = ["name", "slug", "timezone", "member_count", "project_count", "created_at"]
+    search_fields = ["name", "slug"]
+    list_filter = ["timezone"]
+    fields = [
+        "name",
+        "slug",
+        "timezone",
+        "reminder_lead_days",
+        "overdue_repeat_days",
+        "overdue_repeat_limit",
+        "warning_window_days",
+    ]
+    create_only_fields = ("slug",)
+    change_only_fields = (
+        "reminder_lead_days",
+        "overdue_repeat_days",
+        "overdue_repeat_limit",
+        "warning_window_days",
+    )
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                members_total=Count("memberships", distinct=True),
+                projects_total=Count("projects", distinct=True),
+            )
+        )
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {"slug": ("name",)} if obj is None else {}
+
+    @admin.display(description="Members", ordering="members_total")
+    def member_count(self, workspace):
+        return workspace.members_total
+
+    @admin.display(description="Projects", ordering="projects_total")
+    def project_count(self, workspace):
+        return workspace.projects_total
+
+    def create(self, request, data):
+        """The admin user who creates a workspace becomes its owner."""
+        return services.workspace_create(
+            name=data["name"],
+            slug=data["slug"],
+            timezone_name=data["timezone"],
+            owner=request.user,
+        )
+
+    def update(self, request, workspace, data):
+        return services.workspace_update(workspace=workspace, actor=request.user, data=data)
+
+
+@admin.register(Membership)
+class MembershipAdmin(MembershipWrites, ServiceAdmin):
+    workspace_path = "workspace"
+    list_display = ["user", "workspace", "role", "created_at"]
+    list_filter = ["role", "workspace"]
+    search_fields = ["user__username", "user__email", "workspace__name"]
+    list_select_related = ["user", "workspace"]
+    fields = ["workspace", "user", "role"]
+    autocomplete_fields = ["workspace", "user"]
+    create_only_fields = ("workspace", "user")
+
+
+@admin.register(Client)
+class ClientAdmin(ServiceAdmin):
+    workspace_path = "workspace"
+    list_display = ["name", "workspace", "contact_email", "created_at"]
+    list_filter = ["workspace"]
+    search_fields = ["name", "contact_email"]
+    list_select_related = ["workspace"]
+    fields = ["workspace", "name", "contact_email"]
+    autocomplete_fields = ["workspace"]
+    create_only_fields = ("workspace",)
+
+    def create(self, request, data):
+        return services.client_create(actor=request.user, **data)
+
+    def update(self, request, client, data):
+        return services.client_update(client=client, actor=request.user, data=data)
+
+
+# Projects, phases, milestones ------------------------------------------------------------
+
+
+class PhaseInline(PhaseWrites, ServiceInline):
+    model = Phase
+    fields = ["name", "order", "start_date", "end_date"]
+
+
+class MilestoneInline(MilestoneWrites, ServiceInline):
+    """Details only: moving a date needs a reason, given on the milestone's own page."""
+
+    model = Milestone
+    fields = ["title", "phase", "category", "owner", "due_date", "status"]
+    readonly_fields = ["status"]
+    autocomplete_fields = ["phase", "owner"]
+
+
+@admin.register(Project)
+class ProjectAdmin(ServiceAdmin):
+    workspace_path = "workspace"
+    list_display = [
+        "name",
+        "workspace",
+        "client",
+        "kind",
+        "status",
+        "owner",
+        "start_date",
+        "target_date",
+        "progress",
+        "health",
+    ]
+    list_filter = ["status", "kind", "workspace"]
+    search_fields = ["name", "client__name", "objective"]
+    date_hierarchy = "start_date"
+    list_select_related = ["workspace", "client", "owner"]
+    fields = [
+        "workspace",
+        "name",
+        "client",
+        "kind",
+        "status",
+        "owner",
+        "start_date",
+        "target_date",
+        "objective",
+        "description",
+        "budget_planned",
+        "budget_spent",
+        "currency",
+    ]
+    autocomplete_fields = ["workspace", "client", "owner"]
+    create_only_fields = ("workspace",)
+    inlines = [PhaseInline, MilestoneInline]
+
+    def get_queryset(self, request):
+        projects = super().get_queryset(request)
+        return projects.with_progress().with_health(today=timezone.localdate())
+
+    @admin.display(description="Milestones done", ordering="milestone_progress")
+    def progress(self, project):
+        return f"{project.milestone_progress}%"
+
+    @admin.display(description="Health", ordering="health")
+    def health(self, project):
+        return Health(project.health).label
+
+    def create(self, request, data):
+        return services.project_create(actor=request.user, **data)
+
+    def update(self, request, project, data):
+        return services.project_update(project=project, actor=request.user, data=data)
+
+    def delete(self, request, project):
+        services.project_delete(project=project, actor=request.user)
+
+
+@admin.register(Phase)
+class PhaseAdmin(PhaseWrites, ServiceAdmin):
+    list_display = ["name", "project", "order", "start_date", "end_date"]
+    list_filter = ["project__workspace"]
+    search_fields = ["name", "project__name"]
+    list_select_related = ["project"]
+    fields = ["project", "name", "order", "start_date", "end_date"]
+    autocomplete_fields = ["project"]
+    create_only_fields = ("project",)
+
+
+class MilestoneForm(ServiceForm):
+    reschedule_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when the due date moves; kept in the milestone's history.",
+    )
+
+
+class HealthFilter(admin.SimpleListFilter):
+    title = "health"
+    parameter_name = "health"
+
+    def lookups(self, request, model_admin):
+        return MilestoneHealth.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(health=self.value()) if self.value() else queryset
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(MilestoneWrites, ServiceAdmin):
+    form = MilestoneForm
+    list_display = [
+        "title",
+        "project",
+        "category",
+        "status",
+        "owner",
+        "due_date",
+        "baseline_due_date",
+        "slip_days",
+        "health",
+    ]
+    list_filter = ["status", HealthFilter, "category", "project__workspace"]
+    search_fields = ["title", "project__name", "owner__username"]
+    date_hierarchy = "due_date"
+    list_select_related = ["project", "owner"]
+    fields = [
+        "project",
+        "phase",
+        "title",
+        "category",
+        "status",
+        "owner",
+        "due_date",
+        "reschedule_reason",
+        "baseline_due_date",
+        "slip_days",
+        "health",
+        "completed_at",
+        "depends_on",
+        "description",
+        "success_criteria",
+        "kpi_name",
+        "kpi_target",
+        "kpi_actual",
+        "kpi_unit",
+        "reminder_days",
+    ]
+    readonly_fields = ["baseline_due_date", "slip_days", "health", "completed_at"]
+    create_only_fields = ("project",)
+    change_only_fields = ("reschedule_reason",)
+    autocomplete_fields = ["project", "phase", "owner", "depends_on"]
+    error_fields = {"reason": "reschedule_reason", "deliverables": "status"}
+    actions = ["rebaseline"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_derived(today=timezone.localdate())
+
+    @admin.display(description="Slip (days)", ordering="slip_days")
+    def slip_days(self, milestone):
+        return milestone.slip_days
+
+    @admin.display(description="Health", ordering="health")
+    def health(self, milestone):
+        return MilestoneHealth(milestone.health).label
+
+    def update(self, request, milestone, data):
+        """Details, dependencies, due date and status each go through their own service;
+        a reopening comes first (a closed milestone cannot move), a closing last."""
+        actor = request.user
+        reason = data.pop("reschedule_reason", "")
+        new_date = data.pop("due_date", None)
+        status = data.pop("status", None)
+        depends_on = data.pop("depends_on", None)
+        reopens = status is not None and status not in Milestone.CLOSED_STATUSES
+        if reopens:
+            milestone = services.milestone_set_status(
+                milestone=milestone, status=status, actor=actor
+            )
+        if data:
+            milestone = super().update(request, milestone, data)
+        if depends_on is not None:
+            milestone = services.milestone_set_dependencies(
+                milestone=milestone, depends_on=depends_on, actor=actor
+            )
+        if new_date is not None:
+            milestone = services.milestone_reschedule(
+                milestone=milestone, new_date=new_date, reason=reason, actor=actor
+            )
+        if status is not None and not reopens:
+            milestone = services.milestone_set_status(
+                milestone=milestone, status=status, actor=actor
+            )
+        return milestone
+
+    @admin.action(description="Re-baseline: accept the current due date as the plan")
+    def rebaseline(self, request, queryset):
+        self.run_service_action(
+            request,
+            queryset,
+            lambda milestone, actor: services.milestone_rebaseline(
+                milestone=milestone, actor=actor
+            ),
+            "Re-baselined",
+        )
+
+
+# Logs, posts and comments ----------------------------------------------------------------
+
+
+@admin.register(MilestoneDateChange)
+class MilestoneDateChangeAdmin(ServiceAdmin):
+    """Written only by milestone_reschedule."""
+
+    workspace_path = "milestone__project__workspace"
+    list_display = ["milestone", "old_date", "new_date", "reason", "changed_by", "changed_at"]
+    list_filter = ["milestone__project__workspace"]
+    search_fields = ["milestone__title", "reason"]
+    date_hierarchy = "changed_at"
+    list_select_related = ["milestone", "changed_by"]
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(ServiceAdmin):
+    """Posted, never edited: a status update is a dated statement."""
+
+    list_display = ["project", "health", "summary", "author", "created_at"]
+    list_filter = ["health", "project__workspace"]
+    search_fields = ["project__name", "summary"]
+    date_hierarchy = "created_at"
+    list_select_related = ["project", "author"]
+    fields = ["project", "health", "summary", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    autocomplete_fields = ["project"]
+
+    def create(self, request, data):
+        return services.status_update_post(actor=request.user, **data)
+
+
+@admin.register(ActivityEvent)
+class ActivityEventAdmin(ServiceAdmin):
+    """The append-only audit log: written only by the services."""
+
+    workspace_path = "workspace"
+    list_display = ["created_at", "actor_name", "verb", "target_repr", "project", "workspace"]
+    list_filter = ["verb", "workspace"]
+    search_fields = ["verb", "target_repr", "actor_name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["project", "workspace"]
+
+
+@admin.register(Comment)
+class CommentAdmin(ServiceAdmin):
+    """Posted on a milestone or deliverable, never edited."""
+
+    list_display = ["created_at", "author", "project", "target_type", "target_id", "body"]
+    list_filter = [("target_type", admin.RelatedOnlyFieldListFilter), "project__workspace"]
+    search_fields = ["body", "project__name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["author", "project", "target_type"]
+    fields = ["target_type", "target_id", "body", "project", "author", "created_at"]
+    readonly_fields = ["project", "author", "created_at"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "target_type":
+            kwargs["queryset"] = ContentType.objects.filter(
+                app_label__in=["projects", "deliverables"], model__in=["milestone", "deliverable"]
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def create(self, request, data):
+        try:
+            target = data["target_type"].get_object_for_this_type(pk=data["target_id"])
+        except ObjectDoesNotExist:
+            raise invalid(target_id=f"There is no {data['target_type']} with this id.") from None
+        return services.comment_post(target=target, actor=request.user, body=data["body"])
+
+
+# Secrets: listed and revoked here, created by their owners, never shown ------------------
+
+
+class SecretAdmin(ServiceAdmin):
+    """Only the prefix identifies a secret here; its hash is shown nowhere."""
+
+    actions = ["revoke_selected"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+
+    @admin.display(boolean=True, description="Active")
+    def active(self, secret):
+        return secret.is_active
+
+    @admin.action(description="Revoke")
+    def revoke_selected(self, request, queryset):
+        self.run_service_action(request, queryset, self.revoke, "Revoked")
+
+
+class UserSecretAdmin(SecretAdmin):
+    """Secrets of a user rather than of a workspace: each user sees their own."""
+
+    def scope(self, queryset, user):
+        return queryset if user.is_superuser else queryset.filter(user=user)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(UserSecretAdmin):
+    list_display = ["name", "prefix", "user", "read_only", "active", "expires_at", "last_used_at"]
+    search_fields = ["name", "prefix", "user__username"]
+    list_select_related = ["user"]
+    fields = [
+        "name",
+        "prefix",
+        "user",
+        "read_only",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+
+    def revoke(self, token, actor):
+        access.api_token_revoke(token=token, actor=actor)
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(SecretAdmin):
+    list_display = ["__str__", "prefix", "project", "allow_signoff", "active", "expires_at"]
+    search_fields = ["label", "prefix", "project__name"]
+    list_select_related = ["project", "created_by"]
+    fields = [
+        "label",
+        "prefix",
+        "project",
+        "allow_signoff",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "last_viewed_at",
+        "revoked_at",
+    ]
+
+    def revoke(self, link, actor):
+        access.share_link_revoke(link=link, actor=actor)
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(UserSecretAdmin):
+    list_display = ["prefix", "user", "project", "active", "created_at"]
+    search_fields = ["prefix", "user__username", "project__name"]
+    list_select_related = ["user", "project"]
+    fields = ["prefix", "user", "project", "created_at", "expires_at", "revoked_at"]
+
+    def revoke(self, feed, actor):
+        access.calendar_feed_revoke(feed=feed, actor=actor)

@@ -1,0 +1,1 @@
+"""Browser views: thin functions over projects.selectors/services, one module per page."""

@@ -1,0 +1,23 @@
+"""“My work”: what the signed-in user owns, grouped by when it is due."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from ..milestone_selectors import my_work as my_work_read
+from ..workspaces import current_workspace
+from .common import allowed_actions
+
+
+@login_required
+def my_work(request):
+    workspace = current_workspace(request)
+    if workspace is None:
+        return render(request, "projects/no_workspace.html")
+    return render(
+        request,
+        "projects/my_work.html",
+        {
+            "work": my_work_read(user=request.user, workspace=workspace),
+            "allowed": allowed_actions(request.user, workspace),
+        },
+    )

@@ -1,0 +1,40 @@
+"""Which workspace a browser session is looking at, and the list it may switch between."""
+
+from django.http import HttpRequest
+
+from .models import Workspace
+from .permissions import readable_workspace_ids
+
+SESSION_KEY = "workspace_id"
+
+
+def workspaces_of(user) -> list[Workspace]:
+    """The workspaces the user belongs to, by name (one query)."""
+    return list(Workspace.objects.filter(pk__in=readable_workspace_ids(user)).order_by("name"))
+
+
+def current_workspace(request: HttpRequest) -> Workspace | None:
+    """The workspace chosen in the switcher, else the user's first; None for anonymous users."""
+    cached = request.__dict__.get("_current_workspace", ...)
+    if cached is not ...:
+        return cached
+    workspaces = workspaces_of(request.user) if request.user.is_authenticated else []
+    chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    current = next((w for w in workspaces if w.pk == chosen), workspaces[0] if workspaces else None)
+    request.__dict__["_user_workspaces"] = workspaces
+    request.__dict__["_current_workspace"] = current
+    return current
+
+
+def user_workspaces(request: HttpRequest) -> list[Workspace]:
+    current_workspace(request)
+    return request.__dict__["_user_workspaces"]
+
+
+def switch_workspace(request: HttpRequest, workspace_id: int) -> Workspace | None:
+    """Remember the chosen workspace for this session; None when the user is not a member."""
+    workspace = next((w for w in user_workspaces(request) if w.pk == workspace_id), None)
+    if workspace is not None:
+        request.session[SESSION_KEY] = workspace.pk
+        request.__dict__["_current_workspace"] = workspace
+    return workspace

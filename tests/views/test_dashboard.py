@@ -1,0 +1,98 @@
+"""The portfolio dashboard: headline figures, the projects table, filters, sorting, paging."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    ClientFactory,
+    DeliverableFactory,
+    MilestoneFactory,
+    ProjectFactory,
+    StatusUpdateFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def dashboard(client, query: str = "") -> str:
+    response = client.get(reverse("projects:dashboard") + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def stat(page: str, label: str) -> str:
+    before = page.split(f'<span class="stat__label">{label}</span>')[0]
+    return before.rsplit('<span class="stat__value">', 1)[1].split("<")[0]
+
+
+def project_names(page: str) -> list[str]:
+    return re.findall(r'<a class="rowtitle" href="/projects/\d+/">([^<]+)</a>', page)
+
+
+def test_headline_figures_and_table_rows(signed_in, plan, workspace, manager):
+    today = plan["today"]
+    MilestoneFactory(project=plan["project"], title="Press kit", due_date=today - timedelta(1))
+    DeliverableFactory(milestone=plan["launch"], status="in_review", title="Teaser")
+    StatusUpdateFactory(project=plan["project"], health="at_risk", summary="Film is late.")
+    page = dashboard(signed_in(manager))
+
+    assert stat(page, "Active projects") == "1"
+    assert stat(page, "Milestones due in 7 days") == "0"
+    assert stat(page, "Overdue milestones") == "1"
+    assert stat(page, "Deliverables awaiting review") == "1"
+    assert "<title>Portfolio · " in page
+    assert "Fjordline Outdoor" in page
+    assert '<span class="badge badge--at_risk">At risk</span>' in page
+    assert "Film is late." in page
+    assert "0 of 3" in page  # milestones completed of total
+    assert "Press kit" in page  # the next open milestone (overdue, so first)
+    assert '<span class="badge badge--overdue">1</span>' in page
+
+
+def test_filters_sorting_and_other_workspaces(signed_in, workspace, manager, member, outsider):
+    acme = ClientFactory(workspace=workspace, name="Acme")
+    ProjectFactory(workspace=workspace, name="Alpha", client=acme, owner=manager)
+    ProjectFactory(workspace=workspace, name="Bravo", owner=member, status="on_hold")
+    ProjectFactory(workspace=workspace, name="Charlie", owner=manager)
+    ProjectFactory(workspace=outsider.memberships.get().workspace, name="Foreign")
+    client = signed_in(manager)
+
+    assert project_names(dashboard(client)) == ["Alpha", "Bravo", "Charlie"]
+    assert project_names(dashboard(client, "?sort=-name")) == ["Charlie", "Bravo", "Alpha"]
+    assert project_names(dashboard(client, f"?client={acme.pk}")) == ["Alpha"]
+    assert project_names(dashboard(client, "?status=on_hold")) == ["Bravo"]
+    assert project_names(dashboard(client, f"?owner={manager.pk}&sort=-name")) == [
+        "Charlie",
+        "Alpha",
+    ]
+    filtered = dashboard(client, "?health=off_track")
+    assert project_names(filtered) == []
+    assert "No project matches these filters" in filtered
+
+
+def test_sort_links_keep_the_filters_and_toggle_direction(signed_in, workspace, manager):
+    ProjectFactory(workspace=workspace, name="Alpha")
+    page = dashboard(signed_in(manager), "?status=active&sort=name")
+    assert 'href="?status=active&amp;sort=-name" aria-sort="ascending"' in page
+    assert 'href="?status=active&amp;sort=target"' in page
+
+
+def test_long_portfolios_are_paginated(signed_in, workspace, manager):
+    for n in range(27):
+        ProjectFactory(workspace=workspace, name=f"Campaign {n:02d}")
+    client = signed_in(manager)
+    first = dashboard(client, "?sort=name")
+    assert len(project_names(first)) == 25
+    assert "Page 1 of 2" in first
+    second = dashboard(client, "?sort=name&page=2")
+    assert project_names(second) == ["Campaign 25", "Campaign 26"]
+
+
+def test_empty_portfolio_and_viewer_controls(signed_in, workspace, manager, viewer):
+    page = dashboard(signed_in(manager))
+    assert "No projects yet" in page
+    assert "New project" in page
+    assert "New project" not in dashboard(signed_in(viewer))

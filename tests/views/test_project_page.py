@@ -1,0 +1,180 @@
+"""The project page and the project, phase and status-update forms, by role."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from projects import services
+from projects.models import Phase, Project, StatusUpdate
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page_of(client, project) -> str:
+    response = client.get(reverse("projects:project_detail", args=[project.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_project_page_shows_the_plan(signed_in, plan, manager):
+    film = plan["film"]
+    services.milestone_reschedule(
+        milestone=film,
+        new_date=film.due_date + timedelta(days=5),
+        reason="Grading",
+        actor=manager,
+    )
+    services.status_update_post(
+        project=plan["project"], actor=manager, health="at_risk", summary="Film runs late."
+    )
+    page = page_of(signed_in(manager), plan["project"])
+
+    assert "<title>Ridgeback launch · Milestones</title>" in page
+    assert "Film runs late." in page
+    assert "2,500 of 10,000 EUR" in page and ">25%<" in page  # budget spent
+    assert "Production" in page and "Launch day" in page
+    assert '<span class="badge badge--slip"' in page and "+5d slip" in page
+    assert "Views: – / 50,000 views" in page  # KPI actual vs target
+    assert "Hero film cut" in page and 'data-status="not_started"' in page
+    # Timeline: a diamond per milestone, one ghost at the moved milestone's baseline,
+    # the dependency curve and the today line.
+    assert page.count('class="diamond diamond--') == 2
+    assert page.count('class="ghost"') == 1
+    assert f'data-baseline="{plan["film"].baseline_due_date:%Y-%m-%d}"' in page
+    assert page.count('class="dependency"') == 1
+    assert 'class="today"' in page
+    assert "Burn-up: 0 of 2 milestones completed" in page
+    assert "rescheduled" in page and "“Grading”" in page  # activity feed
+
+
+def test_manager_sees_edit_controls_and_viewer_sees_none(signed_in, plan, manager, viewer):
+    managed = page_of(signed_in(manager), plan["project"])
+    for control in ("Edit project", "Add phase", "Add milestone", "Post update", "<select"):
+        assert control in managed
+    read_only = page_of(signed_in(viewer), plan["project"])
+    for control in ("Edit project", "Add phase", "Add milestone", "Post update", "<select", "<form"):
+        assert control not in read_only.split("<main")[1]
+    assert "Hero film cut" in read_only
+
+
+def test_other_workspaces_projects_are_not_found(signed_in, outsider, plan):
+    client = signed_in(outsider)
+    for name in ("project_detail", "project_edit", "project_activity", "phase_create"):
+        assert client.get(reverse(f"projects:{name}", args=[plan["project"].pk])).status_code == 404
+    response = client.post(
+        reverse("projects:status_update", args=[plan["project"].pk]),
+        {"health": "on_track", "summary": "x"},
+    )
+    assert response.status_code == 404
+
+
+def test_post_status_update(signed_in, plan, manager):
+    response = signed_in(manager).post(
+        reverse("projects:status_update", args=[plan["project"].pk]),
+        {"health": "off_track", "summary": "Retailer pulled the launch slot."},
+    )
+    assert response.status_code == 302
+    update = StatusUpdate.objects.get()
+    assert (update.health, update.author) == ("off_track", manager)
+
+
+def test_status_update_needs_a_summary_and_a_manager(signed_in, plan, manager, member):
+    url = reverse("projects:status_update", args=[plan["project"].pk])
+    response = signed_in(manager).post(url, {"health": "on_track", "summary": ""})
+    assert response.status_code == 422
+    assert "This field is required." in response.content.decode()
+    assert signed_in(member).post(url, {"health": "on_track", "summary": "Hi"}).status_code == 403
+    assert not StatusUpdate.objects.exists()
+
+
+def project_data(**overrides) -> dict:
+    return {
+        "name": "Black Friday 2027",
+        "kind": "seasonal",
+        "status": "planning",
+        "start_date": "2027-09-01",
+        "target_date": "2027-11-30",
+        "budget_planned": "20000",
+        "budget_spent": "0",
+        "currency": "EUR",
+        **overrides,
+    }
+
+
+def test_manager_creates_a_project(signed_in, workspace, manager):
+    client = signed_in(manager)
+    form = client.get(reverse("projects:project_create")).content.decode()
+    assert f'<option value="{manager.pk}" selected>' in form  # owner defaults to oneself
+    response = client.post(reverse("projects:project_create"), project_data(owner=manager.pk))
+    project = Project.objects.get()
+    assert response["Location"] == reverse("projects:project_detail", args=[project.pk])
+    assert (project.workspace, project.owner, project.kind) == (workspace, manager, "seasonal")
+
+
+def test_project_form_shows_field_errors(signed_in, workspace, manager):
+    response = signed_in(manager).post(
+        reverse("projects:project_create"),
+        project_data(name="", target_date="2027-08-01", currency="euro"),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This field is required." in page
+    assert "The target date cannot be before the start date." in page
+    assert "Ensure this value has at most 3 characters" in page or "three-letter" in page
+    assert not Project.objects.exists()
+
+
+def test_members_and_viewers_cannot_create_projects(signed_in, member, viewer):
+    for user in (member, viewer):
+        client = signed_in(user)
+        assert client.get(reverse("projects:project_create")).status_code == 403
+        assert client.post(reverse("projects:project_create"), project_data()).status_code == 403
+    assert not Project.objects.exists()
+
+
+def test_project_edit_saves_and_refuses_a_stale_version(signed_in, workspace, manager):
+    project = ProjectFactory(workspace=workspace, owner=manager, name="Old name")
+    client = signed_in(manager)
+    url = reverse("projects:project_edit", args=[project.pk])
+    data = project_data(name="New name", version=project.version)
+    assert client.post(url, data).status_code == 302
+    project.refresh_from_db()
+    assert (project.name, project.version) == ("New name", 2)
+
+    response = client.post(url, project_data(name="Overwrite", version=1))
+    assert "Someone else saved this project while you were editing" in response.content.decode()
+    project.refresh_from_db()
+    assert project.name == "New name"
+
+
+def test_phase_create_and_edit(signed_in, plan, manager, member):
+    project = plan["project"]
+    client = signed_in(manager)
+    response = client.post(
+        reverse("projects:phase_create", args=[project.pk]),
+        {"name": "Follow-up", "start_date": "2027-01-10", "end_date": "2027-01-01"},
+    )
+    assert "A phase cannot end before it starts." in response.content.decode()
+
+    client.post(reverse("projects:phase_create", args=[project.pk]), {"name": "Follow-up"})
+    phase = Phase.objects.get(name="Follow-up")
+    assert phase.order == 1  # after "Production"
+
+    client.post(reverse("projects:phase_edit", args=[phase.pk]), {"name": "Wrap-up", "order": 5})
+    phase.refresh_from_db()
+    assert (phase.name, phase.order) == ("Wrap-up", 5)
+    member_client = signed_in(member)
+    assert member_client.get(reverse("projects:phase_edit", args=[phase.pk])).status_code == 403
+
+
+def test_activity_page_is_paginated(signed_in, plan, manager):
+    for n in range(55):
+        services.comment_post(target=plan["film"], actor=manager, body=f"Note {n}")
+    client = signed_in(manager)
+    url = reverse("projects:project_activity", args=[plan["project"].pk])
+    first = client.get(url).content.decode()
+    assert first.count('<li>\n    <span class="avatar"') == 50
+    assert "Page 1 of 2" in first
+    assert "Page 2 of 2" in client.get(url + "?page=2").content.decode()
