@@ -43,7 +43,7 @@ class ChecklistItemWrites:
         services.checklist_item_delete(item=item, actor=request.user)
 
 
-class ChecklistItemForm(ServiceForm):
+class ChecklistItemAdminForm(ServiceForm):
     def clean(self):
         data = super().clean()
         both_parents_asked = {"deliverable", "milestone"} <= set(self.fields)
@@ -54,7 +54,7 @@ class ChecklistItemForm(ServiceForm):
 
 class ChecklistItemInline(ChecklistItemWrites, ServiceInline):
     model = ChecklistItem
-    form = ChecklistItemForm
+    form = ChecklistItemAdminForm
     fields = ["text", "done", "done_by", "done_at"]
     readonly_fields = ["done_by", "done_at"]
     show_change_link = False
@@ -132,7 +132,7 @@ class DeliverableAdmin(DeliverableWrites, ServiceAdmin):
 
 @admin.register(ChecklistItem)
 class ChecklistItemAdmin(ChecklistItemWrites, ServiceAdmin):
-    form = ChecklistItemForm
+    form = ChecklistItemAdminForm
     list_display = ["text", "deliverable", "milestone", "done", "done_by", "done_at"]
     list_filter = ["done"]
     search_fields = ["text", "deliverable__title", "milestone__title"]

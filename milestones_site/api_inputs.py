@@ -29,6 +29,9 @@ def is_valid_id(value) -> bool:
 
 
 class StrictInputMixin:
+    # Fields that are changed through another endpoint: {name: where to change it}.
+    changed_elsewhere: dict[str, str] = {}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -44,7 +47,9 @@ class StrictInputMixin:
             unknown = sorted(set(data) - set(known))
             if unknown:
                 message = f"Unknown field; the fields you can send are: {', '.join(known)}."
-                raise serializers.ValidationError({name: [message] for name in unknown})
+                raise serializers.ValidationError(
+                    {name: [self.changed_elsewhere.get(name, message)] for name in unknown}
+                )
         return super().to_internal_value(data)
 
 
@@ -60,6 +65,8 @@ class IdField(serializers.PrimaryKeyRelatedField):
     """An id as a positive whole number in the database's range; else "does not exist"."""
 
     def to_internal_value(self, data):
+        if isinstance(data, str) and not is_whole_number(data):
+            self.fail("incorrect_type", data_type="text")
         if isinstance(data, int | str) and not isinstance(data, bool) and not is_valid_id(data):
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(data)

@@ -11,6 +11,11 @@ from rest_framework.routers import DefaultRouter
 
 from deliverables.api.views import ChecklistItemViewSet, DeliverableViewSet
 from milestones_site.api_views import UnknownEndpointView
+from notifications.api import (
+    NotificationPreferenceView,
+    NotificationViewSet,
+    WebhookEndpointViewSet,
+)
 from projects.api.views import (
     ActivityViewSet,
     ApiTokenViewSet,
@@ -39,11 +44,18 @@ router.register("status-updates", StatusUpdateViewSet, basename="status-update")
 router.register("comments", CommentViewSet, basename="comment")
 router.register("activity", ActivityViewSet, basename="activity")
 router.register("tokens", ApiTokenViewSet, basename="token")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "notifications/preferences/",
+        NotificationPreferenceView.as_view(),
+        name="notification-preferences",
+    ),
     *router.urls,
     re_path(r"^", UnknownEndpointView.as_view()),
 ]

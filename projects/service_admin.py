@@ -184,14 +184,12 @@ class ServiceAdmin(ServiceWrites, admin.ModelAdmin):
         # The inline forms wrote while validating too (so `form.save_m2m` must not run);
         # keep what they did for the admin's change message.
         for formset in formsets:
-            done = [(form.outcome, form) for form in formset.forms]
-            formset.new_objects = [form.instance for outcome, form in done if outcome == "added"]
+            rows = formset.forms
+            formset.new_objects = [row.instance for row in rows if row.outcome == "added"]
             formset.changed_objects = [
-                (form.instance, form.changed_data) for outcome, form in done if outcome == "changed"
+                (row.instance, row.changed_data) for row in rows if row.outcome == "changed"
             ]
-            formset.deleted_objects = [
-                form.instance for outcome, form in done if outcome == "deleted"
-            ]
+            formset.deleted_objects = [row.instance for row in rows if row.outcome == "deleted"]
 
     def delete_view(self, request, object_id, extra_context=None):
         try:

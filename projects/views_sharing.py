@@ -56,7 +56,10 @@ def _render(request, link: ShareLink, *, token: str, forms=None, status: int = 2
     shared = shared_project(link=link)
     forms = forms or {}
     signoff = [
-        (deliverable, forms.pop(deliverable.pk, None) or _blank_form(deliverable))
+        (
+            deliverable,
+            forms.pop(deliverable.pk) if deliverable.pk in forms else _blank_form(deliverable),
+        )
         for deliverable in shared.awaiting_signoff
     ]
     # A form whose deliverable left review meanwhile has no place on the page any more.

@@ -17,6 +17,11 @@ DELIVERABLE_FIELDS = ("title", "description", "kind", "owner", "due_date", "link
 class DeliverableUpdateInput(ModelInputSerializer):
     """The status moves only through the review actions."""
 
+    changed_elsewhere = {
+        "status": "Change the status with POST /deliverables/{id}/start/, submit/, approve/, "
+        "request-changes/ or deliver/."
+    }
+
     owner = MemberField(allow_null=True, required=False)
 
     class Meta:

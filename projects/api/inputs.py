@@ -146,6 +146,11 @@ MILESTONE_DETAIL_FIELDS = (
 class MilestoneUpdateInput(ModelInputSerializer):
     """Due dates move through `reschedule/`, completion goes through `complete/`'s checks."""
 
+    changed_elsewhere = {
+        "due_date": "Move the due date with POST /milestones/{id}/reschedule/ and a reason.",
+        "baseline_due_date": "Move the baseline with POST /milestones/{id}/rebaseline/.",
+    }
+
     phase = VisibleRelatedField(queryset=Phase.objects.all(), allow_null=True, required=False)
     owner = MemberField(allow_null=True, required=False)
     depends_on = VisibleRelatedField(queryset=Milestone.objects.all(), many=True, required=False)

@@ -69,3 +69,37 @@ def deliverable_moves(deliverable, allowed) -> list[dict]:
         for name in possible_moves(deliverable.status)
         if TRANSITIONS[name].action.value in allowed
     ]
+
+
+HEALTH_LABELS = {
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "off_track": "Off track",
+    "completed": "Completed",
+    "cancelled": "Cancelled",
+}
+
+
+@register.filter
+def health_badge(health: str):
+    """A coloured badge for a project's or milestone's health."""
+    return format_html(
+        '<span class="badge badge--{}">{}</span>',
+        health or "none",
+        HEALTH_LABELS.get(health, "No data"),
+    )
+
+
+@register.filter
+def slip_badge(slip_days: int, baseline):
+    """“+5d slip” (late against the baseline) or “2d ahead”; nothing when on the baseline."""
+    if not slip_days:
+        return ""
+    title = f"Baseline {baseline:%d %b %Y}"
+    if slip_days > 0:
+        return format_html(
+            '<span class="badge badge--slip" title="{}">+{}d slip</span>', title, slip_days
+        )
+    return format_html(
+        '<span class="badge badge--ahead" title="{}">{}d ahead</span>', title, -slip_days
+    )

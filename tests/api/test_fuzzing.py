@@ -47,7 +47,12 @@ def app_in_test_transaction():
     return application
 
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", app_in_test_transaction())
+# Random cases only: the exhaustive boundary ("coverage") phase takes minutes, and the
+# error-shape tests pin those boundaries explicitly.
+CONFIG = schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}})
+schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/schema/?format=json", app_in_test_transaction(), config=CONFIG
+)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from deliverables.models import Deliverable
 from milestones_site import api_urls
+from notifications.models import Notification, WebhookEndpoint
 from projects import activity
 from projects.models import Role
 from projects.services import comment_post
@@ -213,6 +214,22 @@ EXPECTATIONS: dict[tuple[str, str, str], Rule] = {
     ("tokens/", "post", "create"): Rule("open", 201, lambda w: {"name": "Chat bot"}),
     ("tokens/<pk>/", "get", "retrieve"): Rule("own"),
     ("tokens/<pk>/", "delete", "destroy"): Rule("own", 204),
+    ("notifications/", "get", "list"): LIST,
+    ("notifications/read-all/", "post", "read_all"): Rule("open"),
+    ("notifications/<pk>/", "get", "retrieve"): Rule("own"),
+    ("notifications/<pk>/read/", "post", "read"): Rule("own"),
+    ("notifications/preferences/", "get", "get"): Rule("open"),
+    ("notifications/preferences/", "patch", "patch"): Rule(
+        "open", body=lambda w: {"digest": "daily"}
+    ),
+    ("webhooks/", "get", "list"): LIST,
+    ("webhooks/", "post", "create"): role(
+        "owner", 201, lambda w: {"workspace": w.workspace.pk, "url": "https://93.184.216.34/in"}
+    ),
+    ("webhooks/<pk>/", "get", "retrieve"): role("owner"),
+    ("webhooks/<pk>/", "patch", "partial_update"): role("owner", body=lambda w: {"active": False}),
+    ("webhooks/<pk>/", "delete", "destroy"): role("owner", 204),
+    ("webhooks/<pk>/deliveries/", "get", "deliveries"): role("owner"),
 }
 
 # The row each detail route acts on (tokens: the caller's own).
@@ -228,6 +245,7 @@ TARGETS = {
     "status-updates": "status_update",
     "comments": "comment",
     "activity": "event",
+    "webhooks": "webhook_endpoint",
 }
 
 
@@ -273,6 +291,11 @@ def build_world():
     world.checklist_item = ChecklistItemFactory(deliverable=world.deliverable)
     world.event = activity.record(actor=users["owner"], verb="project.updated", target=project)
     world.comment = comment_post(target=world.milestone, actor=users["member"], body="First!")
+    world.webhook_endpoint = WebhookEndpoint.objects.create(
+        workspace=workspace, url="https://93.184.216.34/in", secret="matrix-secret"
+    )
+    for n, user in enumerate(users.values()):
+        Notification.objects.create(recipient=user, kind="digest", key=f"m:{n}", title="Hi")
     world.clients = {who: client_with_token(user) for who, user in users.items()}
     world.clients["anonymous"] = APIClient()
     return world
@@ -285,6 +308,9 @@ def url_for(world, route: str, who: str) -> str:
     if resource == "tokens":
         token = world.users[who].api_tokens.first() if who != "anonymous" else None
         pk = token.pk if token else 1
+    elif resource == "notifications":
+        own = world.users[who].notifications.first() if who != "anonymous" else None
+        pk = own.pk if own else 1
     else:
         pk = getattr(world, TARGETS[resource]).pk
     return f"/api/v1/{route.replace('<pk>', str(pk))}"

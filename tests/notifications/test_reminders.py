@@ -1,6 +1,7 @@
 """The reminder scan: lead days, overdue repeats, recipients, timezones, idempotence, cost."""
 
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from notifications.models import Kind, Notification, NotificationPreference
+from notifications.preferences import local_today
 from notifications.reminders import occasion_on, overdue_offsets, reminder_scan
 from projects import services
 from projects.models import Milestone, Project, Role
@@ -18,11 +20,10 @@ from tests.factories import (
     MembershipFactory,
     MilestoneFactory,
     ProjectFactory,
-    UserFactory,
     WorkspaceFactory,
 )
 
-LOS_ANGELES = "America/Los_Angeles"  # UTC−8 in winter, UTC−7 in summer
+LOS_ANGELES = "America/Los_Angeles"  # UTC-8 in winter, UTC-7 in summer
 TOKYO = "Asia/Tokyo"  # UTC+9 all year
 
 
@@ -88,13 +89,11 @@ def test_overdue_reminders_start_the_day_after_and_are_capped(repeat_days, repea
     offsets = overdue_offsets(repeat_days, repeat_limit)
     assert len(offsets) == repeat_limit
     assert offsets[:1] in ([], [1])
-    assert all(b - a == repeat_days for a, b in zip(offsets, offsets[1:], strict=False))
+    assert all(b - a == repeat_days for a, b in pairwise(offsets))
 
 
 @given(
-    instant=st.datetimes(
-        datetime(2026, 1, 1), datetime(2027, 12, 31), timezones=st.just(UTC)
-    ),
+    instant=st.datetimes(datetime(2026, 1, 1), datetime(2027, 12, 31), timezones=st.just(UTC)),
     zone=st.sampled_from([LOS_ANGELES, TOKYO]),
     lead=st.integers(0, 14),
 )
@@ -103,8 +102,6 @@ def test_the_reminder_day_is_the_recipients_local_date(instant, zone, lead):
     calendar (not UTC's) shows the due date minus `lead`; DST changes included."""
     local_date = instant.astimezone(ZoneInfo(zone)).date()
     due = local_date + timedelta(days=lead)
-    from notifications.preferences import local_today
-
     assert local_today(instant, zone) == local_date
     occasion = occasion_on(
         due=due, today=local_today(instant, zone), lead_days=[lead], repeat_days=1, repeat_limit=1
@@ -150,9 +147,7 @@ def test_scanning_twice_makes_no_second_reminder(campaign):
 def test_milestone_override_replaces_the_workspace_lead_days(campaign):
     workspace, _, project = campaign
     owner = person(workspace)
-    MilestoneFactory(
-        project=project, owner=owner, due_date=date(2026, 12, 20), reminder_days=[14]
-    )
+    MilestoneFactory(project=project, owner=owner, due_date=date(2026, 12, 20), reminder_days=[14])
     reminder_scan(now=datetime(2026, 12, 6, 9, tzinfo=UTC))
     reminder_scan(now=datetime(2026, 12, 13, 9, tzinfo=UTC))  # 7 days before: not wanted
     assert [key.rsplit(":", 1)[1] for _, key in reminders_of(owner)] == ["14"]
@@ -217,7 +212,7 @@ def test_closed_milestones_and_projects_get_no_reminders(campaign):
 @pytest.mark.parametrize(
     ("zone", "local_before", "local_after"),
     [
-        # Los Angeles (UTC−8): 23:59 on the 2nd is 07:59 UTC on the 3rd.
+        # Los Angeles (UTC-8): 23:59 on the 2nd is 07:59 UTC on the 3rd.
         (LOS_ANGELES, (2026, 12, 2, 23, 59), (2026, 12, 3, 0, 1)),
         # Tokyo (UTC+9): 00:01 on the 3rd is still 15:01 UTC on the 2nd.
         (TOKYO, (2026, 12, 2, 23, 59), (2026, 12, 3, 0, 1)),
@@ -251,11 +246,11 @@ def test_owner_and_project_owner_are_reminded_on_their_own_dates(campaign):
 @pytest.mark.parametrize(
     ("utc_instant", "expected_local_day"),
     [
-        # US daylight saving starts 2026-03-08 02:00 (UTC−8 → UTC−7).
+        # US daylight saving starts 2026-03-08 02:00 (UTC-8 → UTC-7).
         (datetime(2026, 3, 8, 7, 30, tzinfo=UTC), 7),  # 23:30 PST on the 7th
         (datetime(2026, 3, 9, 6, 30, tzinfo=UTC), 8),  # 23:30 PDT on the 8th
         (datetime(2026, 3, 9, 7, 30, tzinfo=UTC), 9),  # 00:30 PDT on the 9th
-        # and ends 2026-11-01 02:00 (UTC−7 → UTC−8).
+        # and ends 2026-11-01 02:00 (UTC-7 → UTC-8).
         (datetime(2026, 11, 1, 6, 30, tzinfo=UTC), 31),  # 23:30 PDT on 31 Oct
         (datetime(2026, 11, 2, 7, 30, tzinfo=UTC), 1),  # 23:30 PST on 1 Nov
         (datetime(2026, 11, 2, 8, 30, tzinfo=UTC), 2),  # 00:30 PST on 2 Nov

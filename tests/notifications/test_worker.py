@@ -55,7 +55,8 @@ def assert_each_once(inbox, expected: int) -> None:
     assert len(ids) == expected, ids
     assert len(set(ids)) == expected, "a message arrived twice"
     assert set(ids) == {
-        f"<notification-{pk}@milestones>" for pk in Notification.objects.values_list("pk", flat=True)
+        f"<notification-{pk}@milestones>"
+        for pk in Notification.objects.values_list("pk", flat=True)
     }
 
 

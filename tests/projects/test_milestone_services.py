@@ -410,10 +410,11 @@ def test_a_manager_may_force_completion_with_a_reason_the_log_keeps(project, man
     }
 
 
-def test_forcing_needs_a_reason(project, manager):
+@pytest.mark.parametrize("reason", ["", "  ", None])
+def test_forcing_needs_a_reason(project, manager, reason):
     milestone = blocked_milestone(project)
     with pytest.raises(ValidationError) as error:
-        services.milestone_complete(milestone=milestone, actor=manager, force=True, reason="  ")
+        services.milestone_complete(milestone=milestone, actor=manager, force=True, reason=reason)
     assert error.value.message_dict == {
         "reason": ["Say why the milestone is completed with work still open."]
     }
@@ -559,6 +560,14 @@ def test_rebaseline_accepts_the_current_date_as_the_plan(milestone, manager):
         changes={"baseline_due_date": ["2026-11-20", "2026-11-24"]},
     )
     assert event.data == {"reason": "New plan agreed"}
+
+
+def test_rebaseline_reason_is_optional(project, manager):
+    milestone = MilestoneFactory(
+        project=project, baseline_due_date=DUE, due_date=DUE + timedelta(1)
+    )
+    services.milestone_rebaseline(milestone=milestone, actor=manager, reason=None)
+    assert ActivityEvent.objects.get(verb="milestone.rebaselined").data == {"reason": ""}
 
 
 def test_rebaseline_without_a_slip_is_refused(milestone, manager):

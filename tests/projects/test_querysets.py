@@ -12,9 +12,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from deliverables.models import Deliverable
 from projects.expressions import DaysBetween
 from projects.models import Milestone, Project
 from tests.factories import (
+    ChecklistItemFactory,
     DeliverableFactory,
     MilestoneFactory,
     ProjectFactory,
@@ -266,6 +268,42 @@ def test_milestone_health_follows_the_rules(
         )
         assert derived(milestone).health == expected
         transaction.set_rollback(True)
+
+
+# Deliverables -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "due_in", "overdue"),
+    [
+        ("in_progress", -1, True),
+        ("changes_requested", -9, True),
+        ("in_review", 0, False),
+        ("not_started", None, False),
+        ("approved", -1, False),
+        ("delivered", -1, False),
+    ],
+)
+def test_deliverable_is_overdue(project, status, due_in, overdue):
+    due_date = None if due_in is None else in_days(due_in)
+    deliverable = deliverable_in(milestone_in(project, due=in_days(5)), status)
+    Deliverable.objects.filter(pk=deliverable.pk).update(due_date=due_date)
+    row = Deliverable.objects.with_derived(today=TODAY).get(pk=deliverable.pk)
+    assert row.is_overdue is overdue
+
+
+def test_deliverable_checklist_counts(project):
+    deliverable = deliverable_in(milestone_in(project), "in_progress")
+    ChecklistItemFactory(deliverable=deliverable, done=True, done_at=timezone.now())
+    ChecklistItemFactory(deliverable=deliverable)
+    ChecklistItemFactory(
+        deliverable=None, milestone=deliverable.milestone, done=True, done_at=timezone.now()
+    )
+    row = Deliverable.objects.with_derived(today=TODAY).get(pk=deliverable.pk)
+    assert (row.checklist_total, row.checklist_done) == (2, 1)
+    bare = deliverable_in(milestone_in(project), "in_progress")
+    row = Deliverable.objects.with_derived(today=TODAY).get(pk=bare.pk)
+    assert (row.checklist_total, row.checklist_done) == (0, 0)
 
 
 # Project health ---------------------------------------------------------------------------

@@ -54,7 +54,14 @@ def test_manager_sees_edit_controls_and_viewer_sees_none(signed_in, plan, manage
     for control in ("Edit project", "Add phase", "Add milestone", "Post update", "<select"):
         assert control in managed
     read_only = page_of(signed_in(viewer), plan["project"])
-    for control in ("Edit project", "Add phase", "Add milestone", "Post update", "<select", "<form"):
+    for control in (
+        "Edit project",
+        "Add phase",
+        "Add milestone",
+        "Post update",
+        "<select",
+        "<form",
+    ):
         assert control not in read_only.split("<main")[1]
     assert "Hero film cut" in read_only
 

@@ -1,0 +1,124 @@
+"""Every list endpoint costs the same number of queries for 10 rows as for 200 (a full
+page of 500): serializers read only annotated and prefetched data."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from deliverables.models import ChecklistItem, Deliverable
+from projects.models import (
+    ActivityEvent,
+    ApiToken,
+    Client,
+    Comment,
+    Membership,
+    Milestone,
+    Phase,
+    Project,
+    Role,
+    StatusUpdate,
+    Workspace,
+)
+
+from .conftest import client_with_token
+from .test_permission_matrix import OPERATIONS
+
+LIST_ROUTES = sorted(route for route, method, action in OPERATIONS if action == "list")
+DUE = date(2027, 1, 15)
+
+
+def seed(workspace, user, count: int, start: int) -> None:
+    """`count` more rows of every listed kind, related the way real data is."""
+    numbers = range(start, start + count)
+    people = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"seed{n}", first_name="Sam", last_name=f"No{n}")
+        for n in numbers
+    )
+    Membership.objects.bulk_create(
+        Membership(workspace=workspace, user=person, role=Role.MEMBER) for person in people
+    )
+    other_workspaces = Workspace.objects.bulk_create(
+        Workspace(name=f"Team {n}", slug=f"team-{n}") for n in numbers
+    )
+    Membership.objects.bulk_create(
+        Membership(workspace=team, user=user, role=Role.VIEWER) for team in other_workspaces
+    )
+    clients = Client.objects.bulk_create(
+        Client(workspace=workspace, name=f"Client {n}") for n in numbers
+    )
+    projects = Project.objects.bulk_create(
+        Project(workspace=workspace, client=client, owner=person, name=f"P{n}", start_date=DUE)
+        for n, client, person in zip(numbers, clients, people, strict=True)
+    )
+    phases = Phase.objects.bulk_create(Phase(project=p, name="Build") for p in projects)
+    milestones = Milestone.objects.bulk_create(
+        Milestone(
+            project=project,
+            phase=phase,
+            owner=person,
+            title=f"M{n}",
+            due_date=DUE - timedelta(days=n % 40),
+            baseline_due_date=DUE,
+        )
+        for n, project, phase, person in zip(numbers, projects, phases, people, strict=True)
+    )
+    Milestone.depends_on.through.objects.bulk_create(
+        Milestone.depends_on.through(from_milestone=later, to_milestone=earlier)
+        for earlier, later in zip(milestones, milestones[1:], strict=False)
+    )
+    deliverables = Deliverable.objects.bulk_create(
+        Deliverable(milestone=m, title=f"D{m.pk}", owner=m.owner, due_date=DUE) for m in milestones
+    )
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(deliverable=d, text="Proofread") for d in deliverables
+    )
+    StatusUpdate.objects.bulk_create(
+        StatusUpdate(project=p, health="at_risk", summary="Late print", author=user)
+        for p in projects
+    )
+    milestone_type = ContentType.objects.get_for_model(Milestone)
+    Comment.objects.bulk_create(
+        Comment(project=m.project, target_type=milestone_type, target_id=m.pk, author=user, body="ok")
+        for m in milestones
+    )
+    ActivityEvent.objects.bulk_create(
+        ActivityEvent(
+            workspace=workspace,
+            project=m.project,
+            actor=user,
+            actor_name="Seeder",
+            verb="milestone.created",
+            target_type=milestone_type,
+            target_id=m.pk,
+            target_repr=m.title,
+        )
+        for m in milestones
+    )
+    ApiToken.objects.bulk_create(
+        ApiToken(user=user, name=f"T{n}", prefix=f"ms_{n}", secret_hash=f"{n:064d}")
+        for n in numbers
+    )
+
+
+def queries_for(api, route: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        response = api.get(f"/api/v1/{route}?page_size=200")
+    assert response.status_code == 200, response.content
+    return len(captured), len(response.json()["results"])
+
+
+@pytest.mark.django_db
+def test_list_endpoints_cost_a_constant_number_of_queries(workspace, owner):
+    api = client_with_token(owner)
+    api.get("/api/v1/projects/")  # the token's first use records last_used_at once
+    seed(workspace, owner, 10, start=0)
+    few = {route: queries_for(api, route) for route in LIST_ROUTES}
+    seed(workspace, owner, 490, start=10)
+    many = {route: queries_for(api, route) for route in LIST_ROUTES}
+    for route in LIST_ROUTES:
+        assert many[route][1] > few[route][1], f"{route} did not list the new rows"
+        assert many[route][0] == few[route][0], f"{route}: {few[route][0]} → {many[route][0]}"

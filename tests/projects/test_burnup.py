@@ -1,0 +1,53 @@
+"""The burn-up series replays the activity log: scope and completed milestones per day."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from projects import services
+from projects.burnup import MilestoneEvent, burnup_series, replay
+from projects.charts import BurnupPoint
+from projects.models import ActivityEvent
+
+D1, D2, D3 = date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)
+
+
+def test_replay_counts_scope_and_done_per_day():
+    events = [
+        MilestoneEvent(D1, "milestone.created", 1),
+        MilestoneEvent(D1, "milestone.created", 2),
+        MilestoneEvent(D1, "milestone.created", 3),
+        MilestoneEvent(D2, "milestone.completed", 1),
+        MilestoneEvent(D2, "milestone.status_changed", 2, "cancelled"),
+        MilestoneEvent(D3, "milestone.reopened", 1, "in_progress"),
+        MilestoneEvent(D3, "milestone.status_changed", 2, "planned"),
+        MilestoneEvent(D3, "milestone.completed", 3),
+        MilestoneEvent(D3, "milestone.deleted", 3),
+    ]
+    assert replay(events) == [
+        BurnupPoint(D1, 3, 0),
+        BurnupPoint(D2, 2, 1),
+        BurnupPoint(D3, 2, 0),
+    ]
+
+
+@pytest.mark.django_db
+def test_burnup_series_from_real_services(workspace, manager, project):
+    today = workspace.today()
+    first = services.milestone_create(project=project, actor=manager, title="Brief", due_date=today)
+    second = services.milestone_create(
+        project=project, actor=manager, title="Launch", due_date=today + timedelta(days=9)
+    )
+    # Pretend the plan was made a week ago.
+    ActivityEvent.objects.filter(verb="milestone.created").update(
+        created_at=timezone.now() - timedelta(days=7)
+    )
+    services.milestone_complete(milestone=first, actor=manager)
+    services.milestone_delete(milestone=second, actor=manager)
+
+    points = burnup_series(project=project, today=today)
+    assert points == [
+        BurnupPoint(today - timedelta(days=7), 2, 0),
+        BurnupPoint(today, 1, 1),
+    ]
