@@ -242,7 +242,7 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 # Bodies above this size are refused with 413 (JSON bodies included, see api_parsers).
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", "1048576"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", "2621440"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Milestones API",
     "DESCRIPTION": (
@@ -268,6 +268,7 @@ SPECTACULAR_SETTINGS = {
         "HealthEnum": "projects.models.Health",
         "DeliverableKindEnum": "deliverables.models.DeliverableKind",
         "DeliverableStatusEnum": "deliverables.models.DeliverableStatus",
+        "DeliveryStateEnum": "notifications.models.DeliveryState",
     },
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }

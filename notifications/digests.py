@@ -114,11 +114,11 @@ def digest_content(*, user, since: datetime, today: date) -> dict[str, list[dict
                 "title": row["title"],
                 "project": row["milestone__project__name"],
                 "date": row["due_date"].isoformat() if row["due_date"] else "",
-                "url": page_path("deliverable", row["id"]),
+                "url": page_path("deliverable", row["id"], milestone_id=row["milestone_id"]),
             }
-            for row in awaiting.values("id", "title", "milestone__project__name", "due_date")[
-                :limit
-            ]
+            for row in awaiting.values(
+                "id", "title", "milestone_id", "milestone__project__name", "due_date"
+            )[:limit]
         ],
     }
     return {name: items for name, items in content.items() if items}

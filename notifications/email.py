@@ -18,8 +18,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .links import absolute
-from .models import REMINDER_KINDS, DeliveryState, Kind, Notification, backoff
-from .preferences import preference_for
+from .models import (
+    REMINDER_KINDS,
+    DeliveryState,
+    Kind,
+    Notification,
+    NotificationPreference,
+    backoff,
+)
 from .reminders import still_due
 
 logger = logging.getLogger(__name__)
@@ -34,7 +40,10 @@ def email_allowed(notification: Notification) -> bool:
         return False
     if notification.kind in (Kind.DIGEST, Kind.WEBHOOK_DISABLED):
         return True
-    preference = preference_for(notification.recipient)
+    try:
+        preference = notification.recipient.notification_preference
+    except NotificationPreference.DoesNotExist:
+        return True  # the defaults: email on for everything
     if notification.kind in REMINDER_KINDS:
         return preference.email_reminders
     return preference.email_events

@@ -137,7 +137,7 @@ def notifications_for(event: ActivityEvent) -> list[Notification]:
             subject_id=event.target_id,
             title=title_of(event, kind)[:255],
             body=event.data.get("note", "") or event.data.get("reason", ""),
-            url=page_path(concerned.model, event.target_id),
+            url=page_path(concerned.model, event.target_id, milestone_id=concerned.milestone_id),
             data=data,
         )
         for user_id in sorted(recipients_of(event, concerned))

@@ -122,6 +122,7 @@ def _deliverable_rows(dates: set[date]):
             "due_date",
             "owner_id",
             "owner_timezone",
+            "milestone_id",
             "milestone__reminder_days",
             "milestone__project__name",
             "milestone__project__workspace_id",
@@ -156,6 +157,7 @@ class DueItem:
 
     model: str
     pk: int
+    milestone_id: int
     title: str
     due: date
     project_name: str
@@ -171,6 +173,7 @@ class DueItem:
         return cls(
             model=model,
             pk=row["id"],
+            milestone_id=row.get("milestone_id", row["id"]),
             title=row["title"],
             due=row["due_date"],
             project_name=row[f"{milestone_path}project__name"],
@@ -208,7 +211,7 @@ class DueItem:
                 due_date=self.due,
                 title=reminder_title(self.title, occasion, self.due),
                 body=f"{self.model.capitalize()} in {self.project_name}.",
-                url=page_path(self.model, self.pk),
+                url=page_path(self.model, self.pk, milestone_id=self.milestone_id),
                 data={"lead": occasion.lead, "project": self.project_name},
                 created_at=now,
                 next_attempt_at=now,

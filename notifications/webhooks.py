@@ -78,7 +78,9 @@ def represent(target: models.Model | None) -> dict | None:
     fields = [field.name for field in target._meta.concrete_fields]
     data = model_to_dict(target, fields=fields)
     data["id"] = target.pk
-    data["url"] = page_path(target._meta.model_name, target.pk)
+    data["url"] = page_path(
+        target._meta.model_name, target.pk, milestone_id=getattr(target, "milestone_id", None)
+    )
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 

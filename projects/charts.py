@@ -114,6 +114,7 @@ LABEL_WIDTH = 210
 ROW_HEIGHT = 26
 AXIS_HEIGHT = 28
 MARGIN_DAYS = 4
+TODAY_LABEL_CLEARANCE = 36
 
 
 def timeline(
@@ -193,14 +194,20 @@ def timeline(
         if prerequisite in centres and milestone.id in centres
     ]
     plot_left, plot_right = int(scale.left), int(scale.right)
+    today_x = scale.x(today)
+    # A month label under the "Today" label would be unreadable: leave that one blank.
+    ticks = [
+        tick if abs(tick.x - today_x) >= TODAY_LABEL_CLEARANCE else Tick(tick.x, "")
+        for tick in month_ticks(scale)
+    ]
     return Timeline(
         width=TIMELINE_WIDTH,
         height=int(y - ROW_HEIGHT / 2 + 8),
         plot_left=plot_left,
         plot_right=plot_right,
         axis_y=AXIS_HEIGHT,
-        today_x=scale.x(today),
-        ticks=month_ticks(scale),
+        today_x=today_x,
+        ticks=ticks,
         rows=rows,
         dependencies=dependencies,
     )

@@ -61,7 +61,10 @@ def project_page(*, user, project_id: int, today: date | None = None) -> Project
         detail=detail,
         timeline=project_timeline(detail),
         burnup=burnup(
-            points=burnup_series(project=project, today=detail.today), today=detail.today
+            points=burnup_series(project=project, today=detail.today),
+            today=detail.today,
+            start=project.start_date,
+            end=project.target_date,
         ),
         budget_used_percent=budget_used_percent(project.budget_planned, project.budget_spent),
     )

@@ -120,7 +120,7 @@ def membership_add(*, workspace: Workspace, user, role: str, actor) -> Membershi
 def _ensure_an_owner_remains(membership: Membership) -> None:
     # Two owners demoting each other at once must not both pass the check: the workspace
     # row lock makes owner changes of one workspace take turns.
-    pass  # TEMP
+    Workspace.objects.select_for_update().only("pk").get(pk=membership.workspace_id)
     owners = Membership.objects.filter(workspace=membership.workspace_id, role=Role.OWNER)
     if membership.role == Role.OWNER and not owners.exclude(pk=membership.pk).exists():
         raise invalid(role="A workspace needs at least one owner; make someone else owner first.")

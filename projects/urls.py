@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views_calendar, views_export, views_settings, views_sharing
-from .views import dashboard, milestone, my_work, project
+from .views import dashboard, milestone, my_work, playbooks, project
 
 app_name = "projects"
 
@@ -15,6 +15,14 @@ urlpatterns = [
     path("projects/<int:pk>/activity/", project.project_activity, name="project_activity"),
     path("projects/<int:pk>/status-updates/", project.status_update_post, name="status_update"),
     path("projects/<int:pk>/phases/new/", project.phase_create, name="phase_create"),
+    path(
+        "projects/<int:pk>/save-as-template/",
+        playbooks.project_save_as_template,
+        name="project_save_as_template",
+    ),
+    path("playbooks/", playbooks.playbooks, name="playbooks"),
+    path("playbooks/<int:pk>/", playbooks.playbook_detail, name="playbook_detail"),
+    path("playbooks/<int:pk>/use/", playbooks.playbook_use, name="playbook_use"),
     path("phases/<int:pk>/edit/", project.phase_edit, name="phase_edit"),
     path("projects/<int:pk>/milestones/new/", milestone.milestone_create, name="milestone_create"),
     path("milestones/<int:pk>/", milestone.milestone_detail, name="milestone_detail"),
@@ -26,6 +34,11 @@ urlpatterns = [
         name="milestone_reschedule",
     ),
     path("milestones/<int:pk>/complete/", milestone.milestone_complete, name="milestone_complete"),
+    path(
+        "milestones/<int:pk>/rebaseline/",
+        milestone.milestone_rebaseline,
+        name="milestone_rebaseline",
+    ),
     path("milestones/<int:pk>/comments/", milestone.milestone_comment, name="milestone_comment"),
     path("calendar/", views_calendar.calendar, name="calendar"),
     path("calendar/feed/<str:token>.ics", views_calendar.calendar_feed, name="calendar_feed"),

@@ -166,6 +166,26 @@ def milestone_complete(request, pk: int):
 
 @login_required
 @require_POST
+def milestone_rebaseline(request, pk: int):
+    """Accept the current due date as the plan (managers): the slip goes back to zero."""
+    milestone = visible_milestone(request.user, pk)
+    try:
+        services.milestone_rebaseline(
+            milestone=milestone,
+            actor=request.user,
+            expected_version=posted_version(request),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except StaleVersion as stale:
+        messages.error(request, conflict_message(stale.current, "a newer version"))
+    else:
+        messages.success(request, "Baseline moved to the current due date.")
+    return redirect("projects:milestone_detail", pk=pk)
+
+
+@login_required
+@require_POST
 def milestone_comment(request, pk: int):
     milestone = visible_milestone(request.user, pk)
     form = CommentForm(request.POST)

@@ -79,10 +79,11 @@ class Rule:
     success: int = 200
     body: object = field(default=None)  # world -> request body
     prepare: object = field(default=None)  # world -> None, adjusts the target's state
+    target: object = field(default=None)  # world -> pk of a detail route's row (else TARGETS)
 
 
-def role(min_role: str, success: int = 200, body=None, prepare=None) -> Rule:
-    return Rule(min_role, success, body, prepare)
+def role(min_role: str, success: int = 200, body=None, prepare=None, target=None) -> Rule:
+    return Rule(min_role, success, body, prepare, target)
 
 
 def set_deliverable_status(status: str):
@@ -301,11 +302,13 @@ def build_world():
     return world
 
 
-def url_for(world, route: str, who: str) -> str:
+def url_for(world, rule: Rule, route: str, who: str) -> str:
     if "<pk>" not in route:
         return f"/api/v1/{route}"
     resource = route.split("/")[0]
-    if resource == "tokens":
+    if rule.target:
+        pk = rule.target(world)
+    elif resource == "tokens":
         token = world.users[who].api_tokens.first() if who != "anonymous" else None
         pk = token.pk if token else 1
     elif resource == "notifications":
@@ -336,7 +339,9 @@ def test_role_matrix(route, method, action):
                 rule.prepare(world)
             body = rule.body(world) if rule.body else None
             client = world.clients[who]
-            response = getattr(client, method)(url_for(world, route, who), body, format="json")
+            response = getattr(client, method)(
+                url_for(world, rule, route, who), body, format="json"
+            )
             expected = expected_status(rule, route, method, who)
             assert response.status_code == expected, (who, response.content[:300])
             transaction.set_rollback(True)
@@ -348,6 +353,8 @@ def test_methods_a_route_does_not_offer_are_405(route):
     offered = {method for r, method, _ in OPERATIONS if r == route}
     world = build_world()
     for method in sorted(set(ALL_METHODS) - offered):
-        response = getattr(world.clients["owner"], method)(url_for(world, route, "owner"), {})
+        some_rule = next(EXPECTATIONS[op] for op in OPERATIONS if op[0] == route)
+        url = url_for(world, some_rule, route, "owner")
+        response = getattr(world.clients["owner"], method)(url, {})
         assert response.status_code == 405, (method, response.content[:200])
         assert response.json()["status"] == 405

@@ -19,7 +19,6 @@ def test_manager_plans_approves_and_reschedules(
 
     login(page, live_server, manager)
     expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
-    screenshot(page, "dashboard-empty")
 
     page.get_by_role("link", name="New project").click()
     page.get_by_label("Name").fill("Spring trail shoe launch")
@@ -70,7 +69,14 @@ def test_manager_plans_approves_and_reschedules(
     expect(ghost).to_have_count(1)
     assert ghost.get_attribute("data-baseline") == due.isoformat()
     screenshot(page, "project")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "project-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
-    page.get_by_role("link", name="My work").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Portfolio").click()
+    expect(page.locator("a.rowtitle", has_text="Spring trail shoe launch")).to_be_visible()
+    screenshot(page, "dashboard")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My work").click()
     expect(page.locator("a.rowtitle", has_text="Launch film locked")).to_be_visible()
     screenshot(page, "my-work")

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -76,6 +78,24 @@ def test_changelist_shows_the_rows_with_their_columns(admin_client, checklist_it
     assert response.context["cl"].result_count == 1
     for text in texts:
         assert text in response.text
+
+
+@pytest.mark.parametrize("model", [Deliverable, ChecklistItem])
+def test_list_costs_the_same_queries_for_2_and_20_deliverables(
+    admin_client, milestone, manager, model
+):
+    def queries_listing(total: int) -> int:
+        for number in range(Deliverable.objects.count(), total):
+            created = in_review(milestone, manager, f"Ad variant {number}")
+            services.checklist_item_add(parent=created, actor=manager, text="Sizes checked")
+            if number % 2:
+                services.deliverable_approve(deliverable=created, actor=manager)
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_client.get(admin_url(model))
+        assert response.context["cl"].result_count == total
+        return len(queries)
+
+    assert queries_listing(2) == queries_listing(20)
 
 
 @pytest.mark.parametrize(

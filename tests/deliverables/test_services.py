@@ -299,7 +299,7 @@ def test_deliverable_update_refuses_a_status(milestone, member):
     }
 
 
-@pytest.mark.parametrize("field", ["approved_by", "approved_at", "milestone", "version"])
+@pytest.mark.parametrize("field", ["approved_by", "approved_at", "milestone", "version", "colour"])
 def test_deliverable_update_refuses_fields_it_does_not_own(milestone, member, field):
     with pytest.raises(ValidationError) as error:
         services.deliverable_update(

@@ -1,6 +1,7 @@
 """Notification centre, preferences, follows and webhook pages in the browser."""
 
 import pytest
+from django.template import Context, Template
 from django.test import RequestFactory
 
 from notifications.context_processors import unread_notifications
@@ -121,3 +122,13 @@ def test_members_cannot_reach_webhooks_of_their_workspace(browser, owner, worksp
     assert browser.get(f"/notifications/webhooks/{endpoint.pk}/").status_code == 404
     page = browser.get("/notifications/webhooks/").content.decode()
     assert "s3cret-value" not in page and "Only workspace owners" in page
+
+
+def test_follow_button_shows_the_current_state(rf, member, project):
+    request = rf.get(f"/projects/{project.pk}/")
+    request.user = member
+    template = Template("{% load notification_tags %}{% follow_button project %}")
+    html = template.render(Context({"request": request, "project": project}))
+    assert f'action="/notifications/follow/project/{project.pk}/"' in html and ">Follow<" in html
+    Follow.objects.create(user=member, project=project)
+    assert ">Unfollow<" in template.render(Context({"request": request, "project": project}))

@@ -52,8 +52,7 @@ def project(workspace, manager):
     return ProjectFactory(workspace=workspace, owner=manager, name="Northwind holiday campaign")
 
 
-@pytest.fixture
-def plan(workspace, project, manager):
+def write_plan(project, manager, client_name="Northwind Coffee") -> SimpleNamespace:
     """One row of every model, written the way the app writes them."""
     phase = services.phase_create(project=project, actor=manager, name="Creative production")
     milestone = services.milestone_create(
@@ -74,9 +73,9 @@ def plan(workspace, project, manager):
         milestone=milestone, actor=manager, title="Hero banner set"
     )
     services.client_create(
-        workspace=workspace,
+        workspace=project.workspace,
         actor=manager,
-        name="Northwind Coffee",
+        name=client_name,
         contact_email="marketing@northwind.example",
     )
     services.status_update_post(
@@ -89,6 +88,11 @@ def plan(workspace, project, manager):
     return SimpleNamespace(
         phase=phase, milestone=milestone, deliverable=deliverable, secrets=[token, link, feed]
     )
+
+
+@pytest.fixture
+def plan(project, manager):
+    return write_plan(project, manager)
 
 
 CHANGELIST_SHOWS = [
@@ -173,6 +177,24 @@ def test_no_page_shows_a_secret_hash(admin_client, plan):
             assert secret.prefix in text
             assert secret.secret_hash not in text
             assert "secret_hash" not in text
+
+
+def test_no_list_page_costs_more_queries_with_more_rows(admin_client, plan, workspace, manager):
+    def queries_per_list() -> dict[str, int]:
+        counts = {}
+        for model, _ in CHANGELIST_SHOWS:
+            with CaptureQueriesContext(connection) as queries:
+                admin_client.get(admin_url(model))
+            counts[model.__name__] = len(queries)
+        return counts
+
+    queries_per_list()  # the first request fills the session and content-type caches
+    with_one_plan = queries_per_list()
+    for number in range(3):
+        project = ProjectFactory(workspace=workspace, owner=manager)
+        write_plan(project, manager, client_name=f"Client {number}")
+
+    assert queries_per_list() == with_one_plan
 
 
 def test_milestone_list_costs_the_same_queries_for_5_and_50_milestones(

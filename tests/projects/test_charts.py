@@ -60,6 +60,13 @@ def test_timeline_rows_diamonds_ghosts_and_dependencies():
     assert chart.height > launch_row.y
 
 
+def test_timeline_blanks_the_month_label_under_today():
+    mark = MilestoneMark(1, "A", None, date(2027, 3, 1), date(2027, 3, 1), "on_track")
+    chart = timeline(phases=[], milestones=[mark], today=date(2026, 12, 2))
+    labels = {tick.label for tick in chart.ticks}
+    assert "Dec 2026" not in labels and "Jan 2027" in labels
+
+
 def test_timeline_phase_without_dates_spans_its_milestones():
     phases = [PhaseSpan(1, "Launch", None, None)]
     marks = [

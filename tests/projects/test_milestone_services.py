@@ -158,7 +158,9 @@ def test_milestone_update_refuses_to_move_the_due_date(milestone, member):
     assert milestone.due_date == DUE
 
 
-@pytest.mark.parametrize("field", ["status", "baseline_due_date", "completed_at", "version"])
+@pytest.mark.parametrize(
+    "field", ["status", "baseline_due_date", "completed_at", "version", "colour"]
+)
 def test_milestone_update_refuses_fields_with_their_own_service(milestone, member, field):
     with pytest.raises(ValidationError) as error:
         services.milestone_update(milestone=milestone, actor=member, data={field: None})

@@ -114,3 +114,13 @@ def test_a_user_without_workspace_sees_an_explanation(signed_in, django_user_mod
     user = django_user_model.objects.create_user("newcomer", password=PASSWORD)
     response = signed_in(user).get(reverse("projects:dashboard"))
     assert "You are not in a workspace yet" in response.content.decode()
+
+
+def test_refusals_and_missing_pages_use_the_site_layout(signed_in, viewer, outsider, project):
+    refused = signed_in(viewer).get(reverse("projects:project_edit", args=[project.pk]))
+    assert refused.status_code == 403
+    assert "do that here" in refused.content.decode()
+    assert "does not allow this (project.update)" in refused.content.decode()
+    missing = signed_in(outsider).get(reverse("projects:project_detail", args=[project.pk]))
+    assert missing.status_code == 404
+    assert "find that page" in missing.content.decode()

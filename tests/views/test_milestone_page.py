@@ -225,3 +225,22 @@ def test_a_completed_milestone_offers_no_reschedule(signed_in, workspace, manage
     services.milestone_complete(milestone=done, actor=manager)
     page = signed_in(manager).get(url("milestone_detail", done)).content.decode()
     assert "Reschedule" not in page and "Mark completed" not in page
+
+
+def test_rebaseline_is_for_managers(signed_in, plan, manager, member):
+    film = plan["film"]
+    film = services.milestone_reschedule(
+        milestone=film, new_date=film.due_date + timedelta(days=4), reason="Late", actor=manager
+    )
+    rebaseline = url("milestone_rebaseline", film)
+    assert (
+        "Re-baseline to"
+        not in signed_in(member).get(url("milestone_detail", film)).content.decode()
+    )
+    assert signed_in(member).post(rebaseline, {"version": film.version}).status_code == 403
+    assert (
+        "Re-baseline to" in signed_in(manager).get(url("milestone_detail", film)).content.decode()
+    )
+    signed_in(manager).post(rebaseline, {"version": film.version})
+    film.refresh_from_db()
+    assert film.baseline_due_date == film.due_date

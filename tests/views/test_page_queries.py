@@ -40,7 +40,7 @@ def test_dashboard(signed_in, workspace, manager):
     client = signed_in(manager)
     add_projects(workspace, manager, 2)
     small = queries_for(client, reverse("projects:dashboard"))
-    add_projects(workspace, manager, 23)  # 25 rows: one full page
+    add_projects(workspace, manager, 38)  # 40 projects: a full first page and more
     assert queries_for(client, reverse("projects:dashboard")) == small
 
 

@@ -1,0 +1,183 @@
+"""Reads behind the playbook pages: the gallery's cards, a template's outline and the preview
+of a plan, with every count, offset label and weekend move worked out here, not in templates."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from .models import Template, TemplateDeliverable, TemplateMilestone, TemplatePhase, Workspace
+from .planning import Direction, Step, anchor_of, is_weekend
+from .playbooks import Plan, PlannedMilestone, PlannedPhase, template_with_structure
+
+# Gallery -------------------------------------------------------------------------------------
+
+
+def _count_of(queryset, template_field: str) -> Coalesce:
+    """The number of rows per template as a correlated subquery (no join fan-out)."""
+    counted = (
+        queryset.filter(**{template_field: OuterRef("pk")})
+        .order_by()
+        .values(template_field)
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _anchor_title() -> Subquery:
+    """The milestone a backward plan lands on: the marked anchor, else the last milestone
+    (the same rule as planning.anchor_of)."""
+    return Subquery(
+        TemplateMilestone.objects.filter(template=OuterRef("pk"))
+        .order_by("-is_anchor", "-offset_days", "-id")
+        .values("title")[:1]
+    )
+
+
+@dataclass
+class Gallery:
+    workspace: Workspace
+    builtins: list[Template]
+    workspace_templates: list[Template]
+
+
+def playbook_gallery(*, user, workspace: Workspace) -> Gallery:
+    """Built-in playbooks and the workspace's own templates, each annotated with
+    `phase_count`, `milestone_count`, `deliverable_count` and `anchor_title` (one query)."""
+    templates = (
+        Template.objects.visible_to(user)
+        .filter(Q(workspace__isnull=True) | Q(workspace=workspace))
+        .select_related("created_by")
+        .annotate(
+            phase_count=_count_of(TemplatePhase.objects.all(), "template"),
+            milestone_count=_count_of(TemplateMilestone.objects.all(), "template"),
+            deliverable_count=_count_of(TemplateDeliverable.objects.all(), "milestone__template"),
+            anchor_title=_anchor_title(),
+        )
+        .order_by("name", "id")
+    )
+    templates = list(templates)
+    return Gallery(
+        workspace=workspace,
+        builtins=[t for t in templates if t.is_builtin],
+        workspace_templates=[t for t in templates if not t.is_builtin],
+    )
+
+
+# Template outline -------------------------------------------------------------------------
+
+
+def offset_label(offset_days: int) -> str:
+    """“day 0”, “day 0 + 49”, “day 0 − 3”."""
+    if offset_days == 0:
+        return "day 0"
+    sign = "+" if offset_days > 0 else "−"
+    return f"day 0 {sign} {abs(offset_days)}"
+
+
+@dataclass
+class OutlineMilestone:
+    milestone: TemplateMilestone
+    offset_label: str
+    is_anchor: bool
+    depends_on: list[str]
+
+
+@dataclass
+class OutlinePhase:
+    name: str
+    milestones: list[OutlineMilestone] = field(default_factory=list)
+
+
+@dataclass
+class TemplateOutline:
+    template: Template
+    phases: list[OutlinePhase]
+    anchor: TemplateMilestone | None
+    milestone_count: int
+    deliverable_count: int
+
+
+def _anchor(milestones: list[TemplateMilestone]) -> TemplateMilestone | None:
+    if not milestones:
+        return None
+    steps = [Step(m.pk, m.offset_days, is_anchor=m.is_anchor) for m in milestones]
+    key = anchor_of(steps).key
+    return next(m for m in milestones if m.pk == key)
+
+
+def template_outline(*, user, template_id: int) -> TemplateOutline:
+    """A template's structure by phase; another workspace's template is a 404."""
+    template = get_object_or_404(
+        template_with_structure(Template.objects.visible_to(user).select_related("workspace")),
+        pk=template_id,
+    )
+    milestones = list(template.milestones.all())
+    anchor = _anchor(milestones)
+    phases = {phase.pk: OutlinePhase(phase.name) for phase in template.phases.all()}
+    loose = OutlinePhase("")
+    for milestone in milestones:
+        phases.get(milestone.phase_id, loose).milestones.append(
+            OutlineMilestone(
+                milestone=milestone,
+                offset_label=offset_label(milestone.offset_days),
+                is_anchor=milestone == anchor,
+                depends_on=[other.title for other in milestone.depends_on.all()],
+            )
+        )
+    return TemplateOutline(
+        template=template,
+        phases=[phase for phase in [*phases.values(), loose] if phase.milestones],
+        anchor=anchor,
+        milestone_count=len(milestones),
+        deliverable_count=sum(len(m.deliverables.all()) for m in milestones),
+    )
+
+
+# Plan preview -----------------------------------------------------------------------------
+
+
+@dataclass
+class PreviewMilestone:
+    planned: PlannedMilestone
+    offset_date: date
+    moved_reason: str
+
+    @property
+    def moved(self) -> bool:
+        return self.offset_date != self.planned.due_date
+
+
+@dataclass
+class PreviewPhase:
+    phase: PlannedPhase
+    milestones: list[PreviewMilestone]
+
+
+def day_zero(plan: Plan) -> date:
+    """The date offset 0 falls on: the start date going forward; going backward, the day
+    that puts the anchor on the event date."""
+    if plan.direction == Direction.FORWARD:
+        return plan.on
+    anchor = next(m for m in plan.milestones if m.is_anchor)
+    return plan.on - timedelta(days=anchor.template.offset_days)
+
+
+def plan_preview(plan: Plan) -> list[PreviewPhase]:
+    """The plan by phase, each milestone with the date its offset gives and why it moved
+    from there (a weekend, or a prerequisite that is due later)."""
+    zero = day_zero(plan)
+    phases = []
+    for phase in plan.phases:
+        rows = []
+        for planned in phase.milestones:
+            offset_date = zero + timedelta(days=planned.template.offset_days)
+            reason = ""
+            if offset_date != planned.due_date:
+                reason = "weekend" if is_weekend(offset_date) else "waits for a prerequisite"
+            rows.append(PreviewMilestone(planned, offset_date, reason))
+        phases.append(PreviewPhase(phase, rows))
+    return phases
