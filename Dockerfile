@@ -27,7 +27,7 @@ RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-time-collectstatic-only \
 
 RUN useradd --system --uid 10001 --home-dir /app --no-create-home milestones \
     && mkdir -p /app/var \
-    && chown milestones /app/var
+    && chown -R milestones /app/var
 USER milestones
 
 EXPOSE 8000

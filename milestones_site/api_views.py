@@ -11,6 +11,7 @@ from datetime import UTC, date
 from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,8 +36,9 @@ class ThrottleUnauthenticatedMixin:
 
 
 def reference_date(user) -> date:
-    """ "Today" for derived values: the date in the caller's workspaces' timezone when they
-    share one, else in UTC (a list spanning timezones needs one date)."""
+    """The date derived values (overdue, health) are computed for: today in the timezone
+    of the caller's workspaces when they share one, else in UTC (a list spanning
+    timezones needs one date)."""
     zones = set(
         Workspace.objects.filter(pk__in=readable_workspace_ids(user))
         .values_list("timezone", flat=True)
@@ -66,11 +68,9 @@ class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
         """The rows the caller may read, annotated and prefetched for the output serializer."""
         raise NotImplementedError
 
-    @property
+    @cached_property
     def today(self) -> date:
-        if not hasattr(self, "_today"):
-            self._today = reference_date(self.request.user)
-        return self._today
+        return reference_date(self.request.user)
 
     def get_object(self):
         if not is_valid_id(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)):

@@ -238,11 +238,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "milestones_site.api_errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "milestones_site.api_schema.ApiAutoSchema",
     "DEFAULT_METADATA_CLASS": None,
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 # Bodies above this size are refused with 413 (JSON bodies included, see api_parsers).
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", "2621440"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", "1048576"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Milestones API",
     "DESCRIPTION": (

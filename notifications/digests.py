@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -161,7 +160,7 @@ def subscribers() -> list[Subscriber]:
 
 def dispatch_digests(*, now: datetime | None = None) -> int:
     """Create the digests due at `now` that are not empty and not yet made; returns how
-    many were created."""
+    many this run made."""
     now = now or timezone.now()
     due = []
     for subscriber in subscribers():
@@ -196,23 +195,21 @@ def dispatch_digests(*, now: datetime | None = None) -> int:
         content = digest_content(user=user, since=since, today=today)
         if not content:
             continue
-        with transaction.atomic():
-            created += len(
-                Notification.objects.bulk_create(
-                    [
-                        Notification(
-                            recipient=user,
-                            kind=Kind.DIGEST,
-                            key=key,
-                            title=f"Your {subscriber.frequency} Milestones digest for "
-                            f"{today:%A %d %B}",
-                            url="/",
-                            data={"sections": content, "period": period},
-                            created_at=now,
-                            next_attempt_at=now,
-                        )
-                    ],
-                    ignore_conflicts=True,
+        # Conflicts ignored: a concurrent dispatch may have made the same digest.
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient=user,
+                    kind=Kind.DIGEST,
+                    key=key,
+                    title=f"Your {subscriber.frequency} Milestones digest for {today:%A %d %B}",
+                    url="/",
+                    data={"sections": content, "period": period},
+                    created_at=now,
+                    next_attempt_at=now,
                 )
-            )
+            ],
+            ignore_conflicts=True,
+        )
+        created += 1
     return created

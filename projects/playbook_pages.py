@@ -4,9 +4,11 @@ of a plan, with every count, offset label and weekend move worked out here, not 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+
+from deliverables.models import DeliverableKind
 
 from .models import Template, TemplateDeliverable, TemplateMilestone, TemplatePhase, Workspace
 from .planning import Direction, Step, anchor_of, is_weekend
@@ -46,7 +48,8 @@ class Gallery:
 
 def playbook_gallery(*, user, workspace: Workspace) -> Gallery:
     """Built-in playbooks and the workspace's own templates, each annotated with
-    `phase_count`, `milestone_count`, `deliverable_count` and `anchor_title` (one query)."""
+    `phase_count`, `milestone_count`, `deliverable_count`, `anchor_title` and
+    `plans_backward` (it marks an anchor milestone, e.g. the sale date) — one query."""
     templates = (
         Template.objects.visible_to(user)
         .filter(Q(workspace__isnull=True) | Q(workspace=workspace))
@@ -56,6 +59,9 @@ def playbook_gallery(*, user, workspace: Workspace) -> Gallery:
             milestone_count=_count_of(TemplateMilestone.objects.all(), "template"),
             deliverable_count=_count_of(TemplateDeliverable.objects.all(), "milestone__template"),
             anchor_title=_anchor_title(),
+            plans_backward=Exists(
+                TemplateMilestone.objects.filter(template=OuterRef("pk"), is_anchor=True)
+            ),
         )
         .order_by("name", "id")
     )
@@ -71,11 +77,21 @@ def playbook_gallery(*, user, workspace: Workspace) -> Gallery:
 
 
 def offset_label(offset_days: int) -> str:
-    """“day 0”, “day 0 + 49”, “day 0 − 3”."""
+    """“day 0”, “day 0 + 49”, “day 0 - 3”."""
     if offset_days == 0:
         return "day 0"
-    sign = "+" if offset_days > 0 else "−"
+    sign = "+" if offset_days > 0 else "-"
     return f"day 0 {sign} {abs(offset_days)}"
+
+
+def kind_label(kind: str) -> str:
+    return DeliverableKind(kind).label if kind in DeliverableKind.values else kind
+
+
+@dataclass
+class OutlineDeliverable:
+    deliverable: TemplateDeliverable
+    kind_label: str
 
 
 @dataclass
@@ -84,6 +100,7 @@ class OutlineMilestone:
     offset_label: str
     is_anchor: bool
     depends_on: list[str]
+    deliverables: list[OutlineDeliverable]
 
 
 @dataclass
@@ -99,6 +116,11 @@ class TemplateOutline:
     anchor: TemplateMilestone | None
     milestone_count: int
     deliverable_count: int
+
+    @property
+    def plans_backward(self) -> bool:
+        """Planned from an event date by default: the template marks its anchor."""
+        return self.anchor is not None and self.anchor.is_anchor
 
 
 def _anchor(milestones: list[TemplateMilestone]) -> TemplateMilestone | None:
@@ -126,6 +148,10 @@ def template_outline(*, user, template_id: int) -> TemplateOutline:
                 offset_label=offset_label(milestone.offset_days),
                 is_anchor=milestone == anchor,
                 depends_on=[other.title for other in milestone.depends_on.all()],
+                deliverables=[
+                    OutlineDeliverable(deliverable, kind_label(deliverable.kind))
+                    for deliverable in milestone.deliverables.all()
+                ],
             )
         )
     return TemplateOutline(

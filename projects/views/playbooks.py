@@ -64,12 +64,11 @@ def playbook_use(request, pk: int):
     workspace = _target_workspace(request, outline)
     if not _may_use(request.user, workspace):
         raise PermissionDenied("Your role does not allow creating projects.")
-    marked_anchor = outline.anchor is not None and outline.anchor.is_anchor
     form = PlaybookUseForm(
         request.POST or None,
         template=template,
         workspace=workspace,
-        initial={"direction": Direction.BACKWARD if marked_anchor else Direction.FORWARD},
+        initial={"direction": Direction.BACKWARD if outline.plans_backward else Direction.FORWARD},
     )
     plan = None
     if request.method == "POST" and form.is_valid():

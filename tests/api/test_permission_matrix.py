@@ -326,6 +326,13 @@ def test_every_route_has_an_expectation():
     assert not stale, f"These expectations name routes that no longer exist: {stale}"
 
 
+def assert_nothing_leaks(world, route: str, rows: list[dict]) -> None:
+    """A list shows an outsider none of the workspace's rows."""
+    attribute = TARGETS.get(route.split("/")[0])
+    if attribute:
+        assert getattr(world, attribute).pk not in {row["id"] for row in rows}, route
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("route", "method", "action"), OPERATIONS, ids=[f"{m.upper()} {r}" for r, m, _ in OPERATIONS]
@@ -344,6 +351,8 @@ def test_role_matrix(route, method, action):
             )
             expected = expected_status(rule, route, method, who)
             assert response.status_code == expected, (who, response.content[:300])
+            if who == "outsider" and action == "list":
+                assert_nothing_leaks(world, route, response.json()["results"])
             transaction.set_rollback(True)
 
 

@@ -5,6 +5,9 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from deliverables.models import Deliverable
+from deliverables.services import deliverable_deliver
+
 from .conftest import login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,7 +55,15 @@ def test_manager_plans_approves_and_reschedules(
     page.get_by_role("button", name="Approve: Hero film cut").click()
     expect(page.locator("[data-status=approved]")).to_have_text("Approved")
     assert page.evaluate("window.notReloaded") is True
-    screenshot(page, "project-approved")
+
+    # Someone else delivers it meanwhile (another tab): the stale click is refused, in place.
+    deliverable_deliver(deliverable=Deliverable.objects.get(title="Hero film cut"), actor=manager)
+    page.get_by_role("button", name="Mark delivered: Hero film cut").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        f"{manager.get_full_name()} changed this to Delivered at"
+    )
+    expect(page.locator("[data-status=delivered]")).to_have_text("Delivered")
+    screenshot(page, "project-conflict")
 
     milestone_link.click()
     page.get_by_label("New due date").fill(new_due.isoformat())

@@ -21,11 +21,19 @@ def test_manager_previews_and_creates_a_black_friday_campaign(
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Playbooks").click()
     expect(page.get_by_role("heading", name="Built-in playbooks")).to_be_visible()
     screenshot(page, "playbooks-gallery")
-    page.get_by_role("link", name="Use Black Friday / Cyber Monday").click()
+    page.get_by_role("link", name="Black Friday / Cyber Monday", exact=True).click()
+    expect(page.get_by_role("row", name=re.compile("^Black Friday sale starts"))).to_contain_text(
+        "anchor day 0 + 49"
+    )
+    screenshot(page, "playbooks-template")
+    page.get_by_role("link", name="Use this playbook").click()
 
     page.get_by_label("Project name").fill("Black Friday 2026")
     expect(page.get_by_label("Backward from a launch / event date")).to_be_checked()
-    page.get_by_label("Launch / event date", exact=True).fill("2026-11-27")
+    page.get_by_label("Forward from a start date").check()
+    expect(page.get_by_role("textbox", name="Start date")).to_be_visible()
+    page.get_by_label("Backward from a launch / event date").check()
+    page.get_by_role("textbox", name="Launch / event date").fill("2026-11-27")
     page.get_by_label("Campaign manager").select_option(label=manager.get_full_name())
     page.get_by_label("CRM lead").select_option(label=member.get_full_name())
     page.get_by_role("button", name="Preview").click()

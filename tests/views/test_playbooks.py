@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from deliverables.models import Deliverable
 from projects.models import Milestone, Phase, Project, Template, TemplateMilestone, TemplatePhase
+from projects.playbook_pages import offset_label
 from projects.playbooks import template_instantiate
 from tests.factories import ClientFactory, UserFactory, WorkspaceFactory
 
@@ -31,9 +32,7 @@ def use_url(template: Template) -> str:
 
 def role_fields(template: Template, assignments: dict) -> dict:
     """The form's role_<index> fields for {role name: user}."""
-    return {
-        f"role_{template.roles.index(role)}": user.pk for role, user in assignments.items()
-    }
+    return {f"role_{template.roles.index(role)}": user.pk for role, user in assignments.items()}
 
 
 def workspace_template(workspace, name: str, milestones: int = 2, created_by=None) -> Template:
@@ -86,6 +85,7 @@ def test_gallery_lists_builtins_and_own_templates_but_not_another_workspaces(
     assert "4 phases · 11 milestones" in html
     assert "Spring trail shoe relaunch" in html
     assert f"Saved by {viewer.get_full_name() or viewer.username}" in html
+    assert html.count("Plans forward from a start date") == 1, "it marks no anchor"
     assert "Rival agency secret plan" not in html
     assert "Use playbook" not in html, "a viewer reads the gallery without a way to use it"
 
@@ -131,9 +131,16 @@ def test_template_page_shows_the_structure(signed_in, viewer):
     html = response.content.decode()
     assert "day 0 + 49" in html
     assert "Campaign manager" in html
-    deliverable = template.milestones.filter(deliverables__isnull=False).first()
-    assert deliverable.deliverables.first().title in html
+    assert "Sale key visual and banners" in html
+    assert "Creative asset · Designer" in html
+    assert "Category banners" in html, "a deliverable's checklist"
+    assert "Margin check with finance" in html, "a milestone's checklist"
     assert "Use this playbook" not in html
+
+
+@pytest.mark.parametrize(("offset", "label"), [(0, "day 0"), (49, "day 0 + 49"), (-3, "day 0 - 3")])
+def test_offset_label(offset, label):
+    assert offset_label(offset) == label
 
 
 def test_another_workspaces_template_is_a_404(signed_in, manager):
@@ -147,9 +154,7 @@ def test_another_workspaces_template_is_a_404(signed_in, manager):
 def test_preview_shows_every_computed_date_and_creates_nothing(signed_in, manager, bfcm_form):
     before = row_counts()
 
-    response = signed_in(manager).post(
-        use_url(black_friday()), {**bfcm_form, "intent": "preview"}
-    )
+    response = signed_in(manager).post(use_url(black_friday()), {**bfcm_form, "intent": "preview"})
 
     assert response.status_code == 200
     assert row_counts() == before

@@ -213,6 +213,7 @@ class BenchBuilder:
             else:
                 status = self.rng.choices(OPEN_DELIVERABLE_STATUSES, OPEN_DELIVERABLE_WEIGHTS)[0]
             done = status in Deliverable.DONE_STATUSES
+            # Signed off before its milestone completes (completed_at is due - 3 … due).
             rows.append(
                 Deliverable(
                     milestone_id=milestone.pk,
@@ -223,7 +224,7 @@ class BenchBuilder:
                     link=f"https://example.com/bench/{milestone.pk}/{n + 1}",
                     status=status,
                     approved_by_id=self.managers[0].pk if done else None,
-                    approved_at=self.at_three_pm(milestone.due_date - self.days(1, 6))
+                    approved_at=self.at_three_pm(milestone.due_date - self.days(4, 9))
                     if done
                     else None,
                 )
