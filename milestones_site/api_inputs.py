@@ -28,6 +28,12 @@ def is_valid_id(value) -> bool:
     return isinstance(value, str | int) and is_whole_number(str(value)) and 0 < int(value) <= MAX_ID
 
 
+def listed(choices, limit: int = 12) -> str:
+    """The choices to name in a message (a long list such as timezones is cut short)."""
+    names = [str(choice) for choice in choices]
+    return ", ".join(names[:limit]) + (", …" if len(names) > limit else "")
+
+
 class StrictInputMixin:
     # Fields that are changed through another endpoint: {name: where to change it}.
     changed_elsewhere: dict[str, str] = {}
@@ -36,9 +42,8 @@ class StrictInputMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, serializers.ChoiceField):
-                choices = ", ".join(str(choice) for choice in field.choices)
                 field.error_messages["invalid_choice"] = (
-                    f'"{{input}}" is not a valid choice; use one of: {choices}.'
+                    f'"{{input}}" is not a valid choice; use one of: {listed(field.choices)}.'
                 )
 
     def to_internal_value(self, data):

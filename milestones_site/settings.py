@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "projects.context_processors.workspace_switcher",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },

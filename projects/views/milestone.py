@@ -4,6 +4,7 @@ change used on the project, milestone and my-work pages."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -87,15 +88,19 @@ def milestone_edit(request, pk: int):
     form = MilestoneForm(request.POST or None, instance=milestone, project=project)
     if request.method == "POST" and form.is_valid():
         try:
-            milestone = services.milestone_update(
-                milestone=milestone,
-                actor=request.user,
-                data=form.details(),
-                expected_version=version,
-            )
-            services.milestone_set_dependencies(
-                milestone=milestone, depends_on=form.cleaned_data["depends_on"], actor=request.user
-            )
+            # Details and dependencies are one edit: a refused dependency keeps the details.
+            with transaction.atomic():
+                milestone = services.milestone_update(
+                    milestone=milestone,
+                    actor=request.user,
+                    data=form.details(),
+                    expected_version=version,
+                )
+                services.milestone_set_dependencies(
+                    milestone=milestone,
+                    depends_on=form.cleaned_data["depends_on"],
+                    actor=request.user,
+                )
         except ValidationError as error:
             add_service_errors(form, error)
         except StaleVersion as stale:

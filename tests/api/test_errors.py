@@ -174,3 +174,11 @@ def test_bulk_status_names_the_bad_item(api, project):
     items = [{"id": milestone.pk, "status": "planned"}, {"id": milestone.pk, "status": "paused"}]
     body = problem(api.post(f"{API}/milestones/bulk-status/", {"items": items}), 400)
     assert list(body["errors"]) == ["items.1.status"]
+
+
+@pytest.mark.django_db
+def test_a_long_choice_list_is_cut_short_in_the_message(api_as, workspace, owner):
+    response = api_as(owner).patch(f"{API}/workspaces/{workspace.pk}/", {"timezone": "Mars/Base"})
+    message = problem(response, 400)["errors"]["timezone"][0]
+    assert message.startswith('"Mars/Base" is not a valid choice; use one of: Africa/Abidjan')
+    assert message.endswith(", ….") and len(message) < 300

@@ -142,7 +142,7 @@ def broker():
     client = redis.Redis.from_url(url)
     with broker_at(url, queue):
         yield Broker(url, queue, client)
-    client.delete(queue)
+    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     client.close()
 
 

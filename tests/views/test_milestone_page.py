@@ -80,6 +80,8 @@ def test_edit_refuses_a_dependency_cycle_and_a_stale_version(signed_in, plan, ma
     data = {"title": "Film locked", "category": "launch", "version": film.version}
     response = client.post(url("milestone_edit", film), {**data, "depends_on": [launch.pk]})
     assert "These dependencies would create a cycle." in response.content.decode()
+    film.refresh_from_db()
+    assert (film.title, film.version) == ("Launch film locked", 1)  # nothing half-saved
 
     client.post(url("milestone_edit", film), data)
     film.refresh_from_db()
