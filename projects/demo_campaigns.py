@@ -23,6 +23,8 @@ PEOPLE = {
 }
 MANAGER_LOGIN = "manager"
 STAKEHOLDER_LOGIN = "client"
+# The agency owner also administers the installation (Django admin at /admin/).
+ADMIN_LOGIN = "olivia"
 
 CLIENTS = {
     "fjordline": ("Fjordline Outdoor", "marketing@fjordline.example.com"),

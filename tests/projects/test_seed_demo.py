@@ -4,7 +4,7 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import override_settings
@@ -120,6 +120,17 @@ def test_the_printed_logins_sign_in_with_their_roles(demo, settings):
         assert user is not None
         assert user.memberships.get(workspace=demo).role == role
     assert "http://" in output or "https://" in output
+
+
+def test_the_admin_login_opens_the_django_admin(demo, client):
+    output = seed_demo()
+    assert f"{plan.ADMIN_LOGIN} / {plan.PASSWORD}" in output
+    admin = get_user_model().objects.get(username=plan.ADMIN_LOGIN)
+    assert admin.is_staff and admin.is_superuser
+    client.force_login(admin)
+    response = client.get("/admin/projects/project/")
+    assert response.status_code == 200
+    assert "Black Friday" in response.content.decode()
 
 
 def test_running_twice_creates_nothing_new(demo):

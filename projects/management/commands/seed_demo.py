@@ -68,6 +68,8 @@ class DemoLoader:
                     "last_name": last,
                     "email": f"{username}@northwind.example.com",
                     "password": password,
+                    "is_staff": username == plan.ADMIN_LOGIN,
+                    "is_superuser": username == plan.ADMIN_LOGIN,
                 },
             )
         founder, *others = plan.PEOPLE.items()
@@ -212,11 +214,12 @@ class Command(BaseCommand):
         others = ", ".join(
             f"{name} ({role})"
             for name, (_first, _last, role) in plan.PEOPLE.items()
-            if name not in {plan.MANAGER_LOGIN, plan.STAKEHOLDER_LOGIN}
+            if name not in {plan.MANAGER_LOGIN, plan.STAKEHOLDER_LOGIN, plan.ADMIN_LOGIN}
         )
         self.stdout.write(
             f"\n  Open {settings.SITE_URL}/ and sign in as\n"
             f"    manager:              {plan.MANAGER_LOGIN} / {plan.PASSWORD}\n"
             f"    stakeholder (viewer): {plan.STAKEHOLDER_LOGIN} / {plan.PASSWORD}\n"
+            f"    admin ({settings.SITE_URL}/admin/): {plan.ADMIN_LOGIN} / {plan.PASSWORD}\n"
             f"  Other demo users, same password: {others}.\n"
         )
