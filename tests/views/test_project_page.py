@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from notifications.models import Follow
 from projects import services
 from projects.models import Phase, Project, StatusUpdate
 from tests.factories import ProjectFactory
@@ -185,3 +186,15 @@ def test_activity_page_is_paginated(signed_in, plan, manager):
     assert first.count('<li>\n    <span class="avatar"') == 50
     assert "Page 1 of 2" in first
     assert "Page 2 of 2" in client.get(url + "?page=2").content.decode()
+
+
+def test_members_follow_and_unfollow_from_the_project_page(signed_in, plan, member, viewer):
+    project = plan["project"]
+    client = signed_in(member)
+    follow_url = reverse("notifications:follow_project", args=[project.pk])
+    page = page_of(client, project)
+    assert f'action="{follow_url}"' in page and ">Follow<" in page
+    client.post(follow_url, {"follow": "1", "next": f"/projects/{project.pk}/"})
+    assert ">Unfollow<" in page_of(client, project)
+    assert Follow.objects.filter(user=member, project=project).exists()
+    assert "Follow<" not in page_of(signed_in(viewer), project)
