@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from projects.models import Workspace
-from projects.permissions import Action, can
+from projects.permissions import Action, workspaces_allowing
 
 from .models import Notification, WebhookDelivery, WebhookEndpoint
 
@@ -16,14 +16,13 @@ def notifications_of(user) -> QuerySet:
 
 def manageable_workspaces(user) -> list[Workspace]:
     """Workspaces whose webhooks the user may manage (owners)."""
-    workspaces = Workspace.objects.filter(memberships__user=user).order_by("name")
-    return [w for w in workspaces if can(user, Action.WORKSPACE_UPDATE, w)]
+    return list(workspaces_allowing(user, Action.WORKSPACE_UPDATE).order_by("name"))
 
 
 def webhook_endpoints_of(user) -> QuerySet:
     """Endpoints of the workspaces the user owns; anything else is a 404."""
     return WebhookEndpoint.objects.filter(
-        workspace__in=[w.pk for w in manageable_workspaces(user)]
+        workspace__in=workspaces_allowing(user, Action.WORKSPACE_UPDATE).values("pk")
     ).select_related("workspace")
 
 

@@ -72,6 +72,17 @@ def readable_workspace_ids(user) -> QuerySet:
     return Membership.objects.filter(user=user).values("workspace_id")
 
 
+def workspaces_allowing(user, action: Action) -> QuerySet:
+    """The workspaces in which `user` may perform `action`, in one query."""
+    if user is not None and (not user.is_authenticated or not user.is_active):
+        return Workspace.objects.none()
+    if user is None or user.is_superuser:
+        return Workspace.objects.all()
+    needed = ROLE_RANK[ACTION_MIN_ROLE[action]]
+    roles = [role for role, rank in ROLE_RANK.items() if rank >= needed]
+    return Workspace.objects.filter(memberships__user=user, memberships__role__in=roles)
+
+
 def role_in(user, workspace: Workspace) -> Role | None:
     """The user's role in the workspace, or None when not a member."""
     if user is None or not user.is_authenticated:

@@ -22,6 +22,17 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def generous_api_throttle_rates(settings):
+    """API throttle counters live in the cache, which outlives a test (in CI a Redis shared
+    by the xdist workers), so one test's requests would throttle another's.
+    tests/api/test_throttling.py sets low limits on a cache of its own."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"client": "100000/minute", "anonymous": "100000/minute"},
+    }
+
+
 @pytest.fixture
 def workspace(db):
     return WorkspaceFactory()

@@ -96,3 +96,17 @@ def test_page_size_is_capped_at_200(api_as, project, member):
     )
     page = ok(api_as(member).get(f"{API}/milestones/?page_size=1000"))
     assert page["count"] == 205 and len(page["results"]) == 200
+
+
+@pytest.mark.django_db
+def test_only_managers_force_completion_and_must_say_why(api_as, project, manager, member):
+    milestone = MilestoneFactory(project=project)
+    DeliverableFactory(milestone=milestone, title="Press kit")
+    url = f"{API}/milestones/{milestone.pk}/complete/"
+    assert api_as(member).post(url, {"force": True, "reason": "Ship it"}).status_code == 403
+    no_reason = api_as(manager).post(url, {"force": True})
+    assert no_reason.status_code == 400 and "reason" in no_reason.json()["errors"]
+    done = ok(api_as(manager).post(url, {"force": True, "reason": "Client signed off by phone"}))
+    assert done["status"] == "completed"
+    event = ActivityEvent.objects.get(verb="milestone.completed", target_id=milestone.pk)
+    assert event.data["forced"] is True and event.data["reason"] == "Client signed off by phone"
