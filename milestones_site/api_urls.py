@@ -16,6 +16,7 @@ from notifications.api import (
     NotificationViewSet,
     WebhookEndpointViewSet,
 )
+from projects.api.playbooks import TemplateViewSet
 from projects.api.views import (
     ActivityViewSet,
     ApiTokenViewSet,
@@ -44,6 +45,7 @@ router.register("status-updates", StatusUpdateViewSet, basename="status-update")
 router.register("comments", CommentViewSet, basename="comment")
 router.register("activity", ActivityViewSet, basename="activity")
 router.register("tokens", ApiTokenViewSet, basename="token")
+router.register("templates", TemplateViewSet, basename="template")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 

@@ -4,39 +4,16 @@ of a plan, with every count, offset label and weekend move worked out here, not 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from deliverables.models import DeliverableKind
 
-from .models import Template, TemplateDeliverable, TemplateMilestone, TemplatePhase, Workspace
+from .models import Template, TemplateDeliverable, TemplateMilestone, Workspace
 from .planning import Direction, Step, anchor_of, is_weekend
 from .playbooks import Plan, PlannedMilestone, PlannedPhase, template_with_structure
 
 # Gallery -------------------------------------------------------------------------------------
-
-
-def _count_of(queryset, template_field: str) -> Coalesce:
-    """The number of rows per template as a correlated subquery (no join fan-out)."""
-    counted = (
-        queryset.filter(**{template_field: OuterRef("pk")})
-        .order_by()
-        .values(template_field)
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def _anchor_title() -> Subquery:
-    """The milestone a backward plan lands on: the marked anchor, else the last milestone
-    (the same rule as planning.anchor_of)."""
-    return Subquery(
-        TemplateMilestone.objects.filter(template=OuterRef("pk"))
-        .order_by("-is_anchor", "-offset_days", "-id")
-        .values("title")[:1]
-    )
 
 
 @dataclass
@@ -54,15 +31,7 @@ def playbook_gallery(*, user, workspace: Workspace) -> Gallery:
         Template.objects.visible_to(user)
         .filter(Q(workspace__isnull=True) | Q(workspace=workspace))
         .select_related("created_by")
-        .annotate(
-            phase_count=_count_of(TemplatePhase.objects.all(), "template"),
-            milestone_count=_count_of(TemplateMilestone.objects.all(), "template"),
-            deliverable_count=_count_of(TemplateDeliverable.objects.all(), "milestone__template"),
-            anchor_title=_anchor_title(),
-            plans_backward=Exists(
-                TemplateMilestone.objects.filter(template=OuterRef("pk"), is_anchor=True)
-            ),
-        )
+        .with_summary()
         .order_by("name", "id")
     )
     templates = list(templates)

@@ -116,6 +116,8 @@ def template_plan(
     role_map: dict | None = None,
 ) -> Plan:
     """Every computed date of a template, without writing anything."""
+    if template.workspace_id not in (None, workspace.pk):
+        raise invalid(template="Choose a built-in playbook or a template of this workspace.")
     if direction not in Direction.__members__.values():
         raise invalid(direction="Plan forward from a start date or backward from an event date.")
     direction = Direction(direction)
@@ -188,8 +190,6 @@ def template_instantiate(
 ) -> Project:
     """A fully planned project from a template: all of it, or nothing."""
     permissions.ensure(actor, Action.PROJECT_CREATE, workspace)
-    if template.workspace_id not in (None, workspace.pk):
-        raise invalid(template="Choose a built-in playbook or a template of this workspace.")
     plan = template_plan(
         template=template,
         workspace=workspace,

@@ -181,3 +181,22 @@ class TemplateQuerySet(models.QuerySet):
         return self.filter(
             Q(workspace__isnull=True) | Q(workspace_id__in=permissions.readable_workspace_ids(user))
         )
+
+    def with_summary(self):
+        """`phase_count`, `milestone_count`, `deliverable_count`, `anchor_title` (the
+        milestone a backward plan lands on: the marked anchor, else the last one, as in
+        planning.anchor_of) and `plans_backward` (an anchor is marked)."""
+        phases = self.model.phases.rel.related_model.objects.filter(template=OuterRef("pk"))
+        milestone_model = self.model.milestones.rel.related_model
+        milestones = milestone_model.objects.filter(template=OuterRef("pk"))
+        deliverable_model = milestone_model.deliverables.rel.related_model
+        deliverables = deliverable_model.objects.filter(milestone__template=OuterRef("pk"))
+        return self.annotate(
+            phase_count=count_of(phases, "template"),
+            milestone_count=count_of(milestones, "template"),
+            deliverable_count=count_of(deliverables, "milestone__template"),
+            anchor_title=Subquery(
+                milestones.order_by("-is_anchor", "-offset_days", "-id").values("title")[:1]
+            ),
+            plans_backward=Exists(milestones.filter(is_anchor=True)),
+        )

@@ -34,11 +34,14 @@ from projects.models import (
     Workspace,
 )
 from projects.permissions import readable_workspace_ids
+from projects.playbooks import template_save_from_project
 from projects.querysets import count_of
 
 from . import filters, inputs
 from . import serializers as out
 from .names import person_name
+from .playbooks import SaveAsTemplateInput, TemplateDetailSerializer, template_representation
+from .representations import project_rows
 
 
 class WorkspaceViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ServiceViewSet):
@@ -160,13 +163,7 @@ class ProjectViewSet(
     ordering = ("name", "id")
 
     def visible_queryset(self):
-        return (
-            Project.objects.visible_to(self.request.user)
-            .with_progress()
-            .with_health(today=self.today)
-            .with_next_milestone()
-            .annotate(client_name=F("client__name"), owner_name=person_name("owner"))
-        )
+        return project_rows(self.request.user, self.today)
 
     def create_object(self, data):
         return services.project_create(actor=self.request.user, **data)
@@ -178,6 +175,19 @@ class ProjectViewSet(
 
     def delete_object(self, project):
         services.project_delete(project=project, actor=self.request.user)
+
+    @extend_schema(request=SaveAsTemplateInput, responses={201: TemplateDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="save-as-template")
+    def save_as_template(self, request, pk=None):
+        """Make this project a template of its workspace: dates become offsets from its
+        start; statuses, actuals and history are dropped."""
+        project = self.get_object()
+        data = self.parse(SaveAsTemplateInput)
+        template = template_save_from_project(
+            project=project, actor=request.user, name=data.get("name", "")
+        )
+        body, etag = template_representation(template.pk, request.user)
+        return Response(body, status=201, headers={"ETag": etag})
 
 
 class PhaseViewSet(

@@ -19,6 +19,7 @@ from milestones_site import api_urls
 from notifications.models import Notification, WebhookEndpoint
 from projects import activity
 from projects.models import Role
+from projects.playbooks import template_save_from_project
 from projects.services import comment_post
 from tests.factories import (
     ChecklistItemFactory,
@@ -138,6 +139,9 @@ EXPECTATIONS: dict[tuple[str, str, str], Rule] = {
         "manager", body=lambda w: {"status": "on_hold"}
     ),
     ("projects/<pk>/", "delete", "destroy"): role("manager", 204),
+    ("projects/<pk>/save-as-template/", "post", "save_as_template"): role(
+        "manager", 201, lambda w: {"name": "Our launch"}
+    ),
     ("phases/", "get", "list"): LIST,
     ("phases/", "post", "create"): role(
         "manager", 201, lambda w: {"project": w.project.pk, "name": "Follow-up"}
@@ -215,6 +219,18 @@ EXPECTATIONS: dict[tuple[str, str, str], Rule] = {
     ("tokens/", "post", "create"): Rule("open", 201, lambda w: {"name": "Chat bot"}),
     ("tokens/<pk>/", "get", "retrieve"): Rule("own"),
     ("tokens/<pk>/", "delete", "destroy"): Rule("own", 204),
+    ("templates/", "get", "list"): LIST,
+    ("templates/<pk>/", "get", "retrieve"): READ,
+    ("templates/<pk>/instantiate/", "post", "instantiate"): role(
+        "manager",
+        201,
+        lambda w: {
+            "workspace": w.workspace.pk,
+            "name": "From our playbook",
+            "direction": "forward",
+            "date": "2027-01-04",
+        },
+    ),
     ("notifications/", "get", "list"): LIST,
     ("notifications/read-all/", "post", "read_all"): Rule("open"),
     ("notifications/<pk>/", "get", "retrieve"): Rule("own"),
@@ -247,6 +263,7 @@ TARGETS = {
     "comments": "comment",
     "activity": "event",
     "webhooks": "webhook_endpoint",
+    "templates": "template",
 }
 
 
@@ -292,6 +309,7 @@ def build_world():
     world.checklist_item = ChecklistItemFactory(deliverable=world.deliverable)
     world.event = activity.record(actor=users["owner"], verb="project.updated", target=project)
     world.comment = comment_post(target=world.milestone, actor=users["member"], body="First!")
+    world.template = template_save_from_project(project=project, actor=None, name="Our way")
     world.webhook_endpoint = WebhookEndpoint.objects.create(
         workspace=workspace, url="https://93.184.216.34/in", secret="matrix-secret"
     )
