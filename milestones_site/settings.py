@@ -248,7 +248,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Campaign projects, phases, milestones and deliverables for marketing teams. "
         "Authenticate with `Authorization: Bearer <token>`. Detail responses carry an "
-        "`ETag` (`\"<id>-<version>\"`); send it back in `If-Match` on PATCH and DELETE "
+        '`ETag` (`"<id>-<version>"`); send it back in `If-Match` on PATCH and DELETE '
         "to get 412 instead of overwriting someone else's change. Every 4xx response is a "
         "JSON problem: `type`, `title`, `status`, `detail`, `errors` (messages per field)."
     ),
