@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "projects.middleware.CurrentWorkspaceMiddleware",
+    "notifications.middleware.PersonalTimezoneMiddleware",
 ]
 
 ROOT_URLCONF = "milestones_site.urls"

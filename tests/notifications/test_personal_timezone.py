@@ -1,0 +1,32 @@
+"""Pages show times in the person's own timezone when they chose one."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from notifications.models import NotificationPreference
+from projects import services
+from projects.models import ActivityEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def activity_page(client, user, project) -> str:
+    client.force_login(user)
+    response = client.get(reverse("projects:project_detail", args=[project.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_times_follow_the_personal_timezone_else_the_workspace(client, workspace, manager):
+    project = services.project_create(
+        workspace=workspace, actor=manager, name="Tokyo pop-up", start_date=datetime(2026, 11, 1)
+    )
+    ActivityEvent.objects.filter(project=project).update(
+        created_at=datetime(2026, 11, 25, 12, 5, tzinfo=UTC)
+    )
+    assert "12:05" in activity_page(client, manager, project)  # workspace timezone: UTC
+    NotificationPreference.objects.create(user=manager, timezone="Asia/Tokyo")
+    page = activity_page(client, manager, project)
+    assert "21:05" in page and "12:05" not in page
