@@ -25,6 +25,7 @@ from django.db.models import F
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from milestones_site.api_representation import api_representation
 from projects.models import ActivityEvent, Membership, Role
 
 from .links import page_path
@@ -71,20 +72,23 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return f"sha256={digest.hexdigest()}"
 
 
-def represent(target: models.Model | None) -> dict | None:
-    """The object as the integration sees it: its fields, with ids for relations."""
+def represent(target: models.Model | None, *, reader) -> dict | None:
+    """The object as the API shows it (read as a workspace owner, who sees everything in
+    it); objects the API does not expose fall back to their fields, with ids for relations."""
     if target is None:
         return None
-    fields = [field.name for field in target._meta.concrete_fields]
-    data = model_to_dict(target, fields=fields)
-    data["id"] = target.pk
+    data = api_representation(target, reader=reader) if reader else None
+    if data is None:
+        fields = [field.name for field in target._meta.concrete_fields]
+        data = json.loads(json.dumps(model_to_dict(target, fields=fields), cls=DjangoJSONEncoder))
+        data["id"] = target.pk
     data["url"] = page_path(
         target._meta.model_name, target.pk, milestone_id=getattr(target, "milestone_id", None)
     )
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return data
 
 
-def payload_for(event: ActivityEvent) -> dict:
+def payload_for(event: ActivityEvent, *, reader) -> dict:
     return {
         "id": event.pk,
         "type": event.verb,
@@ -95,8 +99,17 @@ def payload_for(event: ActivityEvent) -> dict:
         "changes": event.changes,
         "data": event.data,
         "object_type": event.target_type.model,
-        "object": represent(event.target),
+        "object": represent(event.target, reader=reader),
     }
+
+
+def workspace_readers(workspace_ids: set[int]) -> dict[int, object]:
+    """One owner per workspace, whose view of an object the payload shows."""
+    owners = Membership.objects.filter(workspace_id__in=workspace_ids, role=Role.OWNER)
+    readers = {}
+    for membership in owners.select_related("user").order_by("workspace_id", "id"):
+        readers.setdefault(membership.workspace_id, membership.user)
+    return readers
 
 
 def deliveries_for(events: list[ActivityEvent]) -> list[WebhookDelivery]:
@@ -108,6 +121,7 @@ def deliveries_for(events: list[ActivityEvent]) -> list[WebhookDelivery]:
             active=True, workspace_id__in={event.workspace_id for event in events}
         )
     )
+    readers = workspace_readers({endpoint.workspace_id for endpoint in endpoints})
     deliveries = []
     for event in events:
         wanted = [
@@ -115,7 +129,7 @@ def deliveries_for(events: list[ActivityEvent]) -> list[WebhookDelivery]:
             for endpoint in endpoints
             if endpoint.workspace_id == event.workspace_id and endpoint.wants(event.verb)
         ]
-        payload = payload_for(event) if wanted else None
+        payload = payload_for(event, reader=readers.get(event.workspace_id)) if wanted else None
         deliveries.extend(
             WebhookDelivery(endpoint=endpoint, event=event, event_type=event.verb, payload=payload)
             for endpoint in wanted

@@ -14,6 +14,7 @@ from notifications.models import Kind, Notification, WebhookDelivery
 from notifications.webhooks import DISABLE_AFTER, send_pending_webhooks
 from projects import services
 from projects.models import ActivityEvent
+from tests.api.conftest import client_with_token
 from tests.factories import MilestoneFactory
 
 
@@ -59,6 +60,9 @@ def test_the_receiver_gets_a_signed_payload_of_the_chosen_events(
     assert payload["object"]["id"] == milestone.pk
     assert payload["object"]["status"] == "completed"
     assert payload["object"]["title"] == milestone.title
+    # The object is exactly what GET /api/v1/milestones/<id>/ shows, computed values included.
+    assert payload["object"]["project_name"] == project.name
+    assert payload["object"]["health"] == "completed" and "slip_days" in payload["object"]
     assert request["headers"]["X-Milestones-Event"] == "milestone.completed"
     delivery = WebhookDelivery.objects.get()
     assert (delivery.state, delivery.response_status, delivery.attempts) == ("sent", 200, 1)
@@ -132,3 +136,14 @@ def test_only_owners_manage_webhooks(workspace, manager, settings):
         notification_services.webhook_endpoint_create(
             workspace=workspace, actor=manager, url="http://127.0.0.1:9/hook"
         )
+
+
+def test_the_payload_object_is_the_api_representation(
+    endpoint, project, manager, owner, webhook_receiver
+):
+    milestone = complete_a_milestone(project, manager)
+    send_pending_webhooks()
+    [request] = webhook_receiver.requests
+    shown = dict(request["json"]["object"])
+    assert shown.pop("url") == f"/milestones/{milestone.pk}/"
+    assert shown == client_with_token(owner).get(f"/api/v1/milestones/{milestone.pk}/").json()
