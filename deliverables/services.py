@@ -19,7 +19,7 @@ from .models import ChecklistItem, Deliverable
 
 Status = Deliverable.Status
 
-DELIVERABLE_FIELDS = {"title", "description", "kind", "owner", "due_date", "link"}
+DELIVERABLE_FIELDS = ("title", "description", "kind", "owner", "due_date", "link")
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ def lock_for_update(instance: models.Model, expected_version: int | None) -> mod
     return current
 
 
-def apply_changes(instance: models.Model, data: dict, *, editable: set[str]) -> dict:
+def apply_changes(instance: models.Model, data: dict, *, editable: tuple[str, ...]) -> dict:
     """Set the given fields and return {field: (before, after)} for those that changed."""
-    unknown = sorted(set(data) - editable)
+    unknown = sorted(set(data) - set(editable))
     if unknown:
         raise invalid(**dict.fromkeys(unknown, "This field cannot be changed here."))
     changes, errors = {}, {}

@@ -32,16 +32,16 @@ from .statuses import DELIVERABLE_DONE_STATUSES
 
 User = get_user_model()
 
-WORKSPACE_FIELDS = {
+WORKSPACE_FIELDS = (
     "name",
     "timezone",
     "reminder_lead_days",
     "overdue_repeat_days",
     "overdue_repeat_limit",
     "warning_window_days",
-}
-CLIENT_FIELDS = {"name", "contact_email"}
-PROJECT_FIELDS = {
+)
+CLIENT_FIELDS = ("name", "contact_email")
+PROJECT_FIELDS = (
     "client",
     "name",
     "description",
@@ -54,10 +54,10 @@ PROJECT_FIELDS = {
     "budget_planned",
     "budget_spent",
     "currency",
-}
-PHASE_FIELDS = {"name", "order", "start_date", "end_date"}
+)
+PHASE_FIELDS = ("name", "order", "start_date", "end_date")
 COMMENT_TARGETS = {"projects.milestone", "deliverables.deliverable"}
-MILESTONE_FIELDS = {
+MILESTONE_FIELDS = (
     "phase",
     "title",
     "description",
@@ -69,7 +69,7 @@ MILESTONE_FIELDS = {
     "kpi_actual",
     "kpi_unit",
     "reminder_days",
-}
+)
 
 
 # Workspaces and members -------------------------------------------------------------------
@@ -333,7 +333,7 @@ def milestone_create(
     milestone = Milestone(
         project=project, title=title, due_date=due_date, baseline_due_date=due_date
     )
-    apply_changes(milestone, fields, editable=MILESTONE_FIELDS | {"status"})
+    apply_changes(milestone, fields, editable=(*MILESTONE_FIELDS, "status"))
     if milestone.status == Milestone.Status.COMPLETED:
         raise invalid(status="Create the milestone first, then complete it.")
     validate(milestone)

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from deliverables.models import ChecklistItem, Deliverable
+from deliverables.services import DELIVERABLE_FIELDS
 from milestones_site.api_inputs import (
     InputSerializer,
     MemberField,
@@ -10,8 +11,6 @@ from milestones_site.api_inputs import (
     VisibleRelatedField,
 )
 from projects.models import Milestone
-
-DELIVERABLE_FIELDS = ("title", "description", "kind", "owner", "due_date", "link")
 
 
 class DeliverableUpdateInput(ModelInputSerializer):

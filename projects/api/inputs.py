@@ -23,6 +23,7 @@ from projects.models import (
     StatusUpdate,
     Workspace,
 )
+from projects.services import MILESTONE_FIELDS, PROJECT_FIELDS
 
 
 class WorkspaceCreateInput(ModelInputSerializer):
@@ -78,22 +79,6 @@ class ClientUpdateInput(ModelInputSerializer):
         fields = ("name", "contact_email")
 
 
-PROJECT_FIELDS = (
-    "client",
-    "name",
-    "description",
-    "objective",
-    "kind",
-    "status",
-    "owner",
-    "start_date",
-    "target_date",
-    "budget_planned",
-    "budget_spent",
-    "currency",
-)
-
-
 class ProjectUpdateInput(ModelInputSerializer):
     client = VisibleRelatedField(queryset=Client.objects.all(), allow_null=True, required=False)
     owner = MemberField(allow_null=True, required=False)
@@ -126,21 +111,7 @@ class PhaseCreateInput(PhaseUpdateInput):
         fields = ("project", *PhaseUpdateInput.Meta.fields)
 
 
-MILESTONE_DETAIL_FIELDS = (
-    "phase",
-    "title",
-    "description",
-    "category",
-    "status",
-    "owner",
-    "success_criteria",
-    "kpi_name",
-    "kpi_target",
-    "kpi_actual",
-    "kpi_unit",
-    "reminder_days",
-    "depends_on",
-)
+MILESTONE_DETAIL_FIELDS = (*MILESTONE_FIELDS, "status", "depends_on")
 
 
 class MilestoneUpdateInput(ModelInputSerializer):
