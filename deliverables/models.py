@@ -114,6 +114,7 @@ class Deliverable(TimestampedModel):
             ),
         ]
         indexes = [
+            models.Index(fields=["due_date", "id"]),  # the default ordering of every list
             models.Index(fields=["milestone", "status"]),
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["status", "due_date"]),

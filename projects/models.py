@@ -347,6 +347,7 @@ class Milestone(TimestampedModel):
             ),
         ]
         indexes = [
+            models.Index(fields=["due_date", "id"]),  # the default ordering of every list
             models.Index(fields=["project", "due_date"]),
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["owner", "status"]),
