@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import ExpressionWrapper, OuterRef, Q
 
+from projects.activity import display_name
 from projects.models import Milestone, TimestampedModel, choices_check
 from projects.querysets import WorkspaceScopedQuerySet, count_of
 from projects.statuses import DELIVERABLE_DONE_STATUSES
@@ -130,7 +131,7 @@ class Deliverable(TimestampedModel):
     @property
     def approver_name(self) -> str:
         if self.approved_by_id:
-            return self.approved_by.get_full_name() or self.approved_by.get_username()
+            return display_name(self.approved_by)
         return self.approved_by_name
 
 

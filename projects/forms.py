@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from .activity import display_name
 from .models import Client, Health, Milestone, Phase, Project, StatusUpdate, Workspace
 from .selectors import PORTFOLIO_ORDERINGS, PortfolioFilters
 
@@ -18,7 +19,7 @@ class DateInput(forms.DateInput):
 
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user) -> str:
-        return user.get_full_name() or user.get_username()
+        return display_name(user)
 
 
 class MilestoneChoiceField(forms.ModelMultipleChoiceField):

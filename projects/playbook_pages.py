@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from deliverables.models import DeliverableKind
 
 from .models import Template, TemplateDeliverable, TemplateMilestone, Workspace
-from .planning import Direction, Step, anchor_of, is_weekend
+from .planning import Step, anchor_of, is_weekend
 from .playbooks import Plan, PlannedMilestone, PlannedPhase, template_with_structure
 
 # Gallery -------------------------------------------------------------------------------------
@@ -152,24 +152,14 @@ class PreviewPhase:
     milestones: list[PreviewMilestone]
 
 
-def day_zero(plan: Plan) -> date:
-    """The date offset 0 falls on: the start date going forward; going backward, the day
-    that puts the anchor on the event date."""
-    if plan.direction == Direction.FORWARD:
-        return plan.on
-    anchor = next(m for m in plan.milestones if m.is_anchor)
-    return plan.on - timedelta(days=anchor.template.offset_days)
-
-
 def plan_preview(plan: Plan) -> list[PreviewPhase]:
     """The plan by phase, each milestone with the date its offset gives and why it moved
     from there (a weekend, or a prerequisite that is due later)."""
-    zero = day_zero(plan)
     phases = []
     for phase in plan.phases:
         rows = []
         for planned in phase.milestones:
-            offset_date = zero + timedelta(days=planned.template.offset_days)
+            offset_date = plan.zero + timedelta(days=planned.template.offset_days)
             reason = ""
             if offset_date != planned.due_date:
                 reason = "weekend" if is_weekend(offset_date) else "waits for a prerequisite"

@@ -70,6 +70,7 @@ class Plan:
     start_date: date
     target_date: date
     phases: list[PlannedPhase]
+    zero: date  # the date offset 0 falls on
 
     @property
     def milestones(self) -> list[PlannedMilestone]:
@@ -172,7 +173,7 @@ def template_plan(
         phase.end_date for phase in planned_phases
     ]
     start = min([*all_days, calendar.zero])
-    return Plan(template, direction, on, start, max(all_days), planned_phases)
+    return Plan(template, direction, on, start, max(all_days), planned_phases, calendar.zero)
 
 
 @transaction.atomic
@@ -274,10 +275,6 @@ def template_instantiate(
     return project
 
 
-def _owner_label(user) -> str:
-    return activity.display_name(user) if user else ""
-
-
 @transaction.atomic
 def template_save_from_project(*, project: Project, actor, name: str = "") -> Template:
     """A workspace template from a project: its dates become offsets from the project's
@@ -301,7 +298,7 @@ def template_save_from_project(*, project: Project, actor, name: str = "") -> Te
         summary=project.description,
         objective=project.objective,
         project_kind=project.kind,
-        roles=sorted(_owner_label(user) for user in owners if user),
+        roles=sorted(activity.display_name(user) for user in owners if user),
         created_by=actor,
     )
     phases = {
@@ -323,7 +320,7 @@ def template_save_from_project(*, project: Project, actor, name: str = "") -> Te
             success_criteria=milestone.success_criteria,
             kpi_name=milestone.kpi_name,
             kpi_unit=milestone.kpi_unit,
-            owner_role=_owner_label(milestone.owner),
+            owner_role=activity.display_name(milestone.owner),
             checklist=[item.text for item in milestone.checklist.all()],
         )
         TemplateDeliverable.objects.bulk_create(
@@ -332,7 +329,7 @@ def template_save_from_project(*, project: Project, actor, name: str = "") -> Te
                 title=deliverable.title,
                 kind=deliverable.kind,
                 offset_days=((deliverable.due_date or milestone.due_date) - zero).days,
-                owner_role=_owner_label(deliverable.owner),
+                owner_role=activity.display_name(deliverable.owner),
                 checklist=[item.text for item in deliverable.checklist.all()],
             )
             for deliverable in milestone.deliverables.all()

@@ -158,6 +158,10 @@ class ProjectQuerySet(WorkspaceScopedQuerySet):
             ),
         )
 
+    def with_overview(self, *, today: date):
+        """Progress, health and the next milestone: what every project row shows."""
+        return self.with_progress().with_health(today=today).with_next_milestone()
+
     def with_next_milestone(self):
         """The earliest open milestone's title and due date."""
         milestone_model = self.model.milestones.rel.related_model

@@ -52,9 +52,7 @@ def annotated_projects(*, user, today: date) -> QuerySet:
     return (
         Project.objects.visible_to(user)
         .select_related("client", "owner", "workspace")
-        .with_progress()
-        .with_health(today=today)
-        .with_next_milestone()
+        .with_overview(today=today)
         .annotate(
             latest_update_summary=Subquery(latest.values("summary")[:1]),
             latest_update_at=Subquery(latest.values("created_at")[:1]),

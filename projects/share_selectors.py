@@ -49,9 +49,7 @@ def shared_project(*, link: ShareLink, today: date | None = None) -> SharedProje
     project = (
         Project.objects.filter(pk=link.project_id)
         .select_related("client")
-        .with_progress()
-        .with_health(today=today)
-        .with_next_milestone()
+        .with_overview(today=today)
         .get()
     )
     deliverables = Deliverable.objects.only(*SHARED_DELIVERABLE_FIELDS).order_by("due_date", "id")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from . import access
+from .activity import display_name
 from .calendar_selectors import calendar_month, feed_items
 from .ical import due_dates_calendar
 from .workspaces import current_workspace
@@ -52,7 +53,7 @@ def calendar_feed(request, token: str):
     feed = access.calendar_feed_for(token)
     if feed is None:
         raise Http404("No such calendar feed.")
-    owner = feed.user.get_full_name() or feed.user.get_username()
+    owner = display_name(feed.user)
     name = f"{feed.project.name} · Milestones" if feed.project else f"{owner} · My due dates"
     body = due_dates_calendar(
         name=name,

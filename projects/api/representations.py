@@ -15,9 +15,7 @@ def project_rows(user, today: date):
     """Projects the user may read, with everything ProjectSerializer shows."""
     return (
         Project.objects.visible_to(user)
-        .with_progress()
-        .with_health(today=today)
-        .with_next_milestone()
+        .with_overview(today=today)
         .annotate(client_name=F("client__name"), owner_name=person_name("owner"))
     )
 

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 
 from deliverables.services import TRANSITIONS, possible_moves
 
+from ..activity import display_name
 from ..activity_feed import describe
 
 register = template.Library()
@@ -45,9 +46,7 @@ def query_without_page(context) -> str:
 
 @register.filter
 def person(user) -> str:
-    if user is None:
-        return "Unassigned"
-    return user.get_full_name() or user.get_username()
+    return display_name(user) or "Unassigned"
 
 
 @register.filter

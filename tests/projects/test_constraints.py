@@ -123,3 +123,8 @@ def test_valid_rows_are_accepted():
     PhaseFactory(start_date=START, end_date=None)
     ClientFactory(name="Lumen Coffee")
     ClientFactory(name="Lumen Coffee")
+    assert Milestone.objects.get(pk=milestone.pk).status == "completed"
+    assert Deliverable.objects.filter(milestone=milestone, status="delivered").count() == 1
+    assert ChecklistItem.objects.filter(done=True).count() == 1
+    assert Phase.objects.filter(start_date=START, end_date=None).exists()
+    assert Project.objects.filter(start_date=START, target_date=START).exists()

@@ -236,7 +236,8 @@ def test_client_names_are_unique_per_workspace_ignoring_case(workspace, manager,
 
 def test_the_same_client_name_is_fine_in_another_workspace(workspace, manager):
     ClientFactory(workspace=WorkspaceFactory(), name="Lumen Coffee")
-    services.client_create(workspace=workspace, actor=manager, name="Lumen Coffee")
+    client = services.client_create(workspace=workspace, actor=manager, name="Lumen Coffee")
+    assert (client.workspace, client.name) == (workspace, "Lumen Coffee")
 
 
 def test_client_update_refuses_a_name_taken_by_another_client(workspace, manager):
