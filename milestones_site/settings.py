@@ -125,6 +125,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# With Redis shared by every process, sessions are read from it and written through to the
+# database; a per-process memory cache could keep a signed-out session alive elsewhere.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+AUTHENTICATION_BACKENDS = ["notifications.auth.PreferenceLoadingBackend"]
 
 # Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_DIR = VAR_DIR / "broker"

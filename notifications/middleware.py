@@ -5,8 +5,6 @@ import zoneinfo
 
 from django.utils import timezone
 
-from .models import NotificationPreference
-
 
 class PersonalTimezoneMiddleware:
     def __init__(self, get_response):
@@ -15,11 +13,9 @@ class PersonalTimezoneMiddleware:
     def __call__(self, request):
         if not request.user.is_authenticated:
             return self.get_response(request)
-        chosen = (
-            NotificationPreference.objects.filter(user=request.user)
-            .values_list("timezone", flat=True)
-            .first()
-        )
+        # Joined to the user by notifications.auth, so reading it costs no query.
+        preference = getattr(request.user, "notification_preference", None)
+        chosen = preference.timezone if preference is not None else ""
         if not chosen:
             return self.get_response(request)
         with timezone.override(zoneinfo.ZoneInfo(chosen)):

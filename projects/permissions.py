@@ -9,7 +9,7 @@ callers turn a missing row into a 404, never a 403.
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from .models import Membership, Role, Workspace
 
@@ -81,6 +81,21 @@ def workspaces_allowing(user, action: Action) -> QuerySet:
     needed = ROLE_RANK[ACTION_MIN_ROLE[action]]
     roles = [role for role, rank in ROLE_RANK.items() if rank >= needed]
     return Workspace.objects.filter(memberships__user=user, memberships__role__in=roles)
+
+
+def workspaces_with_roles(user) -> list[Workspace]:
+    """The workspaces `user` reads, by name, in one query that also primes `role_in`'s cache
+    for each of them (`member_role` is annotated: None where a superuser is not a member)."""
+    member = Membership.objects.filter(user=user, workspace=OuterRef("pk"))
+    workspaces = list(
+        Workspace.objects.filter(pk__in=readable_workspace_ids(user))
+        .annotate(member_role=Subquery(member.values("role")[:1]))
+        .order_by("name")
+    )
+    if user.is_authenticated:
+        cache = user.__dict__.setdefault("_workspace_roles", {})
+        cache.update({w.pk: Role(w.member_role) if w.member_role else None for w in workspaces})
+    return workspaces
 
 
 def role_in(user, workspace: Workspace) -> Role | None:

@@ -3,14 +3,9 @@
 from django.http import HttpRequest
 
 from .models import Workspace
-from .permissions import readable_workspace_ids
+from .permissions import workspaces_with_roles
 
 SESSION_KEY = "workspace_id"
-
-
-def workspaces_of(user) -> list[Workspace]:
-    """The workspaces the user belongs to, by name (one query)."""
-    return list(Workspace.objects.filter(pk__in=readable_workspace_ids(user)).order_by("name"))
 
 
 def current_workspace(request: HttpRequest) -> Workspace | None:
@@ -18,7 +13,7 @@ def current_workspace(request: HttpRequest) -> Workspace | None:
     cached = request.__dict__.get("_current_workspace", ...)
     if cached is not ...:
         return cached
-    workspaces = workspaces_of(request.user) if request.user.is_authenticated else []
+    workspaces = workspaces_with_roles(request.user) if request.user.is_authenticated else []
     chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
     current = next((w for w in workspaces if w.pk == chosen), workspaces[0] if workspaces else None)
     request.__dict__["_user_workspaces"] = workspaces

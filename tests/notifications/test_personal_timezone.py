@@ -3,6 +3,8 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from notifications.models import NotificationPreference
@@ -30,3 +32,22 @@ def test_times_follow_the_personal_timezone_else_the_workspace(client, workspace
     NotificationPreference.objects.create(user=manager, timezone="Asia/Tokyo")
     page = activity_page(client, manager, project)
     assert "21:05" in page and "12:05" not in page
+
+
+def test_every_page_learns_the_timezone_and_role_without_queries_of_their_own(
+    client, workspace, manager
+):
+    """The session's user arrives with their preference joined (notifications.auth) and the
+    workspace list carries the user's role in each, so no page asks for either again."""
+    NotificationPreference.objects.create(user=manager, timezone="Asia/Tokyo")
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("projects:dashboard"))
+    assert response.status_code == 200
+    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "notifications_notificationpreference" in tables  # joined into the user's query
+    assert not any(
+        query["sql"].lstrip().startswith('SELECT "notifications_notificationpreference"')
+        or query["sql"].lstrip().startswith('SELECT "projects_membership"."role"')
+        for query in captured.captured_queries
+    )

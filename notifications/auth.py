@@ -1,0 +1,20 @@
+"""The session's user, loaded with what every signed-in page reads about them.
+
+Django's ModelBackend fetches the user alone; every page then asked for the person's
+notification preference (their display timezone) in a second query. Joining the one-to-one
+preference here saves that query on every request.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+
+class PreferenceLoadingBackend(ModelBackend):
+    def get_user(self, user_id):
+        user = (
+            get_user_model()
+            ._default_manager.select_related("notification_preference")
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
