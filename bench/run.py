@@ -349,6 +349,9 @@ def main() -> None:
     errors = sum(r["errors"] for r in http_rows) + report["steady_rate"]["errors"]
     if errors:
         sys.exit(f"{errors} requests failed; see var/bench/gunicorn.log")
+    unmeasured = [r["target"] for r in http_rows if not r["requests"]]
+    if unmeasured:
+        sys.exit(f"no request completed for: {', '.join(unmeasured)}; raise --duration")
 
 
 if __name__ == "__main__":
