@@ -2,6 +2,7 @@
 (progress, overdue, slip, health) computed in the database so that a page of N rows costs
 a constant number of queries."""
 
+import json
 from datetime import date
 
 from django.apps import apps
@@ -26,24 +27,80 @@ from .expressions import DaysBetween
 from .statuses import DELIVERABLE_DONE_STATUSES, MILESTONE_CLOSED_STATUSES
 
 
+def aggregate_of(queryset: models.QuerySet, group_by: str, aggregate) -> Coalesce:
+    """A correlated subquery of one aggregate over `queryset`, which must already filter on
+    an OuterRef; 0 when it has no rows."""
+    grouped = queryset.order_by().values(group_by).annotate(value=aggregate).values("value")[:1]
+    return Coalesce(Subquery(grouped, output_field=IntegerField()), 0)
+
+
 def count_of(queryset: models.QuerySet, group_by: str) -> Coalesce:
     """A correlated COUNT subquery: `queryset` must already filter on an OuterRef."""
-    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    return aggregate_of(queryset, group_by, Count("pk"))
 
 
-def percent(done: str, total: str) -> Case:
-    return Case(
-        When(**{total: 0}, then=Value(0)),
-        default=F(done) * 100 / F(total),
-        output_field=IntegerField(),
-    )
+def percent_of(queryset: models.QuerySet, group_by: str, done: Q) -> Coalesce:
+    """The rows of `queryset` matching `done`, in whole percent (0 when there are none).
+
+    One subquery of its own: a percentage computed from the count annotations would repeat
+    both count subqueries inside it, as SQL cannot refer to another column of the SELECT."""
+    return aggregate_of(queryset, group_by, Count("pk", filter=done) * 100 / Count("pk"))
 
 
 def deliverables():
     # Looked up lazily: milestone health depends on deliverables by the rules of the design,
     # but the projects app must not import the deliverables app.
     return apps.get_model("deliverables", "Deliverable").objects
+
+
+def late_dependencies(*, today: date) -> models.QuerySet:
+    """Dependencies of the milestone in OuterRef("pk") that are late: still open and either
+    overdue themselves or due after the milestone that waits for them."""
+    through = apps.get_model("projects", "Milestone").depends_on.through
+    return through.objects.filter(
+        Q(from_milestone=OuterRef("pk"))
+        & ~Q(to_milestone__status__in=MILESTONE_CLOSED_STATUSES)
+        & (Q(to_milestone__due_date__lt=today) | Q(to_milestone__due_date__gt=OuterRef("due_date")))
+    )
+
+
+def milestone_at_risk(*, today: date, warning_window) -> Q:
+    """Milestones whose health is at_risk (DESIGN.md): open and not overdue, and blocked,
+    waiting on a late dependency, or due within the warning window with open deliverables.
+
+    A filter on the `health` annotation would evaluate the whole CASE, subqueries and all,
+    for every milestone; this tests the cheap columns first. `warning_window` is the
+    workspace's warning_window_days as the calling query reaches it most cheaply."""
+    open_deliverables = deliverables().filter(milestone=OuterRef("pk"))
+    open_deliverables = open_deliverables.exclude(status__in=DELIVERABLE_DONE_STATUSES)
+    due_within_warning = LessThanOrEqual(DaysBetween(F("due_date"), Value(today)), warning_window)
+    return (
+        ~Q(status__in=MILESTONE_CLOSED_STATUSES)
+        & Q(due_date__gte=today)
+        & (
+            Q(status="blocked")
+            | (Q(due_within_warning) & Exists(open_deliverables))
+            | Exists(late_dependencies(today=today))
+        )
+    )
+
+
+class IdListField(models.Field):
+    """A list of ids as the database returns it: an array (PostgreSQL) or JSON (SQLite)."""
+
+    def from_db_value(self, value, expression, connection):
+        return json.loads(value) if isinstance(value, str) else value
+
+
+class IdList(Subquery):
+    """The values of the `item` column a subquery selects, in its order, as a list: the
+    ids of a to-many relation in the row's own query rather than a query per page."""
+
+    template = "(SELECT json_group_array(item) FROM (%(subquery)s))"
+    output_field = IdListField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="ARRAY(%(subquery)s)", **extra)
 
 
 class WorkspaceScopedQuerySet(models.QuerySet):
@@ -67,36 +124,35 @@ class MilestoneQuerySet(WorkspaceScopedQuerySet):
         """Annotate is_overdue, has_late_dependency and health (see DESIGN.md rules)."""
         open_deliverables = deliverables().filter(milestone=OuterRef("pk"))
         open_deliverables = open_deliverables.exclude(status__in=DELIVERABLE_DONE_STATUSES)
-        # A dependency is late when it is still open and either overdue itself or due
-        # after the milestone that waits for it.
-        late_dependency = self.model.depends_on.through.objects.filter(
-            Q(from_milestone=OuterRef("pk"))
-            & ~Q(to_milestone__status__in=MILESTONE_CLOSED_STATUSES)
-            & (
-                Q(to_milestone__due_date__lt=today)
-                | Q(to_milestone__due_date__gt=OuterRef("due_date"))
-            )
-        )
         due_within_warning = LessThanOrEqual(
             DaysBetween(F("due_date"), Value(today)), F("project__workspace__warning_window_days")
         )
+        # The condition itself, not `has_late_dependency=True`: a lookup on an annotation
+        # re-resolves the whole subquery every time the query is compiled.
+        late_dependency = Exists(late_dependencies(today=today))
         return self.annotate(
             is_overdue=ExpressionWrapper(
                 Q(due_date__lt=today) & ~Q(status__in=MILESTONE_CLOSED_STATUSES),
                 output_field=models.BooleanField(),
             ),
-            has_late_dependency=Exists(late_dependency),
+            has_late_dependency=late_dependency,
             health=Case(
                 When(status="completed", then=Value("completed")),
                 When(status="cancelled", then=Value("cancelled")),
                 When(due_date__lt=today, then=Value("off_track")),
                 When(status="blocked", then=Value("at_risk")),
-                When(Exists(late_dependency), then=Value("at_risk")),
+                When(late_dependency, then=Value("at_risk")),
                 When(Q(due_within_warning) & Q(Exists(open_deliverables)), then=Value("at_risk")),
                 default=Value("on_track"),
                 output_field=models.CharField(),
             ),
         )
+
+    def with_dependency_ids(self):
+        """`depends_on_ids`: the milestones this one waits for, earliest due first."""
+        waits_for = self.model.depends_on.through.objects.filter(from_milestone=OuterRef("pk"))
+        waits_for = waits_for.order_by("to_milestone__due_date", "to_milestone_id")
+        return self.annotate(depends_on_ids=IdList(waits_for.values(item=F("to_milestone_id"))))
 
     def with_derived(self, *, today: date):
         """Health plus slip_days and deliverable counts: what a milestone row shows."""
@@ -120,38 +176,43 @@ class ProjectQuerySet(WorkspaceScopedQuerySet):
         )
         project_deliverables = deliverables().filter(milestone__project=OuterRef("pk"))
         project_deliverables = project_deliverables.exclude(milestone__status="cancelled")
+        completed = Q(status="completed")
+        done = Q(status__in=DELIVERABLE_DONE_STATUSES)
         return self.annotate(
             milestones_total=count_of(milestones, "project"),
-            milestones_completed=count_of(milestones.filter(status="completed"), "project"),
+            milestones_completed=count_of(milestones.filter(completed), "project"),
+            milestone_progress=percent_of(milestones, "project", completed),
             deliverables_total=count_of(project_deliverables, "milestone__project"),
-            deliverables_done=count_of(
-                project_deliverables.filter(status__in=DELIVERABLE_DONE_STATUSES),
-                "milestone__project",
-            ),
-        ).annotate(
-            milestone_progress=percent("milestones_completed", "milestones_total"),
-            deliverable_progress=percent("deliverables_done", "deliverables_total"),
+            deliverables_done=count_of(project_deliverables.filter(done), "milestone__project"),
+            deliverable_progress=percent_of(project_deliverables, "milestone__project", done),
         )
 
     def with_health(self, *, today: date):
-        """Latest status update's health, else the worst open milestone's, plus overdue count."""
+        """Latest status update's health, else the worst open milestone's, plus overdue count.
+
+        An open milestone is off_track exactly when it is overdue."""
         milestone_model = self.model.milestones.rel.related_model
         status_update_model = self.model.status_updates.rel.related_model
-        milestones = milestone_model.objects.filter(project=OuterRef("pk")).with_health(today=today)
+        milestones = milestone_model.objects.filter(project=OuterRef("pk"))
+        overdue = milestones.overdue(today=today)
         latest_update = status_update_model.objects.filter(project=OuterRef("pk")).order_by(
             "-created_at", "-id"
         )
+        latest_update_health = Subquery(latest_update.values("health")[:1])
+        window = OuterRef("workspace__warning_window_days")
         return self.annotate(
-            overdue_count=count_of(
-                milestone_model.objects.filter(project=OuterRef("pk")).overdue(today=today),
-                "project",
-            ),
-            latest_update_health=Subquery(latest_update.values("health")[:1]),
+            overdue_count=count_of(overdue, "project"),
+            latest_update_health=latest_update_health,
             health=Coalesce(
-                Subquery(latest_update.values("health")[:1]),
+                latest_update_health,
                 Case(
-                    When(Exists(milestones.filter(health="off_track")), then=Value("off_track")),
-                    When(Exists(milestones.filter(health="at_risk")), then=Value("at_risk")),
+                    When(Exists(overdue), then=Value("off_track")),
+                    When(
+                        Exists(
+                            milestones.filter(milestone_at_risk(today=today, warning_window=window))
+                        ),
+                        then=Value("at_risk"),
+                    ),
                     default=Value("on_track"),
                 ),
                 output_field=models.CharField(),

@@ -4,12 +4,13 @@ page that shows it, in a number of queries that does not grow with the rows."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.http import Http404
 
 from deliverables.models import Deliverable
 
 from .models import ActivityEvent, Milestone, Phase, Project, StatusUpdate, Workspace
+from .querysets import milestone_at_risk
 
 PORTFOLIO_ORDERINGS = {
     "name": ("name", "id"),
@@ -84,12 +85,17 @@ def portfolio_overview(
     )
 
     milestones = Milestone.objects.visible_to(user).filter(project__workspace=workspace).open()
-    milestone_counts = milestones.with_health(today=today).aggregate(
+    milestone_counts = milestones.aggregate(
         due_next_7_days=Count(
             "pk", filter=Q(due_date__gte=today, due_date__lte=today + timedelta(days=7))
         ),
         overdue=Count("pk", filter=Q(due_date__lt=today)),
-        at_risk=Count("pk", filter=Q(health="at_risk")),
+        at_risk=Count(
+            "pk",
+            filter=milestone_at_risk(
+                today=today, warning_window=Value(workspace.warning_window_days)
+            ),
+        ),
     )
     return PortfolioOverview(
         workspace=workspace,
@@ -126,15 +132,16 @@ def project_detail(
     *, user, project_id: int, today: date | None = None, activity_limit: int = 20
 ) -> ProjectDetail:
     """Everything the project page shows; raises Http404 outside the user's workspaces."""
-    workspace_id = (
+    scoped = (
         Project.objects.visible_to(user)
         .filter(pk=project_id)
-        .values_list("workspace_id", flat=True)
+        .select_related("workspace")
+        .only("workspace")
         .first()
     )
-    if workspace_id is None:
+    if scoped is None:
         raise Http404("No such project.")
-    today = today or Workspace.objects.get(pk=workspace_id).today()
+    today = today or scoped.workspace.today()
     project = annotated_projects(user=user, today=today).get(pk=project_id)
     deliverables = Deliverable.objects.select_related("owner").order_by("due_date", "id")
     milestones = list(

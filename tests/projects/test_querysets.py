@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from deliverables.models import Deliverable
 from projects.expressions import DaysBetween
 from projects.models import Milestone, Project
+from projects.querysets import milestone_at_risk
 from tests.factories import (
     ChecklistItemFactory,
     DeliverableFactory,
@@ -379,6 +380,54 @@ def test_project_health_follows_the_rules(project, milestones, update):
         }
         worst = next((h for h in ("off_track", "at_risk") if h in healths), "on_track")
         assert project_row(project).health == (update or worst)
+        transaction.set_rollback(True)
+
+
+@HYPOTHESIS
+@given(
+    window=st.integers(0, 7),
+    milestones=st.lists(
+        st.tuples(
+            st.sampled_from(MILESTONE_STATUSES),
+            st.integers(-5, 10),
+            st.lists(st.sampled_from(DELIVERABLE_STATUSES), max_size=2),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    dependencies=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=3),
+)
+def test_project_health_and_at_risk_agree_with_milestone_health(
+    project, window, milestones, dependencies
+):
+    """Project health and milestone_at_risk test the rules without the milestone health
+    expression; with deliverables, dependencies and any warning window they must agree
+    with it."""
+    with transaction.atomic():
+        project.workspace.warning_window_days = window
+        project.workspace.save()
+        rows = []
+        for status, due_in, deliverable_statuses in milestones:
+            milestone = milestone_in(project, status=status, due=in_days(due_in))
+            for deliverable_status in deliverable_statuses:
+                deliverable_in(milestone, deliverable_status)
+            rows.append(milestone)
+        for dependent, prerequisite in dependencies:
+            if dependent != prerequisite and max(dependent, prerequisite) < len(rows):
+                rows[dependent].depends_on.add(rows[prerequisite])
+        healths = dict(
+            Milestone.objects.filter(project=project)
+            .with_health(today=TODAY)
+            .values_list("pk", "health")
+        )
+        at_risk = Milestone.objects.filter(
+            milestone_at_risk(today=TODAY, warning_window=Value(window)), project=project
+        )
+        assert set(at_risk.values_list("pk", flat=True)) == {
+            pk for pk, health in healths.items() if health == "at_risk"
+        }
+        worst = next((h for h in ("off_track", "at_risk") if h in healths.values()), "on_track")
+        assert project_row(project).health == worst
         transaction.set_rollback(True)
 
 

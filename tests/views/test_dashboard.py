@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import (
     ClientFactory,
@@ -50,6 +51,33 @@ def test_headline_figures_and_table_rows(signed_in, plan, workspace, manager):
     assert "0 of 3" in page  # milestones completed of total
     assert "Press kit" in page  # the next open milestone (overdue, so first)
     assert '<span class="badge badge--overdue">1</span>' in page
+
+
+def test_at_risk_counts_every_rule_of_milestone_health(signed_in, plan, manager):
+    today = plan["today"]
+    MilestoneFactory(project=plan["project"], status="blocked", due_date=today + timedelta(30))
+    due_soon = MilestoneFactory(project=plan["project"], due_date=today + timedelta(2))
+    DeliverableFactory(milestone=due_soon, status="in_progress")
+    MilestoneFactory(project=plan["project"], due_date=today + timedelta(2))  # nothing open
+    plan["film"].due_date = today + timedelta(25)  # now due after the launch waiting for it
+    plan["film"].save()
+    page = dashboard(signed_in(manager))
+    assert stat(page, "At risk") == "3"
+    assert '<span class="badge badge--at_risk">At risk</span>' in page  # the project's health
+
+
+def test_progress_bars_show_the_percentages(signed_in, plan, manager):
+    MilestoneFactory(project=plan["project"], status="completed", completed_at=timezone.now())
+    DeliverableFactory(milestone=plan["launch"], status="approved", approved_at=timezone.now())
+    page = dashboard(signed_in(manager))
+    assert (
+        '<div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100"'
+        ' aria-valuenow="33" aria-label="Milestones completed">\n'
+        '  <div class="progress__bar" style="width: 33%"></div>\n'
+        '</div>\n<span class="progress__text">33%</span>\n<div class="muted small">1 of 3</div>'
+    ) in page
+    assert 'aria-valuenow="50" aria-label="Deliverables approved"' in page
+    assert '<span class="progress__text">50%</span>\n<div class="muted small">1 of 2</div>' in page
 
 
 def test_filters_sorting_and_other_workspaces(signed_in, workspace, manager, member, outsider):
