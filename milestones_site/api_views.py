@@ -6,13 +6,17 @@ implements the hooks they call (`create_object`, `update_object`, `delete_object
 router registers exactly the routes those mixins provide.
 """
 
+from collections.abc import Callable
 from datetime import UTC, date
+from functools import lru_cache
 
 from django.db import models, transaction
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -41,12 +45,23 @@ def reference_date(user) -> date:
     timezones needs one date)."""
     zones = set(
         Workspace.objects.filter(pk__in=readable_workspace_ids(user))
+        .order_by()  # distinct timezones, not distinct (timezone, name) pairs
         .values_list("timezone", flat=True)
         .distinct()[:2]
     )
     if len(zones) == 1:
         return Workspace(timezone=zones.pop()).today()
     return timezone.localdate(timezone=UTC)
+
+
+def rows_per_date(build: Callable[[date], models.QuerySet]) -> Callable[[date], models.QuerySet]:
+    """Build a resource's annotated rows once per reference date rather than per request.
+
+    The expressions of derived values take milliseconds to build and depend only on the
+    date (a handful of dates at most, one per timezone). Like a viewset's class-level
+    `queryset` in DRF, the shared queryset is never evaluated: each request chains a copy
+    scoped to its caller."""
+    return lru_cache(maxsize=8)(build)
 
 
 class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
@@ -68,14 +83,33 @@ class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
         """The rows the caller may read, annotated and prefetched for the output serializer."""
         raise NotImplementedError
 
+    def rows_to_change(self) -> models.QuerySet:
+        """The rows a write may name: those the caller may read. The service re-reads its
+        row under a lock and the response re-reads it with its annotations, so a resource
+        may leave the annotations out here and add the related rows its services read."""
+        return self.get_queryset()
+
     @cached_property
     def today(self) -> date:
         return reference_date(self.request.user)
 
     def get_object(self):
-        if not is_valid_id(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)):
+        lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if not is_valid_id(lookup):
             raise Http404
-        return super().get_object()
+        if self.request.method in SAFE_METHODS or self.request.query_params:
+            # Reads, and filters (which may name annotations), go through DRF.
+            return super().get_object()
+        row = get_object_or_404(self.rows_to_change(), **{self.lookup_field: lookup})
+        self.check_object_permissions(self.request, row)
+        return row
+
+    def filter_queryset(self, queryset):
+        # One row by id without query parameters: the filter backends would only add an
+        # ordering that the lookup drops, after building a filter form.
+        if getattr(self, "detail", False) and not self.request.query_params:
+            return queryset
+        return super().filter_queryset(queryset)
 
     def parse(self, serializer_class, *, partial: bool = False) -> dict:
         serializer = serializer_class(

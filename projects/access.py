@@ -52,13 +52,13 @@ def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
 
 def api_token_for(plain: str) -> ApiToken | None:
     """The active token for a presented secret; marks it used."""
-    token = (
-        ApiToken.objects.active()
-        .select_related("user")
-        .filter(secret_hash=hash_secret(plain))
-        .first()
-    )
-    if token is None or not token.user.is_active:
+    tokens = ApiToken.objects.active().select_related("user")
+    try:
+        # secret_hash is unique: no ordering is needed to pick the row.
+        token = tokens.get(secret_hash=hash_secret(plain))
+    except ApiToken.DoesNotExist:
+        return None
+    if not token.user.is_active:
         return None
     now = timezone.now()
     # Write at most once a minute: a busy integration should not write on every request.

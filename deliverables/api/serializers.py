@@ -4,9 +4,17 @@ from rest_framework import serializers
 
 from deliverables.models import ChecklistItem, Deliverable
 from deliverables.services import possible_moves
+from milestones_site.api_output import OutputSerializer
 
 
-class DeliverableSerializer(serializers.ModelSerializer):
+class PossibleMovesField(serializers.ListField):
+    """The review-cycle actions a status allows, named as in their URLs."""
+
+    def to_representation(self, status):
+        return [move.replace("_", "-") for move in possible_moves(status)]
+
+
+class DeliverableSerializer(OutputSerializer):
     milestone_title = serializers.CharField(read_only=True)
     project = serializers.IntegerField(source="project_pk", read_only=True)
     project_name = serializers.CharField(read_only=True)
@@ -20,8 +28,11 @@ class DeliverableSerializer(serializers.ModelSerializer):
     is_overdue = serializers.BooleanField(read_only=True)
     checklist_total = serializers.IntegerField(read_only=True)
     checklist_done = serializers.IntegerField(read_only=True)
-    possible_moves = serializers.SerializerMethodField(
-        help_text="Review-cycle actions possible from the current status."
+    possible_moves = PossibleMovesField(
+        source="status",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Review-cycle actions possible from the current status.",
     )
 
     class Meta:
@@ -52,11 +63,8 @@ class DeliverableSerializer(serializers.ModelSerializer):
             "updated_at",
         )
 
-    def get_possible_moves(self, deliverable) -> list[str]:
-        return [move.replace("_", "-") for move in possible_moves(deliverable.status)]
 
-
-class ChecklistItemSerializer(serializers.ModelSerializer):
+class ChecklistItemSerializer(OutputSerializer):
     done_by_name = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:

@@ -1,6 +1,8 @@
 """API viewsets for deliverables (with their review cycle) and checklist items."""
 
-from django.db.models import F, Value
+from datetime import date
+
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
@@ -14,11 +16,24 @@ from milestones_site.api_views import (
     RetrieveMixin,
     ServiceViewSet,
     UpdateMixin,
+    rows_per_date,
 )
 from projects.api.names import person_name
 
 from . import filters, inputs
 from . import serializers as out
+
+
+@rows_per_date
+def deliverable_rows(today: date) -> QuerySet:
+    """Every deliverable with what DeliverableSerializer shows, derived for `today`."""
+    return Deliverable.objects.with_derived(today=today).annotate(
+        milestone_title=F("milestone__title"),
+        project_pk=F("milestone__project_id"),
+        project_name=F("milestone__project__name"),
+        owner_name=person_name("owner"),
+        approver=Coalesce(person_name("approved_by"), NullIf(F("approved_by_name"), Value(""))),
+    )
 
 
 class DeliverableViewSet(
@@ -37,19 +52,11 @@ class DeliverableViewSet(
     ordering = ("due_date", "id")
 
     def visible_queryset(self):
-        return (
-            Deliverable.objects.visible_to(self.request.user)
-            .with_derived(today=self.today)
-            .annotate(
-                milestone_title=F("milestone__title"),
-                project_pk=F("milestone__project_id"),
-                project_name=F("milestone__project__name"),
-                owner_name=person_name("owner"),
-                approver=Coalesce(
-                    person_name("approved_by"), NullIf(F("approved_by_name"), Value(""))
-                ),
-            )
-        )
+        return deliverable_rows(self.today).visible_to(self.request.user)
+
+    def rows_to_change(self):
+        deliverables = Deliverable.objects.visible_to(self.request.user)
+        return deliverables.select_related("milestone__project__workspace")
 
     def create_object(self, data):
         return services.deliverable_create(actor=self.request.user, **data)

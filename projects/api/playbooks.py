@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from milestones_site.api_concurrency import etag_for
 from milestones_site.api_inputs import InputSerializer, VisibleRelatedField
+from milestones_site.api_output import OutputSerializer
 from milestones_site.api_views import ListMixin, RetrieveMixin, ServiceViewSet
 from projects import permissions
 from projects.models import (
@@ -45,7 +46,7 @@ class TemplateFilter(filters.FilterSet):
 # Output -----------------------------------------------------------------------------------
 
 
-class TemplateSerializer(serializers.ModelSerializer):
+class TemplateSerializer(OutputSerializer):
     is_builtin = serializers.BooleanField(read_only=True)
     phase_count = serializers.IntegerField(read_only=True)
     milestone_count = serializers.IntegerField(read_only=True)
@@ -79,14 +80,14 @@ class TemplateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TemplateDeliverableSerializer(serializers.ModelSerializer):
+class TemplateDeliverableSerializer(OutputSerializer):
     class Meta:
         model = TemplateDeliverable
         fields = ("id", "title", "kind", "offset_days", "owner_role", "checklist")
         read_only_fields = fields
 
 
-class TemplateMilestoneSerializer(serializers.ModelSerializer):
+class TemplateMilestoneSerializer(OutputSerializer):
     deliverables = TemplateDeliverableSerializer(many=True, read_only=True)
     depends_on = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -112,7 +113,7 @@ class TemplateMilestoneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TemplatePhaseSerializer(serializers.ModelSerializer):
+class TemplatePhaseSerializer(OutputSerializer):
     class Meta:
         model = TemplatePhase
         fields = ("id", "name", "order")

@@ -2,22 +2,27 @@
 
 from datetime import date
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from milestones_site.api_concurrency import etag_for
+from milestones_site.api_views import rows_per_date
 from projects.models import Project
 
 from .names import person_name
 from .serializers import ProjectSerializer
 
 
-def project_rows(user, today: date):
-    """Projects the user may read, with everything ProjectSerializer shows."""
-    return (
-        Project.objects.visible_to(user)
-        .with_overview(today=today)
-        .annotate(client_name=F("client__name"), owner_name=person_name("owner"))
+@rows_per_date
+def project_overview_rows(today: date) -> QuerySet:
+    """Every project with everything ProjectSerializer shows, derived for `today`."""
+    return Project.objects.with_overview(today=today).annotate(
+        client_name=F("client__name"), owner_name=person_name("owner")
     )
+
+
+def project_rows(user, today: date) -> QuerySet:
+    """Projects the user may read, with everything ProjectSerializer shows."""
+    return project_overview_rows(today).visible_to(user)
 
 
 def project_representation(project_id: int, user, today: date) -> tuple[dict, str]:

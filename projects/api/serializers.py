@@ -3,6 +3,7 @@ querysets and never run a query of their own."""
 
 from rest_framework import serializers
 
+from milestones_site.api_output import OutputSerializer
 from projects.models import (
     ActivityEvent,
     ApiToken,
@@ -26,10 +27,6 @@ def name_field() -> serializers.CharField:
 
 def count_field() -> serializers.IntegerField:
     return serializers.IntegerField(read_only=True)
-
-
-class OutputSerializer(serializers.ModelSerializer):
-    """Renders only; the fields come from the model or the queryset's annotations."""
 
 
 class WorkspaceSerializer(OutputSerializer):
@@ -159,7 +156,9 @@ class MilestoneSerializer(OutputSerializer):
     project_name = serializers.CharField(read_only=True)
     phase_name = name_field()
     owner_name = name_field()
-    depends_on = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    depends_on = serializers.ListField(
+        child=serializers.IntegerField(), source="depends_on_ids", read_only=True
+    )
     is_overdue = serializers.BooleanField(read_only=True)
     slip_days = serializers.IntegerField(
         read_only=True, help_text="Days the due date moved past the baseline (negative: ahead)."

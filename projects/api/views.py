@@ -2,10 +2,11 @@
 updates, comments, activity and tokens. Each parses with an input serializer, calls the
 service that owns the write and renders the re-read row (milestones_site/api_views.py)."""
 
+from datetime import date
 from functools import partial
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -19,6 +20,7 @@ from milestones_site.api_views import (
     RetrieveMixin,
     ServiceViewSet,
     UpdateMixin,
+    rows_per_date,
 )
 from projects import access, services
 from projects.models import (
@@ -39,7 +41,7 @@ from projects.querysets import count_of
 
 from . import filters, inputs
 from . import serializers as out
-from .names import person_name
+from .names import name_of, person_name
 from .playbooks import SaveAsTemplateInput, TemplateDetailSerializer, template_representation
 from .representations import project_rows
 
@@ -221,6 +223,20 @@ class PhaseViewSet(
         services.phase_delete(phase=phase, actor=self.request.user)
 
 
+@rows_per_date
+def milestone_rows(today: date) -> QuerySet:
+    """Every milestone with what MilestoneSerializer shows, derived for `today`."""
+    return (
+        Milestone.objects.with_derived(today=today)
+        .with_dependency_ids()
+        .annotate(
+            project_name=F("project__name"),
+            phase_name=name_of("phase", Phase),
+            owner_name=person_name("owner"),
+        )
+    )
+
+
 class MilestoneViewSet(
     ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyMixin, ServiceViewSet
 ):
@@ -239,16 +255,11 @@ class MilestoneViewSet(
     ordering = ("due_date", "id")
 
     def visible_queryset(self):
-        return (
-            Milestone.objects.visible_to(self.request.user)
-            .with_derived(today=self.today)
-            .annotate(
-                project_name=F("project__name"),
-                phase_name=F("phase__name"),
-                owner_name=person_name("owner"),
-            )
-            .prefetch_related(Prefetch("depends_on", Milestone.objects.only("id")))
-        )
+        return milestone_rows(self.today).visible_to(self.request.user)
+
+    def rows_to_change(self):
+        milestones = Milestone.objects.visible_to(self.request.user)
+        return milestones.select_related("project__workspace")
 
     def create_object(self, data):
         project = data.pop("project")

@@ -141,3 +141,26 @@ def test_list_endpoints_cost_a_constant_number_of_queries(workspace, owner):
         if route in SEEDED:
             assert many[route][1] > few[route][1], f"{route} did not list the new rows"
         assert many[route][0] == few[route][0], f"{route}: {few[route][0]} → {many[route][0]}"
+
+
+@pytest.mark.django_db
+def test_reading_and_patching_a_milestone_cost_a_fixed_number_of_queries(project, manager):
+    api = client_with_token(manager)
+    api.get("/api/v1/projects/")  # the token's first use records last_used_at once
+    earlier, milestone = (
+        Milestone.objects.create(project=project, title=title, due_date=DUE, baseline_due_date=DUE)
+        for title in ("Brief", "Launch")
+    )
+    milestone.depends_on.add(earlier)
+    Deliverable.objects.create(milestone=milestone, title="Poster", due_date=DUE)
+    path = f"/api/v1/milestones/{milestone.pk}/"
+    with CaptureQueriesContext(connection) as read:
+        assert api.get(path).status_code == 200
+    with CaptureQueriesContext(connection) as write:
+        assert api.patch(path, {"status": "in_progress"}, format="json").status_code == 200
+    # The token, the reference date, the annotated row with its dependency ids.
+    assert len(read) == 3, [query["sql"] for query in read]
+    # The token, the row with its workspace, the role, the locked row, the update, the
+    # event's project, the event, the reference date and the re-read row; the test's own
+    # transaction turns the request's and the service's into two savepoints.
+    assert len(write) == 13, [query["sql"] for query in write]
