@@ -51,3 +51,18 @@ def test_burnup_series_from_real_services(workspace, manager, project):
         BurnupPoint(today - timedelta(days=7), 2, 0),
         BurnupPoint(today, 1, 1),
     ]
+
+
+@pytest.mark.django_db
+def test_burnup_series_reads_status_changes_from_the_log(workspace, manager, project):
+    today = workspace.today()
+    services.milestone_create(project=project, actor=manager, title="Brief", due_date=today)
+    dropped = services.milestone_create(
+        project=project, actor=manager, title="Teaser", due_date=today
+    )
+    services.milestone_set_status(milestone=dropped, status="cancelled", actor=manager)
+    assert burnup_series(project=project, today=today) == [BurnupPoint(today, 1, 0)]
+
+    dropped.refresh_from_db()
+    services.milestone_set_status(milestone=dropped, status="planned", actor=manager)
+    assert burnup_series(project=project, today=today) == [BurnupPoint(today, 2, 0)]

@@ -1,10 +1,11 @@
-"""My work: what I own, grouped overdue / this week / later, with inline controls."""
+"""My work: what I own, grouped overdue / this week / later, with inline controls, paged."""
 
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
+from projects.milestone_selectors import WORK_PER_PAGE, my_work
 from tests.factories import DeliverableFactory, MilestoneFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +58,58 @@ def test_groups_my_open_work_by_due_date(signed_in, workspace, member, manager, 
 def test_empty_state(signed_in, member):
     page = signed_in(member).get(reverse("projects:my_work")).content.decode()
     assert "Nothing on your plate" in page
+
+
+def listing(work) -> list[tuple[str, str]]:
+    """(group, title) of every row on one page of my work, top to bottom."""
+    return [
+        (group.key, row.title)
+        for group in work.groups
+        for row in [*group.milestones, *group.deliverables]
+    ]
+
+
+def test_pages_cut_the_listing_across_groups_and_kinds(workspace, member):
+    today = workspace.today()
+    project = ProjectFactory(workspace=workspace)
+    for days, name in ((-3, "late"), (2, "soon"), (20, "far")):
+        due = today + timedelta(days)
+        milestone = MilestoneFactory(project=project, owner=member, title=f"{name} M", due_date=due)
+        DeliverableFactory(milestone=milestone, owner=member, title=f"{name} D", due_date=due)
+    DeliverableFactory(milestone=milestone, owner=member, title="undated D", due_date=None)
+    expected = [
+        ("overdue", "late M"),
+        ("overdue", "late D"),
+        ("this_week", "soon M"),
+        ("this_week", "soon D"),
+        ("later", "far M"),
+        ("later", "far D"),
+        ("later", "undated D"),  # no due date: later, after the dated ones
+    ]
+
+    pages = [my_work(user=member, workspace=workspace, page=n, per_page=3) for n in (1, 2, 3)]
+
+    assert [listing(work) for work in pages] == [expected[:3], expected[3:6], expected[6:]]
+    for work in pages:  # a group's badge counts all its rows, not the page's
+        assert [group.size for group in work.groups] == [2, 2, 3]
+        assert work.total == 7
+    assert pages[0].page.paginator.num_pages == 3
+
+
+def test_long_lists_are_paged(signed_in, workspace, member):
+    project = ProjectFactory(workspace=workspace)
+    today = workspace.today()
+    for n in range(WORK_PER_PAGE + 5):
+        MilestoneFactory(project=project, owner=member, title=f"Task {n:02}", due_date=today)
+    client = signed_in(member)
+
+    first = client.get(reverse("projects:my_work")).content.decode()
+    second = client.get(reverse("projects:my_work") + "?page=2").content.decode()
+
+    assert first.count('class="rowtitle"') == WORK_PER_PAGE
+    assert second.count('class="rowtitle"') == 5
+    assert "Task 00" in first and "Task 54" in second and "Task 54" not in first
+    assert "Page 1 of 2" in first and 'href="?page=2" rel="next"' in first
+    assert "Page 2 of 2" in second and 'href="?page=1" rel="prev"' in second
+    for page in (first, second):
+        assert f'This week <span class="badge">{WORK_PER_PAGE + 5}</span>' in page

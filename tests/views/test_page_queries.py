@@ -84,9 +84,24 @@ def test_milestone_page(signed_in, workspace, manager, project):
     assert queries_for(client, pages[0]) == queries_for(client, pages[1])
 
 
+def add_work(workspace, owner, count: int) -> None:
+    """`count` projects, each with an overdue and a later milestone, each of those with a
+    deliverable due with it: every page of my work then shows milestones and deliverables."""
+    today = workspace.today()
+    for _ in range(count):
+        project = ProjectFactory(workspace=workspace, owner=owner)
+        for days in (-2, 30):
+            due = today + timedelta(days=days)
+            milestone = MilestoneFactory(project=project, owner=owner, due_date=due)
+            DeliverableFactory(milestone=milestone, owner=owner, due_date=due)
+
+
 def test_my_work(signed_in, workspace, member):
     client = signed_in(member)
-    add_projects(workspace, member, 2)
+    add_work(workspace, member, 2)
     small = queries_for(client, reverse("projects:my_work"))
-    add_projects(workspace, member, 38)
-    assert queries_for(client, reverse("projects:my_work")) == small
+    add_work(workspace, member, 38)  # 160 rows: 4 pages
+    for page in (1, 2, 3):
+        assert queries_for(client, reverse("projects:my_work") + f"?page={page}") == small
+    # The last page holds only deliverables: the milestones are not even asked for.
+    assert queries_for(client, reverse("projects:my_work") + "?page=4") == small - 1
