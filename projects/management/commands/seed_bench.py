@@ -302,9 +302,13 @@ class Command(BaseCommand):
                 deliverables=options["deliverables_per_milestone"],
             )
         # Fresh planner statistics: a bulk load leaves them describing the empty tables, and
-        # queries planned for empty tables are the slowest ones on the full ones.
+        # queries planned for empty tables are the slowest ones on the full ones. On
+        # PostgreSQL, VACUUM also sets the visibility map that index-only scans need (the
+        # replaced workspace leaves dead rows, and autovacuum may be off or not yet run).
+        # VACUUM cannot run inside a transaction, as when a caller wraps the command in one.
+        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
         seconds = time.perf_counter() - started
         summary = ", ".join(f"{count:,} {name}" for name, count in made.items())
         self.stdout.write(
