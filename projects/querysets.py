@@ -64,24 +64,30 @@ def late_dependencies(*, today: date) -> models.QuerySet:
     )
 
 
-def milestone_at_risk(*, today: date, warning_window) -> Q:
-    """Milestones whose health is at_risk (DESIGN.md): open and not overdue, and blocked,
-    waiting on a late dependency, or due within the warning window with open deliverables.
-
-    A filter on the `health` annotation would evaluate the whole CASE, subqueries and all,
-    for every milestone; this tests the cheap columns first. `warning_window` is the
-    workspace's warning_window_days as the calling query reaches it most cheaply."""
+def at_risk_reasons(*, today: date, warning_window) -> Q:
+    """Why an open milestone that is not overdue is at risk (DESIGN.md): it is blocked, it
+    waits on a late dependency, or it is due within the warning window with deliverables
+    still open. `warning_window` is the workspace's warning_window_days as the calling query
+    reaches it most cheaply."""
     open_deliverables = deliverables().filter(milestone=OuterRef("pk"))
     open_deliverables = open_deliverables.exclude(status__in=DELIVERABLE_DONE_STATUSES)
     due_within_warning = LessThanOrEqual(DaysBetween(F("due_date"), Value(today)), warning_window)
     return (
+        Q(status="blocked")
+        | (Q(due_within_warning) & Exists(open_deliverables))
+        | Exists(late_dependencies(today=today))
+    )
+
+
+def milestone_at_risk(*, today: date, warning_window) -> Q:
+    """Milestones whose health is at_risk: open, not overdue, and one of `at_risk_reasons`.
+
+    A filter on the `health` annotation would evaluate the whole CASE, subqueries and all,
+    for every milestone; this tests the cheap columns first."""
+    return (
         ~Q(status__in=MILESTONE_CLOSED_STATUSES)
         & Q(due_date__gte=today)
-        & (
-            Q(status="blocked")
-            | (Q(due_within_warning) & Exists(open_deliverables))
-            | Exists(late_dependencies(today=today))
-        )
+        & at_risk_reasons(today=today, warning_window=warning_window)
     )
 
 
@@ -122,27 +128,22 @@ class MilestoneQuerySet(WorkspaceScopedQuerySet):
 
     def with_health(self, *, today: date):
         """Annotate is_overdue, has_late_dependency and health (see DESIGN.md rules)."""
-        open_deliverables = deliverables().filter(milestone=OuterRef("pk"))
-        open_deliverables = open_deliverables.exclude(status__in=DELIVERABLE_DONE_STATUSES)
-        due_within_warning = LessThanOrEqual(
-            DaysBetween(F("due_date"), Value(today)), F("project__workspace__warning_window_days")
-        )
-        # The condition itself, not `has_late_dependency=True`: a lookup on an annotation
+        # Conditions themselves, not `has_late_dependency=True`: a lookup on an annotation
         # re-resolves the whole subquery every time the query is compiled.
-        late_dependency = Exists(late_dependencies(today=today))
+        at_risk = at_risk_reasons(
+            today=today, warning_window=F("project__workspace__warning_window_days")
+        )
         return self.annotate(
             is_overdue=ExpressionWrapper(
                 Q(due_date__lt=today) & ~Q(status__in=MILESTONE_CLOSED_STATUSES),
                 output_field=models.BooleanField(),
             ),
-            has_late_dependency=late_dependency,
+            has_late_dependency=Exists(late_dependencies(today=today)),
             health=Case(
                 When(status="completed", then=Value("completed")),
                 When(status="cancelled", then=Value("cancelled")),
                 When(due_date__lt=today, then=Value("off_track")),
-                When(status="blocked", then=Value("at_risk")),
-                When(late_dependency, then=Value("at_risk")),
-                When(Q(due_within_warning) & Q(Exists(open_deliverables)), then=Value("at_risk")),
+                When(at_risk, then=Value("at_risk")),
                 default=Value("on_track"),
                 output_field=models.CharField(),
             ),

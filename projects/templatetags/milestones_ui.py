@@ -1,5 +1,5 @@
 """Presentation helpers for the browser templates: sortable headers, query strings, row
-links, badges and people's names."""
+links, badges, progress bars and people's names."""
 
 from datetime import date
 from functools import lru_cache
@@ -110,4 +110,21 @@ def slip_badge(slip_days: int, baseline):
         )
     return format_html(
         '<span class="badge badge--ahead" title="{}">{}d ahead</span>', title, -slip_days
+    )
+
+
+@register.simple_tag
+def progress_bar(value: int | None, label: str):
+    """A labelled percentage bar. Built in Python, not included from a partial: with two bars
+    on every dashboard row, an include took a third of the projects table's render time."""
+    value = value or 0
+    return format_html(
+        '<div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100"'
+        ' aria-valuenow="{}" aria-label="{}">\n'
+        '  <div class="progress__bar" style="width: {}%"></div>\n'
+        '</div>\n<span class="progress__text">{}%</span>\n',
+        value,
+        label,
+        value,
+        value,
     )
