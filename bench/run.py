@@ -313,6 +313,8 @@ def main() -> None:
         http_rows = [row(name, result, floor) for name, result in results.items()]
         listing = targets(base, fixtures)["api milestone list"]
         half = results["api milestone list"].rps / 2
+        # Warmed up at that rate like every other target, after the PATCH target's writes.
+        run_python(listing, seconds=args.warmup, concurrency=args.concurrency, rate=half)
         steady = run_python(listing, seconds=args.duration, concurrency=args.concurrency, rate=half)
         gunicorn_peak = max((peak_rss_mb(pid) for pid in children_of(server.pid)), default=0.0)
 

@@ -39,7 +39,7 @@ def project_timeline(detail: ProjectDetail) -> Timeline:
             due=m.due_date,
             baseline=m.baseline_due_date,
             health=m.health,
-            depends_on=tuple(prerequisite.pk for prerequisite in m.depends_on.all()),
+            depends_on=tuple(m.depends_on_ids),
         )
         for m in detail.milestones
     ]

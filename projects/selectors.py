@@ -147,13 +147,9 @@ def project_detail(
     milestones = list(
         Milestone.objects.filter(project=project)
         .with_derived(today=today)
+        .with_dependency_ids()
         .select_related("owner", "phase")
-        .prefetch_related(
-            Prefetch("deliverables", queryset=deliverables),
-            Prefetch(
-                "depends_on", queryset=Milestone.objects.only("id", "title", "due_date", "status")
-            ),
-        )
+        .prefetch_related(Prefetch("deliverables", queryset=deliverables))
         .order_by("due_date", "id")
     )
     groups = {

@@ -49,7 +49,7 @@ def project_queries(user, project) -> tuple[int, int]:
                 m.health,
                 m.slip_days,
                 [d.owner for d in m.deliverables.all()],
-                list(m.depends_on.all()),
+                m.depends_on_ids,
             )
             for group in detail.phases
             for m in group.milestones
