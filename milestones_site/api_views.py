@@ -6,9 +6,7 @@ implements the hooks they call (`create_object`, `update_object`, `delete_object
 router registers exactly the routes those mixins provide.
 """
 
-from collections.abc import Callable
 from datetime import UTC, date
-from functools import lru_cache
 
 from django.db import models, transaction
 from django.http import Http404
@@ -52,16 +50,6 @@ def reference_date(user) -> date:
     if len(zones) == 1:
         return Workspace(timezone=zones.pop()).today()
     return timezone.localdate(timezone=UTC)
-
-
-def rows_per_date(build: Callable[[date], models.QuerySet]) -> Callable[[date], models.QuerySet]:
-    """Build a resource's annotated rows once per reference date rather than per request.
-
-    The expressions of derived values take milliseconds to build and depend only on the
-    date (a handful of dates at most, one per timezone). Like a viewset's class-level
-    `queryset` in DRF, the shared queryset is never evaluated: each request chains a copy
-    scoped to its caller."""
-    return lru_cache(maxsize=8)(build)
 
 
 class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):

@@ -3,7 +3,9 @@
 a constant number of queries."""
 
 import json
+from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 
 from django.apps import apps
 from django.db import models
@@ -89,6 +91,16 @@ def milestone_at_risk(*, today: date, warning_window) -> Q:
         & Q(due_date__gte=today)
         & at_risk_reasons(today=today, warning_window=warning_window)
     )
+
+
+def rows_per_date(build: Callable[[date], models.QuerySet]) -> Callable[[date], models.QuerySet]:
+    """Build a resource's annotated rows once per reference date rather than per request.
+
+    The expressions of derived values take milliseconds to build and depend only on the
+    date (a handful of dates at most, one per timezone). Like a viewset's class-level
+    `queryset` in DRF, the shared queryset is never evaluated: each request chains a copy
+    scoped to its caller."""
+    return lru_cache(maxsize=8)(build)
 
 
 class IdListField(models.Field):

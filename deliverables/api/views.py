@@ -16,9 +16,9 @@ from milestones_site.api_views import (
     RetrieveMixin,
     ServiceViewSet,
     UpdateMixin,
-    rows_per_date,
 )
 from projects.api.names import person_name
+from projects.querysets import rows_per_date
 
 from . import filters, inputs
 from . import serializers as out

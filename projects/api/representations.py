@@ -5,8 +5,8 @@ from datetime import date
 from django.db.models import F, QuerySet
 
 from milestones_site.api_concurrency import etag_for
-from milestones_site.api_views import rows_per_date
 from projects.models import Project
+from projects.querysets import rows_per_date
 
 from .names import person_name
 from .serializers import ProjectSerializer

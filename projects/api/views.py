@@ -20,7 +20,6 @@ from milestones_site.api_views import (
     RetrieveMixin,
     ServiceViewSet,
     UpdateMixin,
-    rows_per_date,
 )
 from projects import access, services
 from projects.models import (
@@ -37,7 +36,7 @@ from projects.models import (
 )
 from projects.permissions import readable_workspace_ids
 from projects.playbooks import template_save_from_project
-from projects.querysets import count_of
+from projects.querysets import count_of, rows_per_date
 
 from . import filters, inputs
 from . import serializers as out
