@@ -86,6 +86,7 @@ print(json.dumps({
     "broker": settings.CELERY_BROKER_URL,
     "broker_folder": settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("data_folder_in"),
     "cache": settings.CACHES["default"]["BACKEND"],
+    "sessions": settings.SESSION_ENGINE,
     "email": settings.EMAIL_BACKEND,
     "email_host": settings.EMAIL_HOST,
     "email_port": settings.EMAIL_PORT,
@@ -135,6 +136,8 @@ def test_embedded_defaults_need_no_server(tmp_path):
     assert services["broker"] == "filesystem://"
     assert services["broker_folder"] == str(tmp_path / "var" / "broker" / "queue")
     assert services["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    # A per-process memory cache must not hold sessions: a sign-out would not reach the others.
+    assert services["sessions"] == "django.contrib.sessions.backends.db"
     assert services["email"] == "django.core.mail.backends.console.EmailBackend"
 
 
@@ -143,6 +146,7 @@ def test_production_variables_select_postgres_redis_and_smtp(tmp_path):
 
     assert services["broker"] == PRODUCTION_ENV["REDIS_URL"]
     assert services["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert services["sessions"] == "django.contrib.sessions.backends.cached_db"
     assert services["database_engine"] == "django.db.backends.postgresql"
     assert services["conn_max_age"] == 600
     assert services["conn_health_checks"] is True
