@@ -91,6 +91,11 @@ def test_client_signs_off_through_a_share_link_without_login(
 
 
 def test_manager_reads_the_calendar_month(page, live_server, manager, with_password, campaign):
+    # Due today, so the milestone falls inside this month whatever the date: a phone shows only
+    # the month's own days, not the next month's days that pad the grid.
+    _, hero = campaign
+    hero.milestone.due_date = timezone.localdate()
+    hero.milestone.save(update_fields=["due_date"])
     with_password(manager)
 
     login(page, live_server, manager)
