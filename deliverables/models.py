@@ -119,6 +119,8 @@ class Deliverable(TimestampedModel):
             models.Index(fields=["milestone", "status"]),
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["status", "due_date"]),
+            # Counts a status filter's rows, joined to their milestones, from the index alone.
+            models.Index(fields=["status", "milestone"]),
         ]
 
     def __str__(self) -> str:

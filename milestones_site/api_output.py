@@ -100,8 +100,23 @@ def planned(field: fields.Field, model: type[models.Model]) -> tuple | None:
     return attrgetter(name), convert
 
 
+class OutputListSerializer(serializers.ListSerializer):
+    """Looks the active timezone up once for the whole list rather than once per row."""
+
+    def to_representation(self, data) -> list[dict]:
+        rows = data.all() if isinstance(data, models.manager.BaseManager) else data
+        zone = active_zone()
+        return [self.child.render(row, zone) for row in rows]
+
+
 class OutputSerializer(serializers.ModelSerializer):
     """Renders only; the fields come from the model or the queryset's annotations."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        meta = getattr(cls, "Meta", None)
+        if meta is not None and not hasattr(meta, "list_serializer_class"):
+            meta.list_serializer_class = OutputListSerializer
 
     @classmethod
     def _plan(cls) -> list[tuple]:
@@ -119,8 +134,11 @@ class OutputSerializer(serializers.ModelSerializer):
         return plan
 
     def to_representation(self, instance) -> dict:
+        return self.render(instance, active_zone())
+
+    def render(self, instance, zone) -> dict:
+        """The row's output, date-times shown in `zone` (the active timezone)."""
         row = {}
-        zone = active_zone()
         for name, read, convert, zoned in self._plan():
             if read is None:
                 self._render_as_drf(row, name, instance)

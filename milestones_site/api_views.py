@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, filters, mixins, status, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -97,7 +97,20 @@ class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
         # ordering that the lookup drops, after building a filter form.
         if getattr(self, "detail", False) and not self.request.query_params:
             return queryset
+        if not self.request.query_params.keys() - self.page_params():
+            # Nothing to filter or search by: only the default ordering applies. The
+            # other backends would build and validate an empty filter form to change nothing.
+            for backend in self.filter_backends:
+                if issubclass(backend, filters.OrderingFilter):
+                    queryset = backend().filter_queryset(self.request, queryset, self)
+            return queryset
         return super().filter_queryset(queryset)
+
+    def page_params(self) -> set[str]:
+        paginator = self.paginator
+        if paginator is None:
+            return set()
+        return {paginator.page_query_param, paginator.page_size_query_param}
 
     def parse(self, serializer_class, *, partial: bool = False) -> dict:
         serializer = serializer_class(

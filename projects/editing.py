@@ -12,7 +12,21 @@ def lock_for_update(instance: models.Model, expected_version: int | None) -> mod
     current = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
     if expected_version is not None and current.version != expected_version:
         raise StaleVersion(current)
+    keep_loaded_relations(instance, current)
     return current
+
+
+def keep_loaded_relations(loaded: models.Model, current: models.Model) -> None:
+    """Give `current` the related rows (its project, say) already loaded on `loaded` that
+    it still refers to. The lock covers only the row itself, so reading them again would
+    cost a query per relation and make them no more current."""
+    for field in loaded._meta.concrete_fields:
+        if (
+            field.many_to_one
+            and field.is_cached(loaded)
+            and getattr(loaded, field.attname) == getattr(current, field.attname)
+        ):
+            field.set_cached_value(current, field.get_cached_value(loaded))
 
 
 def apply_changes(instance: models.Model, data: dict, *, editable: tuple[str, ...]) -> dict:

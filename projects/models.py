@@ -351,6 +351,9 @@ class Milestone(TimestampedModel):
             models.Index(fields=["project", "due_date"]),
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["owner", "status"]),
+            # Rows scoped through their milestone's project (deliverables, checklist items)
+            # join every milestone's id to its project; this reads both from the index alone.
+            models.Index(fields=["project", "id"]),
         ]
 
     def __str__(self) -> str:

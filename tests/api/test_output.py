@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from rest_framework import serializers
 
-from milestones_site.api_output import OutputSerializer
+from milestones_site.api_output import OutputListSerializer, OutputSerializer
 from projects.api.serializers import MilestoneSerializer
 from tests.factories import MilestoneFactory
 
@@ -33,6 +33,9 @@ def test_every_list_and_detail_renders_as_drf_would(workspace, owner, monkeypatc
     planned = responses(api, paths)
     monkeypatch.setattr(
         OutputSerializer, "to_representation", serializers.ModelSerializer.to_representation
+    )
+    monkeypatch.setattr(
+        OutputListSerializer, "to_representation", serializers.ListSerializer.to_representation
     )
     assert responses(api, paths) == planned
 
@@ -59,6 +62,20 @@ def test_date_times_render_in_the_active_timezone_as_drf_would(project, zone):
             MilestoneSerializer(), milestone
         )
     assert planned["created_at"].endswith("Z") == (zone == "UTC")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin"])
+def test_a_list_renders_its_date_times_in_the_active_timezone_as_drf_would(project, zone):
+    milestones = [MilestoneFactory(project=project) for _ in range(2)]
+    with timezone.override(ZoneInfo(zone)):
+        planned = MilestoneSerializer(milestones, many=True).data
+        drf = [
+            serializers.ModelSerializer.to_representation(MilestoneSerializer(), milestone)
+            for milestone in milestones
+        ]
+    assert planned == drf
+    assert planned[0]["created_at"].endswith("Z") == (zone == "UTC")
 
 
 @pytest.mark.django_db

@@ -160,7 +160,8 @@ def test_reading_and_patching_a_milestone_cost_a_fixed_number_of_queries(project
         assert api.patch(path, {"status": "in_progress"}, format="json").status_code == 200
     # The token, the reference date, the annotated row with its dependency ids.
     assert len(read) == 3, [query["sql"] for query in read]
-    # The token, the row with its workspace, the role, the locked row, the update, the
-    # event's project, the event, the reference date and the re-read row; the test's own
-    # transaction turns the request's and the service's into two savepoints.
-    assert len(write) == 13, [query["sql"] for query in write]
+    # The token, the row with its workspace, the role, the locked row (which keeps the
+    # project already read), the update, the event, the reference date and the re-read
+    # row; the test's own transaction turns the request's and the service's into two
+    # savepoints.
+    assert len(write) == 12, [query["sql"] for query in write]
