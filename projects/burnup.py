@@ -5,8 +5,9 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Case, F, PositiveBigIntegerField, When, Window
 from django.db.models.fields.json import KT
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Cast, Coalesce, RowNumber, TruncDate
 
 from .charts import BurnupPoint
 from .models import ActivityEvent, Project
@@ -68,32 +69,42 @@ def burnup_series(*, project: Project, today: date) -> list[BurnupPoint]:
     """The project's burn-up points up to today, in one query. Deletions are logged against
     the project with the milestone's id in `data`, so they are matched by that id.
 
-    The log only grows, so the database picks out the two values read from its JSON and
-    the day in the workspace's time zone, rather than Python decoding every row."""
+    A day's point depends only on the state each milestone was left in that day, and that
+    state only on the day's last event about it (`state_after`). So the database returns
+    that last event per milestone and day, rather than the whole log, which only grows
+    (a milestone whose status is toggled all day would otherwise send every toggle). It
+    also picks out the values read from the events' JSON and the day in the workspace's
+    time zone, rather than Python decoding every row."""
     zone = zoneinfo.ZoneInfo(project.workspace.timezone)
+    deleted_id = Cast(KT("data__milestone_id"), PositiveBigIntegerField())
     rows = (
         ActivityEvent.objects.filter(project=project, verb__in=SCOPE_VERBS)
+        .annotate(
+            day=TruncDate("created_at", tzinfo=zone),
+            milestone_id=Coalesce(
+                Case(When(verb="milestone.deleted", then=deleted_id)), F("target_id")
+            ),
+            newest_first=Window(
+                RowNumber(),
+                partition_by=[F("day"), F("milestone_id")],
+                order_by=[F("created_at").desc(), F("id").desc()],
+            ),
+        )
+        .filter(newest_first=1)
         .order_by("created_at", "id")
         .values_list(
-            TruncDate("created_at", tzinfo=zone),
+            "day",
             "verb",
-            "target_id",
-            KT("data__milestone_id"),
+            "milestone_id",
             KT("changes__status__1"),  # changes hold [before, after]
         )
     )
-    events = [
-        MilestoneEvent(
-            day=day,
-            verb=verb,
-            target_id=int(deleted_id)
-            if verb == "milestone.deleted" and deleted_id is not None
-            else target_id,
-            status_after=status_after or "",
-        )
-        for day, verb, target_id, deleted_id, status_after in rows
-    ]
-    points = replay(events)
+    points = replay(
+        [
+            MilestoneEvent(day, verb, milestone_id, status_after or "")
+            for day, verb, milestone_id, status_after in rows
+        ]
+    )
     if points and points[-1].day < today:
         points.append(BurnupPoint(today, points[-1].scope, points[-1].done))
     return points

@@ -4,13 +4,16 @@ page that shows it, in a number of queries that does not grow with the rows."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from deliverables.models import Deliverable
 
+from .expressions import DaysBetween
 from .models import ActivityEvent, Milestone, Phase, Project, StatusUpdate, Workspace
-from .querysets import milestone_at_risk
+from .names import person_name
+from .project_figures import ProjectFigures, project_figures
+from .querysets import milestone_at_risk, rows_per_date
 
 PORTFOLIO_ORDERINGS = {
     "name": ("name", "id"),
@@ -47,16 +50,43 @@ class PortfolioOverview:
     projects: QuerySet
 
 
-def annotated_projects(*, user, today: date) -> QuerySet:
-    """Projects the user may see, with progress, health, next milestone and latest update."""
+@rows_per_date
+def project_rows(today: date) -> QuerySet:
+    """Every project with progress, health, next milestone and latest update, unscoped:
+    callers chain `visible_to`."""
     latest = StatusUpdate.objects.filter(project=OuterRef("pk")).order_by("-created_at", "-id")
     return (
-        Project.objects.visible_to(user)
-        .select_related("client", "owner", "workspace")
+        Project.objects.select_related("client", "owner", "workspace")
         .with_overview(today=today)
         .annotate(
             latest_update_summary=Subquery(latest.values("summary")[:1]),
             latest_update_at=Subquery(latest.values("created_at")[:1]),
+        )
+    )
+
+
+def annotated_projects(*, user, today: date) -> QuerySet:
+    """Projects the user may see, with progress, health, next milestone and latest update."""
+    return project_rows(today).visible_to(user)
+
+
+MILESTONE_COUNTS = ("due_next_7_days", "overdue", "at_risk")
+
+
+@rows_per_date
+def milestone_counts_by_workspace(today: date) -> QuerySet:
+    """The headline counts of open milestones (`MILESTONE_COUNTS`), one row per workspace."""
+    window = F("project__workspace__warning_window_days")
+    return (
+        Milestone.objects.open()
+        .order_by()
+        .values("project__workspace")
+        .annotate(
+            due_next_7_days=Count(
+                "pk", filter=Q(due_date__gte=today, due_date__lte=today + timedelta(days=7))
+            ),
+            overdue=Count("pk", filter=Q(due_date__lt=today)),
+            at_risk=Count("pk", filter=milestone_at_risk(today=today, warning_window=window)),
         )
     )
 
@@ -84,18 +114,11 @@ def portfolio_overview(
         *PORTFOLIO_ORDERINGS.get(filters.ordering, PORTFOLIO_ORDERINGS["name"])
     )
 
-    milestones = Milestone.objects.visible_to(user).filter(project__workspace=workspace).open()
-    milestone_counts = milestones.aggregate(
-        due_next_7_days=Count(
-            "pk", filter=Q(due_date__gte=today, due_date__lte=today + timedelta(days=7))
-        ),
-        overdue=Count("pk", filter=Q(due_date__lt=today)),
-        at_risk=Count(
-            "pk",
-            filter=milestone_at_risk(
-                today=today, warning_window=Value(workspace.warning_window_days)
-            ),
-        ),
+    milestone_counts = (
+        milestone_counts_by_workspace(today)
+        .visible_to(user)
+        .filter(project__workspace=workspace)
+        .values(*MILESTONE_COUNTS)
     )
     return PortfolioOverview(
         workspace=workspace,
@@ -108,7 +131,7 @@ def portfolio_overview(
         .awaiting_review()
         .count(),
         projects=projects,
-        **milestone_counts,
+        **next(iter(milestone_counts), dict.fromkeys(MILESTONE_COUNTS, 0)),
     )
 
 
@@ -126,32 +149,67 @@ class ProjectDetail:
     milestones: list[Milestone]
     latest_update: StatusUpdate | None
     activity: list[ActivityEvent]
+    figures: ProjectFigures
+
+
+# What the project page shows of a milestone and of a deliverable; descriptions and the
+# like stay in the database.
+PAGE_MILESTONE_FIELDS = (
+    "id",
+    "project_id",
+    "phase_id",
+    "title",
+    "category",
+    "status",
+    "due_date",
+    "baseline_due_date",
+    "kpi_name",
+    "kpi_target",
+    "kpi_actual",
+    "kpi_unit",
+    "version",
+)
+PAGE_DELIVERABLE_FIELDS = ("id", "milestone_id", "title", "status", "due_date", "link", "version")
+
+
+@rows_per_date
+def project_page_milestones(today: date) -> QuerySet:
+    """The project page's milestone rows as of `today`, earliest due first: health, slip,
+    dependency ids, owner's name, and deliverables (`deliverable_list`) with their owners'
+    names. Each request filters a copy to its project."""
+    deliverables = (
+        Deliverable.objects.only(*PAGE_DELIVERABLE_FIELDS)
+        .annotate(owner_name=person_name("owner_id"))
+        .order_by("due_date", "id")
+    )
+    return (
+        Milestone.objects.only(*PAGE_MILESTONE_FIELDS)
+        .with_health(today=today)
+        .with_dependency_ids()
+        .annotate(
+            slip_days=DaysBetween(F("due_date"), F("baseline_due_date")),
+            owner_name=person_name("owner_id"),
+        )
+        .prefetch_related(
+            Prefetch("deliverables", queryset=deliverables, to_attr="deliverable_list")
+        )
+        .order_by("due_date", "id")
+    )
 
 
 def project_detail(
     *, user, project_id: int, today: date | None = None, activity_limit: int = 20
 ) -> ProjectDetail:
-    """Everything the project page shows; raises Http404 outside the user's workspaces."""
-    scoped = (
-        Project.objects.visible_to(user)
-        .filter(pk=project_id)
-        .select_related("workspace")
-        .only("workspace")
-        .first()
-    )
-    if scoped is None:
-        raise Http404("No such project.")
-    today = today or scoped.workspace.today()
-    project = annotated_projects(user=user, today=today).get(pk=project_id)
-    deliverables = Deliverable.objects.select_related("owner").order_by("due_date", "id")
-    milestones = list(
-        Milestone.objects.filter(project=project)
-        .with_derived(today=today)
-        .with_dependency_ids()
-        .select_related("owner", "phase")
-        .prefetch_related(Prefetch("deliverables", queryset=deliverables))
-        .order_by("due_date", "id")
-    )
+    """Everything the project page shows; raises Http404 outside the user's workspaces.
+
+    Owners come as names (`owner_name`), not as users: the page shows nothing else of them."""
+    visible = Project.objects.visible_to(user).select_related("client", "owner", "workspace")
+    try:
+        project = visible.get(pk=project_id)
+    except Project.DoesNotExist:
+        raise Http404("No such project.") from None
+    today = today or project.workspace.today()
+    milestones = list(project_page_milestones(today).filter(project=project))
     groups = {
         phase.pk: PhaseGroup(phase)
         for phase in Phase.objects.filter(project=project).order_by("order", "id")
@@ -160,15 +218,18 @@ def project_detail(
     for milestone in milestones:
         groups.get(milestone.phase_id, unphased).milestones.append(milestone)
     phases = list(groups.values()) + ([unphased] if unphased.milestones else [])
+    latest_update = StatusUpdate.objects.filter(project=project).select_related("author").first()
     return ProjectDetail(
         project=project,
         today=today,
         phases=phases,
         milestones=milestones,
-        latest_update=StatusUpdate.objects.filter(project=project).select_related("author").first(),
+        latest_update=latest_update,
+        # The feed shows the name recorded with each event, not the user behind it.
         activity=list(
-            ActivityEvent.objects.filter(project=project)
-            .select_related("actor")
-            .order_by("-created_at", "-id")[:activity_limit]
+            ActivityEvent.objects.filter(project=project).order_by("-created_at", "-id")[
+                :activity_limit
+            ]
         ),
+        figures=project_figures(milestones=milestones, latest_update=latest_update),
     )

@@ -17,7 +17,7 @@ from milestones_site.api_views import (
     ServiceViewSet,
     UpdateMixin,
 )
-from projects.api.names import person_name
+from projects.names import person_name
 from projects.querysets import rows_per_date
 
 from . import filters, inputs

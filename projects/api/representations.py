@@ -8,7 +8,7 @@ from milestones_site.api_concurrency import etag_for
 from projects.models import Project
 from projects.querysets import rows_per_date
 
-from .names import person_name
+from ..names import person_name
 from .serializers import ProjectSerializer
 
 

@@ -38,9 +38,9 @@ from projects.permissions import readable_workspace_ids
 from projects.playbooks import template_save_from_project
 from projects.querysets import count_of, rows_per_date
 
+from ..names import name_of, person_name
 from . import filters, inputs
 from . import serializers as out
-from .names import name_of, person_name
 from .playbooks import SaveAsTemplateInput, TemplateDetailSerializer, template_representation
 from .representations import project_rows
 

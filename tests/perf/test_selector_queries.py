@@ -48,7 +48,8 @@ def project_queries(user, project) -> tuple[int, int]:
                 m.title,
                 m.health,
                 m.slip_days,
-                [d.owner for d in m.deliverables.all()],
+                m.owner_name,
+                [(d.title, d.status, d.owner_name) for d in m.deliverable_list],
                 m.depends_on_ids,
             )
             for group in detail.phases

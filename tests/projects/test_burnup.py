@@ -66,3 +66,31 @@ def test_burnup_series_reads_status_changes_from_the_log(workspace, manager, pro
     dropped.refresh_from_db()
     services.milestone_set_status(milestone=dropped, status="planned", actor=manager)
     assert burnup_series(project=project, today=today) == [BurnupPoint(today, 2, 0)]
+
+
+@pytest.mark.django_db
+def test_burnup_series_counts_a_day_by_where_each_milestone_ended_it(workspace, manager, project):
+    """Several events about a milestone in one day: only where it ended the day counts, and
+    days whose events changed nothing still get their point."""
+    today = workspace.today()
+    toggled, done, deleted = (
+        services.milestone_create(project=project, actor=manager, title=title, due_date=today)
+        for title in ("Toggled", "Done", "Deleted")
+    )
+    ActivityEvent.objects.update(created_at=timezone.now() - timedelta(days=2))
+    for status in ("in_progress", "cancelled", "blocked", "cancelled", "planned"):
+        toggled = services.milestone_set_status(milestone=toggled, status=status, actor=manager)
+    done = services.milestone_complete(milestone=done, actor=manager)
+    done = services.milestone_set_status(milestone=done, status="planned", actor=manager)
+    done = services.milestone_complete(milestone=done, actor=manager)
+    yesterday = ActivityEvent.objects.exclude(verb="milestone.created")
+    yesterday.update(created_at=timezone.now() - timedelta(days=1))
+    services.milestone_set_status(milestone=toggled, status="cancelled", actor=manager)
+    services.milestone_set_status(milestone=deleted, status="in_progress", actor=manager)
+    services.milestone_delete(milestone=deleted, actor=manager)
+
+    assert burnup_series(project=project, today=today) == [
+        BurnupPoint(today - timedelta(days=2), 3, 0),
+        BurnupPoint(today - timedelta(days=1), 3, 1),
+        BurnupPoint(today, 1, 1),
+    ]

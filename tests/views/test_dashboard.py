@@ -7,9 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from projects.workspaces import SESSION_KEY
 from tests.factories import (
     ClientFactory,
     DeliverableFactory,
+    MembershipFactory,
     MilestoneFactory,
     ProjectFactory,
     StatusUpdateFactory,
@@ -78,6 +80,45 @@ def test_progress_bars_show_the_percentages(signed_in, plan, manager):
     ) in page
     assert 'aria-valuenow="50" aria-label="Deliverables approved"' in page
     assert '<span class="progress__text">50%</span>\n<div class="muted small">1 of 2</div>' in page
+
+
+def test_headline_figures_count_only_the_current_workspace(signed_in, workspace, manager):
+    today = workspace.today()
+    done = ProjectFactory(workspace=workspace, owner=manager)
+    MilestoneFactory(
+        project=done, status="completed", completed_at=timezone.now(), due_date=today - timedelta(3)
+    )
+    elsewhere = MembershipFactory(user=manager, role="manager").workspace
+    busy = ProjectFactory(workspace=elsewhere, owner=manager)
+    MilestoneFactory(project=busy, due_date=today - timedelta(1))
+    MilestoneFactory(project=busy, due_date=today + timedelta(2), status="blocked")
+    client = signed_in(manager)
+    session = client.session
+    session[SESSION_KEY] = workspace.pk
+    session.save()
+    page = dashboard(client)
+    # No open milestone here: no counts to read, yet the other figures still show.
+    assert [
+        stat(page, label) for label in ("Active projects", "Overdue milestones", "At risk")
+    ] == [
+        "1",
+        "0",
+        "0",
+    ]
+
+
+def test_filter_selects_show_the_choices_and_keep_the_chosen_one(signed_in, workspace, manager):
+    acme = ClientFactory(workspace=workspace, name="Acme <Brands> & Co")
+    page = dashboard(signed_in(manager), f"?client={acme.pk}&health=nonsense")
+    assert (
+        '<select name="client" id="id_client">\n'
+        '  <option value="">All clients</option>\n'
+        f'  <option value="{acme.pk}" selected>Acme &lt;Brands&gt; &amp; Co</option>\n'
+        "</select>"
+    ) in page
+    assert '<select name="health" aria-invalid="true" aria-describedby="id_health_error"' in page
+    assert '<option value="" selected>Any status</option>' in page
+    assert f'<option value="{manager.pk}">{manager.get_full_name()}</option>' in page
 
 
 def test_filters_sorting_and_other_workspaces(signed_in, workspace, manager, member, outsider):

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from deliverables import services as deliverable_services
 from notifications.models import Follow
 from projects import services
 from projects.models import Phase, Project, StatusUpdate
@@ -198,3 +199,34 @@ def test_members_follow_and_unfollow_from_the_project_page(signed_in, plan, memb
     assert ">Unfollow<" in page_of(client, project)
     assert Follow.objects.filter(user=member, project=project).exists()
     assert "Follow<" not in page_of(signed_in(viewer), project)
+
+
+def test_plan_rows_show_owners_links_and_escaped_titles(signed_in, plan, manager, viewer):
+    film, launch = plan["film"], plan["launch"]
+    services.milestone_update(
+        milestone=film, actor=manager, data={"title": "Film <final> & locked"}
+    )
+    deliverable_services.deliverable_create(
+        milestone=film,
+        actor=manager,
+        title="Storyboard <v2>",
+        link="https://example.com/board?a=1&b=2",
+        due_date=plan["today"],
+    )
+    page = page_of(signed_in(manager), plan["project"])
+    assert "Film &lt;final&gt; &amp; locked" in page and "<final>" not in page
+    assert 'aria-label="Start: Storyboard &lt;v2&gt;"' in page
+    assert '<a href="https://example.com/board?a=1&amp;b=2" rel="noopener noreferrer"' in page
+    assert "Unassigned" in page  # the new deliverable has no owner
+    member_name = plan["film"].owner.get_full_name() or plan["film"].owner.get_username()
+    assert f'<td data-label="Owner">{member_name}</td>' in page
+    assert '<span class="muted small">None</span>' in page  # launch day has no deliverables
+    add_url = reverse("deliverables:deliverable_create", args=[launch.pk])
+    project_url = reverse("projects:project_detail", args=[plan["project"].pk])
+    assert f'href="{add_url}?next={project_url}">+ Add deliverable</a>' in page
+    # The timeline carries the same escaped title, shortened to 30 characters.
+    assert '<text x="20" y=' in page and "Film &lt;final&gt; &amp; locked</text>" in page
+
+    read_only = page_of(signed_in(viewer), plan["project"])
+    assert "+ Add deliverable" not in read_only
+    assert "Film &lt;final&gt; &amp; locked" in read_only

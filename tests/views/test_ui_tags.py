@@ -6,7 +6,10 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 
+from projects.templatetags.inline_controls import markup
+from projects.templatetags.project_plan import truncated
 from projects.views.common import allowed_actions
 from tests.factories import DeliverableFactory, MilestoneFactory
 
@@ -72,3 +75,20 @@ def test_editors_get_the_controls_and_viewers_only_the_status(project, workspace
     assert 'data-status="in_review">In review</span>' in read_only
     for control in ("<form", "<select", "<button", "csrfmiddlewaretoken"):
         assert control not in read_only
+
+
+def test_markup_escapes_text_and_keeps_numbers_and_safe_markup():
+    shown = markup(
+        "<b>{text}</b>{number}{safe}", text='"Tom" & <Jerry>', number=7, safe=mark_safe("<i>")
+    )
+    assert shown == "<b>&quot;Tom&quot; &amp; &lt;Jerry&gt;</b>7<i>"
+    assert isinstance(shown, SafeString)
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Short", "x" * 30, "x" * 31, "Étude de marché pour la rentrée", "e\u0301" * 20, ""],
+)
+def test_truncated_is_truncatechars(label):
+    page = Template("{{ label|truncatechars:30 }}")
+    assert truncated(label, 30) == page.render(Context({"label": label}))

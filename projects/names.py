@@ -1,5 +1,5 @@
-"""Database expressions for the names an API row shows, so that a page of rows needs no
-query per row.
+"""Database expressions for the names a row shows (API rows, the project page), so that a
+page of rows needs no query per row.
 
 They are subqueries on the named row's primary key rather than joins: PostgreSQL plans
 the joins of a query together, at a cost that grows quickly with their number (the three

@@ -1,0 +1,176 @@
+"""The project page's rows: milestones with their deliverables in the plan table, and
+milestones on the timeline.
+
+The page shows every milestone of the project (50 in the largest) with every deliverable
+(200), and each milestone again on the timeline. Written in the template language these
+rows took some 2,000 node renders, most of the page's render time; each tag renders the same
+markup in one call per row. Owners come as `owner_name` and deliverables as
+`deliverable_list` (see selectors.project_detail)."""
+
+from urllib.parse import quote
+
+from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import get_language
+
+from ..id_urls import id_url
+from ..models import MilestoneCategory
+from .inline_controls import deliverable_status_cell, markup, milestone_status_cell
+from .milestones_ui import formatted_day, health_badge, slip_badge
+
+register = template.Library()
+
+CATEGORY_LABELS = dict(MilestoneCategory.choices)
+
+MILESTONE_ROW = (
+    '<tr id="milestone-{pk}">\n'
+    '<td data-label="Milestone"><a class="rowtitle" href="{url}">{title}</a>'
+    '<div class="muted small">{category}</div></td>\n'
+    '<td data-label="Status">{status}</td>\n'
+    '<td data-label="Owner">{owner}</td>\n'
+    '<td data-label="Due" class="nowrap">{due} {slip}</td>\n'
+    '<td data-label="Health">{health}</td>\n'
+    '<td data-label="KPI">{kpi}</td>\n'
+    '<td data-label="Deliverables">\n{deliverables}\n{add}\n</td>\n'
+    "</tr>"
+)
+KPI = '<span class="kpi">{name}: {actual} / {target} {unit}</span>'
+NO_KPI = mark_safe('<span class="muted">—</span>')
+ADD_DELIVERABLE = '<a class="small" href="{url}?next={back}">+ Add deliverable</a>'
+DELIVERABLE_ITEM = (
+    '<li><span>{title}</span> {cell} <span class="muted small">{owner}{due}</span></li>'
+)
+LINKED_TITLE = '<a href="{link}" rel="noopener noreferrer" target="_blank">{title}</a>'
+NO_DELIVERABLES = mark_safe('<span class="muted small">None</span>')
+
+TIMELINE_MILESTONE = (
+    '<a href="{url}" class="timeline-milestone" data-milestone="{pk}">\n'
+    '<text x="20" y="{text_y}">{short_label}</text>\n'
+    "{ghost}"
+    '<polygon class="diamond diamond--{health}" points="{diamond}">'
+    "<title>{label} — due {due}{slip}</title></polygon>\n"
+    "</a>"
+)
+TIMELINE_GHOST = (
+    '<line class="slip-line" x1="{ghost_x}" x2="{x}" y1="{y}" y2="{y}"/>\n'
+    '<polygon class="ghost" points="{ghost}" data-baseline="{baseline}">'
+    "<title>Baseline {baseline_label}</title></polygon>\n"
+)
+
+
+def kpi_figure(value) -> str:
+    return floatformat(value, "-2g") or "—"
+
+
+def back_here(context) -> str:
+    """This page's address as the `next` of the links that leave it, quoted once a page."""
+    key = "project_plan.back_here"
+    if key not in context.render_context:
+        context.render_context[key] = quote(context["request"].get_full_path())
+    return context.render_context[key]
+
+
+def deliverable_items(context, deliverables, language: str) -> str:
+    """Title (linking to the work when there is a link), status cell, owner and due day."""
+    if not deliverables:
+        return NO_DELIVERABLES
+    items = [
+        markup(
+            DELIVERABLE_ITEM,
+            title=markup(LINKED_TITLE, link=deliverable.link, title=deliverable.title)
+            if deliverable.link
+            else deliverable.title,
+            cell=deliverable_status_cell(context, deliverable),
+            owner=deliverable.owner_name or "Unassigned",
+            due=f" · {formatted_day(deliverable.due_date, 'j M', language)}"
+            if deliverable.due_date
+            else "",
+        )
+        for deliverable in deliverables
+    ]
+    return markup('<ul class="deliverables">\n{items}\n</ul>', items=mark_safe("\n".join(items)))
+
+
+def truncated(text: str, length: int) -> str:
+    """`truncatechars`. Truncator normalises the text and walks every character; a short
+    ASCII label needs neither."""
+    if len(text) <= length and text.isascii():
+        return text
+    return Truncator(text).chars(length)
+
+
+@register.simple_tag(takes_context=True)
+def milestone_rows(context, milestones):
+    """The rows of a phase's plan table."""
+    language = get_language()
+    return SafeString("\n".join(milestone_row(context, m, language) for m in milestones))
+
+
+def milestone_row(context, milestone, language: str) -> SafeString:
+    """A row of the plan table: title, status control, owner, due day and slip, health,
+    KPI, and the deliverables with a link to add one while the milestone is open."""
+    pk = milestone.pk
+    add = ""
+    if "deliverable.edit" in context["allowed"] and not milestone.is_closed:
+        add = markup(
+            ADD_DELIVERABLE,
+            url=id_url("deliverables:deliverable_create", pk),
+            back=back_here(context),
+        )
+    kpi = NO_KPI
+    if milestone.kpi_name:
+        kpi = markup(
+            KPI,
+            name=milestone.kpi_name,
+            actual=kpi_figure(milestone.kpi_actual),
+            target=kpi_figure(milestone.kpi_target),
+            unit=milestone.kpi_unit,
+        )
+    return markup(
+        MILESTONE_ROW,
+        pk=pk,
+        url=id_url("projects:milestone_detail", pk),
+        title=milestone.title,
+        category=CATEGORY_LABELS.get(milestone.category, milestone.category),
+        status=milestone_status_cell(context, milestone),
+        owner=milestone.owner_name or "Unassigned",
+        due=formatted_day(milestone.due_date, "j M Y", language),
+        slip=slip_badge(milestone.slip_days, milestone.baseline_due_date),
+        health=health_badge(milestone.health),
+        kpi=kpi,
+        deliverables=deliverable_items(context, milestone.deliverable_list, language),
+        add=add,
+    )
+
+
+@register.simple_tag
+def timeline_milestone(row):
+    """A milestone on the timeline (a `charts.TimelineRow`): its label, a diamond at the due
+    date and, when it moved, a hollow one at the baseline joined by a slip line."""
+    language = get_language()
+    ghost = ""
+    if row.ghost:
+        ghost = markup(
+            TIMELINE_GHOST,
+            ghost_x=row.ghost_x,
+            x=row.x,
+            y=row.y,
+            ghost=row.ghost,
+            baseline=row.baseline.isoformat(),
+            baseline_label=formatted_day(row.baseline, "j M Y", language),
+        )
+    return markup(
+        TIMELINE_MILESTONE,
+        url=id_url("projects:milestone_detail", row.id),
+        pk=row.id,
+        text_y=f"{row.y + 4:g}",
+        short_label=truncated(row.label, 30),
+        ghost=ghost,
+        health=row.health,
+        diamond=row.diamond,
+        label=row.label,
+        due=formatted_day(row.due, "j M Y", language),
+        slip=f" ({row.slip_days:+d} days against baseline)" if row.slip_days else "",
+    )
