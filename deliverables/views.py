@@ -12,6 +12,7 @@ from projects.errors import StaleVersion
 from projects.form_errors import add_service_errors
 from projects.permissions import Action
 from projects.views.common import allowed_actions, conflict_message, posted_version, safe_next
+from projects.views.deleting import Deletion, confirm_delete, counted, delete_url
 from projects.views.milestone import visible_milestone
 
 from . import services
@@ -95,8 +96,36 @@ def deliverable_edit(request, pk: int):
             "project": milestone.project,
             "deliverable": deliverable,
             "version": version,
+            "delete_url": delete_url(
+                request.user,
+                Action.DELIVERABLE_DELETE,
+                workspace,
+                "deliverables:deliverable_delete",
+                deliverable.pk,
+            ),
         },
     )
+
+
+@login_required
+def deliverable_delete(request, pk: int):
+    deliverable = visible_deliverable(request.user, pk)
+    milestone = deliverable.milestone
+    permissions.ensure(request.user, Action.DELIVERABLE_DELETE, milestone.project.workspace)
+    items = deliverable.checklist.count()
+    deletion = Deletion(
+        noun="deliverable",
+        name=deliverable.title,
+        consequences=[
+            f"Deleted with it: its checklist of {counted(items, 'item')}."
+            if items
+            else "It has no checklist."
+        ],
+        cancel_url=reverse("deliverables:deliverable_edit", args=[deliverable.pk]),
+        done_url=milestone_url(milestone.pk),
+        delete=lambda: services.deliverable_delete(deliverable=deliverable, actor=request.user),
+    )
+    return confirm_delete(request, deletion, project=milestone.project)
 
 
 def apply_move(deliverable: Deliverable, actor, move: str, version: int, note: str):

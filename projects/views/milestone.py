@@ -17,6 +17,7 @@ from ..milestone_selectors import milestone_detail as milestone_detail_read
 from ..models import Milestone
 from ..permissions import Action
 from .common import allowed_actions, conflict_message, posted_version, safe_next
+from .deleting import Deletion, confirm_delete, counted, delete_url
 from .project import visible_project
 
 
@@ -111,8 +112,46 @@ def milestone_edit(request, pk: int):
     return render(
         request,
         "projects/milestone_form.html",
-        {"form": form, "project": project, "milestone": milestone, "version": version},
+        {
+            "form": form,
+            "project": project,
+            "milestone": milestone,
+            "version": version,
+            "delete_url": delete_url(
+                request.user,
+                Action.MILESTONE_DELETE,
+                project.workspace,
+                "projects:milestone_delete",
+                milestone.pk,
+            ),
+        },
     )
+
+
+@login_required
+def milestone_delete(request, pk: int):
+    milestone = visible_milestone(request.user, pk)
+    project = milestone.project
+    permissions.ensure(request.user, Action.MILESTONE_DELETE, project.workspace)
+    deliverables = milestone.deliverables.count()
+    dependents = milestone.dependents.count()
+    consequences = [
+        f"Deleted with it: {counted(deliverables, 'deliverable')}, and the checklists of the "
+        "milestone and its deliverables."
+        if deliverables
+        else "It has no deliverables; its checklist is deleted with it."
+    ]
+    if dependents:
+        consequences.append(f"No longer waiting for it: {counted(dependents, 'milestone')}.")
+    deletion = Deletion(
+        noun="milestone",
+        name=milestone.title,
+        consequences=consequences,
+        cancel_url=reverse("projects:milestone_detail", args=[milestone.pk]),
+        done_url=reverse("projects:project_detail", args=[project.pk]),
+        delete=lambda: services.milestone_delete(milestone=milestone, actor=request.user),
+    )
+    return confirm_delete(request, deletion, project=project)
 
 
 @login_required

@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .. import permissions, services
@@ -16,12 +18,19 @@ from ..permissions import Action
 from ..project_page import project_page
 from ..workspaces import current_workspace
 from .common import allowed_actions, posted_version
+from .deleting import Deletion, confirm_delete, counted, delete_url
 
 ACTIVITY_PER_PAGE = 50
 
 
 def visible_project(user, pk: int) -> Project:
     return get_object_or_404(Project.objects.visible_to(user).select_related("workspace"), pk=pk)
+
+
+def visible_phase(user, pk: int) -> Phase:
+    return get_object_or_404(
+        Phase.objects.visible_to(user).select_related("project__workspace"), pk=pk
+    )
 
 
 @login_required
@@ -98,8 +107,45 @@ def project_edit(request, pk: int):
     return render(
         request,
         "projects/project_form.html",
-        {"form": form, "project": project, "version": version},
+        {
+            "form": form,
+            "project": project,
+            "version": version,
+            "delete_url": delete_url(
+                request.user,
+                Action.PROJECT_DELETE,
+                project.workspace,
+                "projects:project_delete",
+                project.pk,
+            ),
+        },
     )
+
+
+@login_required
+def project_delete(request, pk: int):
+    project = visible_project(request.user, pk)
+    permissions.ensure(request.user, Action.PROJECT_DELETE, project.workspace)
+    contents = Project.objects.filter(pk=project.pk).aggregate(
+        phase_count=Count("phases", distinct=True),
+        milestone_count=Count("milestones", distinct=True),
+        deliverable_count=Count("milestones__deliverables", distinct=True),
+    )
+    deletion = Deletion(
+        noun="project",
+        name=project.name,
+        consequences=[
+            f"Deleted with it: {counted(contents['phase_count'], 'phase')}, "
+            f"{counted(contents['milestone_count'], 'milestone')} and "
+            f"{counted(contents['deliverable_count'], 'deliverable')}, with their checklists, "
+            "comments, status updates and activity.",
+            "Its share links and calendar feeds stop working.",
+        ],
+        cancel_url=reverse("projects:project_edit", args=[project.pk]),
+        done_url=reverse("projects:dashboard"),
+        delete=lambda: services.project_delete(project=project, actor=request.user),
+    )
+    return confirm_delete(request, deletion, project=project)
 
 
 @login_required
@@ -144,9 +190,7 @@ def phase_create(request, pk: int):
 
 @login_required
 def phase_edit(request, pk: int):
-    phase = get_object_or_404(
-        Phase.objects.visible_to(request.user).select_related("project__workspace"), pk=pk
-    )
+    phase = visible_phase(request.user, pk)
     project = phase.project
     permissions.ensure(request.user, Action.PHASE_EDIT, project.workspace)
     form = PhaseForm(request.POST or None, instance=phase)
@@ -159,5 +203,39 @@ def phase_edit(request, pk: int):
             messages.success(request, "Phase saved.")
             return redirect("projects:project_detail", pk=project.pk)
     return render(
-        request, "projects/phase_form.html", {"form": form, "project": project, "phase": phase}
+        request,
+        "projects/phase_form.html",
+        {
+            "form": form,
+            "project": project,
+            "phase": phase,
+            "delete_url": delete_url(
+                request.user,
+                Action.PHASE_EDIT,
+                project.workspace,
+                "projects:phase_delete",
+                phase.pk,
+            ),
+        },
     )
+
+
+@login_required
+def phase_delete(request, pk: int):
+    phase = visible_phase(request.user, pk)
+    project = phase.project
+    permissions.ensure(request.user, Action.PHASE_EDIT, project.workspace)
+    milestones = phase.milestones.count()
+    deletion = Deletion(
+        noun="phase",
+        name=phase.name,
+        consequences=[
+            f"Kept in the project, without a phase: {counted(milestones, 'milestone')}."
+            if milestones
+            else "It holds no milestones."
+        ],
+        cancel_url=reverse("projects:phase_edit", args=[phase.pk]),
+        done_url=reverse("projects:project_detail", args=[project.pk]),
+        delete=lambda: services.phase_delete(phase=phase, actor=request.user),
+    )
+    return confirm_delete(request, deletion, project=project)

@@ -91,3 +91,17 @@ def test_manager_plans_approves_and_reschedules(
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My work").click()
     expect(page.locator("a.rowtitle", has_text="Launch film locked")).to_be_visible()
     screenshot(page, "my-work")
+
+    # The campaign is cancelled: the manager deletes it, after reading what goes with it.
+    page.get_by_role("link", name="Portfolio").first.click()
+    page.locator("a.rowtitle", has_text="Spring trail shoe launch").click()
+    page.get_by_role("link", name="Edit project").click()
+    page.get_by_role("link", name="Delete…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Delete project “Spring trail shoe launch”?"
+    )
+    expect(page.get_by_text("Deleted with it:")).to_contain_text("1 milestone")
+    screenshot(page, "project-delete")
+    page.get_by_role("button", name="Delete project").click()
+    expect(page.get_by_text("Project “Spring trail shoe launch” deleted.")).to_be_visible()
+    expect(page.locator("a.rowtitle", has_text="Spring trail shoe launch")).to_have_count(0)
