@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from . import activity, permissions
 from .errors import invalid
-from .models import ApiToken, CalendarFeed, Project, ShareLink
+from .models import ApiToken, CalendarFeed, HashedSecret, Project, ShareLink
 from .permissions import Action
 from .secrets import hash_secret, new_secret
 
@@ -60,12 +60,18 @@ def api_token_for(plain: str) -> ApiToken | None:
         return None
     if not token.user.is_active:
         return None
-    now = timezone.now()
-    # Write at most once a minute: a busy integration should not write on every request.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+    stamp(token, "last_used_at")
     return token
+
+
+def stamp(secret: HashedSecret, field: str) -> None:
+    """Record in `field` that the secret was just presented, at most once a minute: a busy
+    integration or a much-visited share page should not write on every request."""
+    now = timezone.now()
+    last = getattr(secret, field)
+    if last is None or (now - last).total_seconds() > 60:
+        type(secret).objects.filter(pk=secret.pk).update(**{field: now})
+        setattr(secret, field, now)
 
 
 @transaction.atomic
@@ -111,12 +117,16 @@ def share_link_revoke(*, link: ShareLink, actor) -> ShareLink:
 
 
 def share_link_for(plain: str) -> ShareLink | None:
-    return (
+    """The active link for a presented secret; marks it viewed."""
+    link = (
         ShareLink.objects.active()
         .select_related("project__workspace")
         .filter(secret_hash=hash_secret(plain))
         .first()
     )
+    if link is not None:
+        stamp(link, "last_viewed_at")
+    return link
 
 
 def calendar_feed_create(*, user, project: Project | None = None) -> tuple[CalendarFeed, str]:

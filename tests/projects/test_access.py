@@ -129,6 +129,16 @@ def test_api_token_use_is_stamped_at_most_once_a_minute(manager):
     assert access.api_token_for(plain).read_only
 
 
+def test_share_link_views_are_stamped_at_most_once_a_minute(manager, project):
+    link, plain = access.share_link_create(project=project, actor=manager)
+    assert link.last_viewed_at is None
+    first = access.share_link_for(plain).last_viewed_at
+    assert ShareLink.objects.get(pk=link.pk).last_viewed_at == first is not None
+    assert access.share_link_for(plain).last_viewed_at == first
+    ShareLink.objects.filter(pk=link.pk).update(last_viewed_at=first - timedelta(minutes=2))
+    assert access.share_link_for(plain).last_viewed_at > first
+
+
 def test_only_the_owner_revokes_a_token(manager, member):
     token, plain = access.api_token_create(user=manager, name="CRM sync")
     with pytest.raises(PermissionDenied):

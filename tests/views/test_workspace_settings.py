@@ -303,8 +303,15 @@ def test_manager_creates_a_share_link_that_opens_and_lists_it(client, manager, p
     link = ShareLink.objects.get()
     assert (link.project, link.label, link.allow_signoff) == (project, "Client team", True)
     assert link.expires_at.date() == timezone.localdate() + timedelta(days=31)
+    listed = client.get(url("workspace_settings")).content.decode()
+    assert '<td data-label="Last opened">Never</td>' in listed
     client.logout()
     assert client.get(link_url.removeprefix("http://testserver")).status_code == 200
+    link.refresh_from_db()
+    client.force_login(manager)
+    opened = timezone.localtime(link.last_viewed_at).strftime("%-d %b %Y %H:%M")
+    listed = client.get(url("workspace_settings")).content.decode()
+    assert f'<td data-label="Last opened">{opened}</td>' in listed
 
 
 @pytest.mark.parametrize("role", ["member", "viewer"])
