@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from deliverables.models import Deliverable
 from projects.models import Milestone, Project, Role, StatusUpdate
+from projects.querysets import milestone_at_risk
 
 from .links import page_path
 from .models import DigestFrequency, Kind, Notification
@@ -70,10 +71,17 @@ def digest_content(*, user, since: datetime, today: date) -> dict[str, list[dict
     milestones = Milestone.objects.filter(project__in=projects)
     fields = ("id", "title", "project__name", "due_date")
     limit = ITEMS_PER_SECTION
-    reviewing = user.memberships.filter(role__in=(Role.OWNER, Role.MANAGER)).values("workspace_id")
+    # Most people review in no workspace: one look at their roles spares the deliverable scan.
+    reviewing = list(
+        user.memberships.filter(role__in=(Role.OWNER, Role.MANAGER)).values_list(
+            "workspace_id", flat=True
+        )
+    )
     awaiting = Deliverable.objects.awaiting_review().filter(
         milestone__project__in=projects.filter(workspace_id__in=reviewing)
     )
+    if not reviewing:
+        awaiting = awaiting.none()  # runs no query
     content = {
         "completed": [
             _milestone_item(row)
@@ -92,10 +100,11 @@ def digest_content(*, user, since: datetime, today: date) -> dict[str, list[dict
         ],
         "at_risk": [
             _milestone_item(row)
-            for row in milestones.open()
-            .with_health(today=today)
-            .filter(health="at_risk")
-            .values(*fields)[:limit]
+            for row in milestones.filter(
+                milestone_at_risk(
+                    today=today, warning_window=F("project__workspace__warning_window_days")
+                )
+            ).values(*fields)[:limit]
         ],
         "status_updates": [
             {
