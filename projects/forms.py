@@ -60,7 +60,10 @@ class ProjectForm(forms.ModelForm):
             "objective": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
-        help_texts = {"currency": "Three letters, e.g. EUR or USD."}
+        help_texts = {
+            "currency": "Three letters, e.g. EUR or USD.",
+            "client": "Managers add clients under Settings → Clients.",
+        }
 
     def __init__(self, *args, workspace: Workspace, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import TIMEZONE_CHOICES, Project, Role, validate_lead_days
+from .models import TIMEZONE_CHOICES, Client, Project, Role, validate_lead_days
 
 
 def end_of_day(day) -> datetime:
@@ -123,3 +123,10 @@ class CalendarFeedForm(forms.Form):
     def __init__(self, *args, projects, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = ["name", "contact_email"]
+        help_texts = {"contact_email": "Who signs off on their side (optional)."}

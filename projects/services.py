@@ -200,6 +200,16 @@ def client_update(*, client: Client, actor, data: dict) -> Client:
     return client
 
 
+@transaction.atomic
+def client_delete(*, client: Client, actor) -> None:
+    """Its projects stay, without a client."""
+    permissions.ensure(actor, Action.CLIENT_EDIT, client.workspace)
+    activity.record(
+        actor=actor, verb="client.deleted", target=client.workspace, data={"client": client.name}
+    )
+    client.delete()
+
+
 # Projects ---------------------------------------------------------------------------------
 
 

@@ -1,16 +1,18 @@
-"""Reads for the workspace settings page: members, and the secrets the user manages."""
+"""Reads for the workspace settings page: members, clients, and the secrets the user
+manages."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from .models import ApiToken, CalendarFeed, Membership, Project, ShareLink, Workspace
+from .models import ApiToken, CalendarFeed, Client, Membership, Project, ShareLink, Workspace
 
 
 @dataclass
 class WorkspaceSettings:
     workspace: Workspace
     memberships: list[Membership]
+    clients: list[Client]
     api_tokens: list[ApiToken]
     share_links: list[ShareLink]
     calendar_feeds: list[CalendarFeed]
@@ -22,8 +24,9 @@ def workspace_projects(*, user, workspace: Workspace) -> QuerySet:
 
 
 def workspace_settings(*, user, workspace: Workspace) -> WorkspaceSettings:
-    """Members of the workspace, the share links of its projects, and the user's own API
-    tokens and calendar feeds (personal feeds, and feeds of this workspace's projects)."""
+    """Members of the workspace, its clients with their project counts, the share links of
+    its projects, and the user's own API tokens and calendar feeds (personal feeds, and
+    feeds of this workspace's projects)."""
     projects = workspace_projects(user=user, workspace=workspace)
     return WorkspaceSettings(
         workspace=workspace,
@@ -31,6 +34,11 @@ def workspace_settings(*, user, workspace: Workspace) -> WorkspaceSettings:
             Membership.objects.filter(workspace=workspace)
             .select_related("user")
             .order_by("user__username")
+        ),
+        clients=list(
+            Client.objects.filter(workspace=workspace)
+            .annotate(project_count=Count("projects"))
+            .order_by("name", "id")
         ),
         api_tokens=list(ApiToken.objects.filter(user=user)),
         share_links=list(

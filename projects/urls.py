@@ -76,6 +76,13 @@ urlpatterns = [
         name="member_remove",
     ),
     path("settings/workspace/", views_settings.workspace_update, name="workspace_update"),
+    path("settings/clients/", views_settings.client_create, name="client_create"),
+    path("settings/clients/<int:client_id>/edit/", views_settings.client_edit, name="client_edit"),
+    path(
+        "settings/clients/<int:client_id>/delete/",
+        views_settings.client_delete,
+        name="client_delete",
+    ),
     path("settings/api-tokens/", views_settings.api_token_create, name="api_token_create"),
     path(
         "settings/api-tokens/<int:token_id>/revoke/",

@@ -1,6 +1,6 @@
-"""Workspace settings: members and roles, reminder defaults, API tokens, share links and
-calendar feeds. Owners manage members and defaults, managers share links; everyone
-manages their own tokens and feeds. A new secret is shown once, in the response that
+"""Workspace settings: members and roles, reminder defaults, clients, API tokens, share links
+and calendar feeds. Owners manage members and defaults, managers clients and share links;
+everyone manages their own tokens and feeds. A new secret is shown once, in the response that
 created it, and never again."""
 
 from functools import wraps
@@ -18,15 +18,17 @@ from .form_errors import add_service_errors
 from .forms_settings import (
     ApiTokenForm,
     CalendarFeedForm,
+    ClientForm,
     MemberAddForm,
     MemberRoleForm,
     ReminderDefaultsForm,
     ShareLinkForm,
     end_of_day,
 )
-from .models import ApiToken, CalendarFeed, Membership, ShareLink
+from .models import ApiToken, CalendarFeed, Client, Membership, ShareLink
 from .permissions import Action
 from .settings_selectors import workspace_projects, workspace_settings
+from .views.deleting import Deletion, confirm_delete, counted
 from .workspaces import current_workspace
 
 
@@ -51,6 +53,7 @@ def _page(request, *, status: int = 200, **context):
     defaults = {
         "member_form": MemberAddForm(),
         "workspace_form": ReminderDefaultsForm.for_workspace(workspace),
+        "client_form": ClientForm(),
         "token_form": ApiTokenForm(),
         "share_form": ShareLinkForm(
             projects=projects, initial={"project": request.GET.get("project")}
@@ -67,6 +70,7 @@ def _page(request, *, status: int = 200, **context):
             "roles": MemberRoleForm.base_fields["role"].choices,
             "can_manage_members": permissions.can(user, Action.MEMBERSHIP_MANAGE, workspace),
             "can_edit_workspace": permissions.can(user, Action.WORKSPACE_UPDATE, workspace),
+            "can_edit_clients": permissions.can(user, Action.CLIENT_EDIT, workspace),
             "can_share": permissions.can(user, access.SHARE_LINK_ACTION, workspace),
         },
         status=status,
@@ -173,6 +177,78 @@ def workspace_update(request, workspace):
             messages.success(request, "Workspace settings saved.")
             return _back("defaults")
     return _page(request, workspace_form=form, status=400)
+
+
+# Clients ----------------------------------------------------------------------------------
+
+
+def _client(request, client_id: int) -> Client:
+    """A client of the current workspace that the user's role may edit."""
+    workspace = _workspace(request)
+    client = get_object_or_404(
+        Client.objects.select_related("workspace"), pk=client_id, workspace=workspace
+    )
+    _ensure(request, Action.CLIENT_EDIT, workspace)
+    return client
+
+
+@settings_action
+def client_create(request, workspace):
+    _ensure(request, Action.CLIENT_EDIT, workspace)
+    form = ClientForm(request.POST)
+    if form.is_valid():
+        try:
+            client = services.client_create(
+                workspace=workspace, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Client “{client.name}” added.")
+            return _back("clients")
+    return _page(request, client_form=form, status=400)
+
+
+@login_required
+def client_edit(request, client_id: int):
+    client = _client(request, client_id)
+    form = ClientForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_update(client=client, actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Client saved.")
+            return _back("clients")
+    return render(
+        request,
+        "projects/settings/client_form.html",
+        {
+            "form": form,
+            "client": client,
+            "delete_url": reverse("projects:client_delete", args=[client.pk]),
+        },
+    )
+
+
+@login_required
+def client_delete(request, client_id: int):
+    client = _client(request, client_id)
+    projects = client.projects.count()
+    deletion = Deletion(
+        noun="client",
+        name=client.name,
+        consequences=[
+            f"Kept, without a client: {counted(projects, 'project')}."
+            if projects
+            else "No project is for this client."
+        ],
+        cancel_url=reverse("projects:client_edit", args=[client.pk]),
+        done_url=f"{reverse('projects:workspace_settings')}#clients",
+        delete=lambda: services.client_delete(client=client, actor=request.user),
+    )
+    return confirm_delete(request, deletion)
 
 
 # API tokens -------------------------------------------------------------------------------

@@ -116,8 +116,11 @@ class MembershipViewSet(
         services.membership_remove(membership=membership, actor=self.request.user)
 
 
-class ClientViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ServiceViewSet):
-    """An agency's clients; managers and owners edit them."""
+class ClientViewSet(
+    ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyMixin, ServiceViewSet
+):
+    """An agency's clients; managers and owners edit and delete them (their projects stay,
+    without a client)."""
 
     model = Client
     output_serializer_class = out.ClientSerializer
@@ -139,6 +142,9 @@ class ClientViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ServiceV
 
     def update_object(self, client, data, *, expected_version):
         return services.client_update(client=client, actor=self.request.user, data=data)
+
+    def delete_object(self, client):
+        services.client_delete(client=client, actor=self.request.user)
 
 
 class ProjectViewSet(

@@ -128,6 +128,7 @@ EXPECTATIONS: dict[tuple[str, str, str], Rule] = {
     ("clients/<pk>/", "patch", "partial_update"): role(
         "manager", body=lambda w: {"contact_email": "cmo@example.com"}
     ),
+    ("clients/<pk>/", "delete", "destroy"): role("manager", 204),
     ("projects/", "get", "list"): LIST,
     ("projects/", "post", "create"): role(
         "manager",

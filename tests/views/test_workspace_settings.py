@@ -1,5 +1,5 @@
 """Workspace settings: members and roles, reminder defaults, API tokens, share links and
-calendar feeds, each with its permissions."""
+calendar feeds, each with its permissions. Clients: tests/views/test_clients.py."""
 
 import re
 from datetime import timedelta
@@ -13,7 +13,7 @@ from django.utils import timezone
 from projects import access
 from projects.models import ActivityEvent, ApiToken, CalendarFeed, Membership, Role, ShareLink
 from projects.secrets import hash_secret
-from tests.factories import MembershipFactory, ProjectFactory, UserFactory
+from tests.factories import ClientFactory, MembershipFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,13 @@ def test_owner_sees_every_control(client, owner, member):
     page = response.content.decode()
     assert response.status_code == 200
     assert member.email in page
-    for action in ("member_add", "workspace_update", "share_link_create", "api_token_create"):
+    for action in (
+        "member_add",
+        "workspace_update",
+        "client_create",
+        "share_link_create",
+        "api_token_create",
+    ):
         assert f'action="{url(action)}"' in page
     assert f'action="{url("member_change_role", member.memberships.get().pk)}"' in page
 
@@ -49,7 +55,7 @@ def test_viewer_sees_settings_read_only_but_manages_own_tokens_and_feeds(client,
 
     page = client.get(PAGE).content.decode()
 
-    for action in ("member_add", "workspace_update", "share_link_create"):
+    for action in ("member_add", "workspace_update", "client_create", "share_link_create"):
         assert f'action="{url(action)}"' not in page
     assert f'action="{url("member_change_role", owner.memberships.get().pk)}"' not in page
     assert "Only workspace owners change these." in page
@@ -63,7 +69,7 @@ def test_page_query_count_does_not_grow_with_members_and_secrets(client, owner, 
     def queries_after_adding(count: int) -> int:
         for _ in range(count):
             MembershipFactory(workspace=workspace)
-            project = ProjectFactory(workspace=workspace)
+            project = ProjectFactory(workspace=workspace, client=ClientFactory(workspace=workspace))
             access.share_link_create(project=project, actor=owner)
             access.api_token_create(user=owner, name="Integration")
             access.calendar_feed_create(user=owner, project=project)
