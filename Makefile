@@ -9,8 +9,10 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+TARGET ?= portfolio dashboard
+PROFILE_ARGS ?=
 
-.PHONY: help install run test lint check bench
+.PHONY: help install run test lint check bench profile
 
 help:
 	@echo "make run    - install, migrate, seed demo data, serve 127.0.0.1:8000 with a Celery worker and beat"
@@ -18,6 +20,7 @@ help:
 	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make check  - Django system checks and makemigrations --check"
 	@echo "make bench  - benchmark against a bare-Django floor (BENCH_ARGS=\"--scale small\")"
+	@echo "make profile - where one bench target spends its time (TARGET=\"api milestone list\")"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +54,7 @@ check: install
 
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Needs the data of a `make bench` run (same DATABASE_URL).
+profile: install
+	$(BIN)/python -m bench.profile "$(TARGET)" $(PROFILE_ARGS)

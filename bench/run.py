@@ -28,7 +28,7 @@ WORK = ROOT / "var" / "bench"
 SCALES = {"ci": 2, "small": 20, "default": 200, "large": 1000}
 
 
-def bench_env(args) -> dict:
+def bench_env() -> dict:
     env = dict(os.environ)
     env.update(
         DJANGO_DEBUG="0",
@@ -282,7 +282,7 @@ def main() -> None:
     projects = args.projects or SCALES[args.scale]
 
     WORK.mkdir(parents=True, exist_ok=True)
-    env = bench_env(args)
+    env = bench_env()
     os.environ.update(env)
     manage(env, "migrate", "--verbosity", "0")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
