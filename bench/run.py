@@ -273,7 +273,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per target")
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--workers", type=int, default=3, help="gunicorn workers (3, as in the Dockerfile)"
+    )
     parser.add_argument(
         "--python-load", action="store_true", help="use the Python client even if wrk exists"
     )
