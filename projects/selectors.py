@@ -51,9 +51,9 @@ class PortfolioOverview:
 
 
 @rows_per_date
-def project_rows(today: date) -> QuerySet:
-    """Every project with progress, health, next milestone and latest update, unscoped:
-    callers chain `visible_to`."""
+def portfolio_rows(today: date) -> QuerySet:
+    """Every project as a portfolio row (progress, health, next milestone, latest update),
+    unscoped: callers chain `visible_to`."""
     latest = StatusUpdate.objects.filter(project=OuterRef("pk")).order_by("-created_at", "-id")
     return (
         Project.objects.select_related("client", "owner", "workspace")
@@ -63,11 +63,6 @@ def project_rows(today: date) -> QuerySet:
             latest_update_at=Subquery(latest.values("created_at")[:1]),
         )
     )
-
-
-def annotated_projects(*, user, today: date) -> QuerySet:
-    """Projects the user may see, with progress, health, next milestone and latest update."""
-    return project_rows(today).visible_to(user)
 
 
 MILESTONE_COUNTS = ("due_next_7_days", "overdue", "at_risk")
@@ -101,7 +96,7 @@ def portfolio_overview(
     """Headline figures and the filtered, sorted projects table of one workspace."""
     filters = filters or PortfolioFilters()
     today = today or workspace.today()
-    projects = annotated_projects(user=user, today=today).filter(workspace=workspace)
+    projects = portfolio_rows(today).visible_to(user).filter(workspace=workspace)
     if filters.client:
         projects = projects.filter(client_id=filters.client)
     if filters.status:
