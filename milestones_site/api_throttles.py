@@ -1,7 +1,13 @@
 """Request rate limits: per API token (or per browser session user) and per anonymous IP.
 
 Rates come from settings (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], env-overridable) and
-are read on every request, so a changed setting applies at once."""
+are read on every request, so a changed setting applies at once.
+
+Each caller's requests are counted per fixed window of the rate's period (a calendar
+minute for `1200/minute`) with one counter in the cache. DRF's own throttle keeps the
+timestamp of every request in the period and reads and writes that whole list on every
+request: at 300 requests a second that was 18,000 timestamps moved twice per request.
+"""
 
 from rest_framework import throttling
 from rest_framework.settings import api_settings
@@ -9,18 +15,42 @@ from rest_framework.settings import api_settings
 from projects.models import ApiToken
 
 
-class SettingsRateThrottle(throttling.SimpleRateThrottle):
+class WindowCounterThrottle(throttling.SimpleRateThrottle):
+    """At most `num_requests` per window of `duration` seconds; a refused request answers
+    429 with Retry-After set to the end of the window."""
+
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def allow_request(self, request, view):
-        # The rate is parsed per request (not once per class) so overrides take effect.
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        now = self.timer()
+        window = int(now // self.duration)
+        self.window_ends = (window + 1) * self.duration
+        self.now = now
+        return self.count(f"{key}:{window}") <= self.num_requests
+
+    def count(self, key: str) -> int:
+        """This request's number in its window. The counter outlives its window by a
+        period, so it cannot expire while its window is still counting."""
+        try:
+            return self.cache.incr(key)
+        except ValueError:  # the window's first request, or a race with another one
+            if self.cache.add(key, 1, timeout=2 * self.duration):
+                return 1
+            return self.cache.incr(key)
+
+    def wait(self):
+        return max(1.0, self.window_ends - self.now)
 
 
-class ClientRateThrottle(SettingsRateThrottle):
+class ClientRateThrottle(WindowCounterThrottle):
     """Each token has its own budget; a session user has one for the browser."""
 
     scope = "client"
@@ -35,7 +65,7 @@ class ClientRateThrottle(SettingsRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class AnonymousRateThrottle(SettingsRateThrottle):
+class AnonymousRateThrottle(WindowCounterThrottle):
     scope = "anonymous"
 
     def get_cache_key(self, request, view):

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from milestones_site.api_throttles import ClientRateThrottle
 from projects.access import api_token_create
 
 API = "/api/v1"
@@ -54,3 +55,29 @@ def test_anonymous_callers_are_limited_per_address_even_with_bad_tokens(low_limi
     refused = guesser.get(f"{API}/projects/")
     assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
     assert anonymous.get(f"{API}/schema/").status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_budget_is_one_counter_per_window_and_renews_with_the_next(
+    low_limits, member, monkeypatch
+):
+    """Counting keeps one integer per caller and window, however many requests come (DRF's
+    own throttle kept a timestamp per request); the next window starts a fresh budget."""
+    clock = [1_800_000_000.0]  # 00:00 of a minute
+    monkeypatch.setattr(ClientRateThrottle, "timer", lambda self: clock[0])
+    token, plain = api_token_create(user=member, name="CRM")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {plain}")
+
+    assert [client.get(f"{API}/projects/").status_code for _ in range(4)] == [200] * 3 + [429]
+    counter = f"throttle_client_token-{token.pk}:{int(clock[0] // 60)}"
+    assert cache.get(counter) == 4
+
+    clock[0] += 45
+    refused = client.get(f"{API}/projects/")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) == 15  # the window's end, not a full minute
+
+    clock[0] += 15
+    assert client.get(f"{API}/projects/").status_code == 200
+    assert cache.get(f"throttle_client_token-{token.pk}:{int(clock[0] // 60)}") == 1
