@@ -6,20 +6,20 @@ implements the hooks they call (`create_object`, `update_object`, `delete_object
 router registers exactly the routes those mixins provide.
 """
 
-from datetime import UTC, date
+from collections.abc import Callable
+from datetime import date
 
 from django.db import models, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.functional import cached_property
 from rest_framework import exceptions, filters, mixins, status, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from projects import read_cache
 from projects.models import Workspace
-from projects.permissions import readable_workspace_ids
 
 from .api_concurrency import ensure_matches, etag_for, expected_version, parse_if_match
 from .api_inputs import is_valid_id
@@ -37,23 +37,16 @@ class ThrottleUnauthenticatedMixin:
             raise
 
 
-def reference_date(user) -> date:
-    """The date derived values (overdue, health) are computed for: today in the timezone
-    of the caller's workspaces when they share one, else in UTC (a list spanning
-    timezones needs one date)."""
-    zones = set(
-        Workspace.objects.filter(pk__in=readable_workspace_ids(user))
-        .order_by()  # distinct timezones, not distinct (timezone, name) pairs
-        .values_list("timezone", flat=True)
-        .distinct()[:2]
-    )
-    if len(zones) == 1:
-        return Workspace(timezone=zones.pop()).today()
-    return timezone.localdate(timezone=UTC)
+# What a cached API read keeps of its response besides the body; DRF adds Allow and Vary
+# to every response, the cached ones included.
+KEPT_HEADERS = ("Content-Type", "ETag")
 
 
 class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
     model: type[models.Model]
+    # Lists and reads are served from the read cache: only for resources whose every change
+    # records an activity event in their workspace (projects.read_cache).
+    cache_reads = False
     output_serializer_class = None
     create_serializer_class = None
     update_serializer_class = None
@@ -78,8 +71,32 @@ class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
         return self.get_queryset()
 
     @cached_property
+    def readable_workspaces(self) -> list[Workspace]:
+        return read_cache.readable_workspaces(self.request.user)
+
+    @cached_property
     def today(self) -> date:
-        return reference_date(self.request.user)
+        """The date derived values (overdue, health) are computed for."""
+        return read_cache.reference_date(self.readable_workspaces)
+
+    def cached_read(self, respond: Callable[[], Response]) -> HttpResponse | Response:
+        """`respond()`, served from projects.read_cache while nothing the caller reads has
+        changed (resources that set `cache_reads`). Only 200s are kept, as sent."""
+        if not (self.cache_reads and read_cache.enabled()):
+            return respond()
+        key = read_cache.read_key(self.request, workspaces=self.readable_workspaces, kind="api")
+        hit = read_cache.stored(key)
+        if hit is not None:
+            body, headers = hit
+            return HttpResponse(body, headers=headers)
+        response = respond()
+        if response.status_code == 200:
+            response.add_post_render_callback(
+                lambda sent: read_cache.store(
+                    key, sent.content, {name: sent[name] for name in KEPT_HEADERS if name in sent}
+                )
+            )
+        return response
 
     def get_object(self):
         lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
@@ -168,11 +185,15 @@ class UnknownEndpointView(APIView):
 
 
 class ListMixin(mixins.ListModelMixin):
-    pass
+    def list(self, request, *args, **kwargs):
+        return self.cached_read(lambda: super(ListMixin, self).list(request, *args, **kwargs))
 
 
 class RetrieveMixin:
     def retrieve(self, request, *args, **kwargs):
+        return self.cached_read(self.current_read)
+
+    def current_read(self) -> Response:
         instance = self.get_object()
         return Response(self.get_serializer(instance).data, headers={"ETag": etag_for(instance)})
 

@@ -133,6 +133,11 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 AUTHENTICATION_BACKENDS = ["notifications.auth.PreferenceLoadingBackend"]
+# Reads kept in the cache until the workspace changes (projects/read_cache.py): at most this
+# many seconds; 0 turns the read cache off. The release names the deployed code in the
+# cache's keys (default: a digest of the source, so a new release never serves old pages).
+READ_CACHE_SECONDS = int(os.environ.get("MILESTONES_READ_CACHE_SECONDS", "300"))
+READ_CACHE_RELEASE = os.environ.get("MILESTONES_RELEASE", "")
 
 # Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_DIR = VAR_DIR / "broker"

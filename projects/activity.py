@@ -1,4 +1,5 @@
-"""The audit log writer: every service records what changed through `record`."""
+"""The audit log writer: every service records what changed through `record`, which also
+counts the change for the read cache once it commits."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -7,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.dispatch import Signal
 
+from . import read_cache
 from .models import ActivityEvent, Project, Workspace
 
 # Sent once the transaction that wrote the event has committed, with `event_id`.
@@ -65,6 +67,7 @@ def record(
         changes={field: [jsonable(a), jsonable(b)] for field, (a, b) in (changes or {}).items()},
         data={key: jsonable(value) for key, value in (data or {}).items()},
     )
+    read_cache.renew_version_after_commit(workspace_id)
     transaction.on_commit(
         lambda: event_recorded.send(sender=ActivityEvent, event_id=event.pk), robust=True
     )

@@ -3,12 +3,14 @@ or projects.access (see service_admin for how forms turn refusals into field err
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count
 from django.utils import timezone
 
-from . import access, services
+from . import access, read_cache, services
 from .errors import invalid
 from .models import (
     ActivityEvent,
@@ -518,3 +520,34 @@ class CalendarFeedAdmin(UserSecretAdmin):
 
     def revoke(self, feed, actor):
         access.calendar_feed_revoke(feed=feed, actor=actor)
+
+
+# People -----------------------------------------------------------------------------------
+
+
+class PersonAdmin(UserAdmin):
+    """Django's own user admin. A person's name and address show on the pages of every
+    workspace they belong to, so saving or deleting one is a change in each of them for the
+    read cache (no activity event records it)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        people_changed([obj.pk])
+
+    def delete_model(self, request, obj):
+        people_changed([obj.pk])  # before their memberships go with them
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        people_changed(queryset.values("pk"))
+        super().delete_queryset(request, queryset)
+
+
+def people_changed(user_ids) -> None:
+    memberships = Membership.objects.filter(user__in=user_ids)
+    for workspace_id in memberships.values_list("workspace_id", flat=True):
+        read_cache.renew_version_after_commit(workspace_id)
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), PersonAdmin)

@@ -1,5 +1,6 @@
 """The campaign plan: workspaces, projects, phases, milestones and their history."""
 
+import secrets
 import zoneinfo
 from datetime import date
 
@@ -20,6 +21,13 @@ TIMEZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones(
 
 def default_reminder_lead_days() -> list[int]:
     return [7, 1]
+
+
+def new_content_version() -> int:
+    """A random version rather than a counter: never the same twice, even for a workspace of
+    the same id in a database created again under the same name (a reloaded bench or test
+    database), whose old pages a shared cache may still hold."""
+    return secrets.randbits(62)
 
 
 def validate_lead_days(value) -> None:
@@ -91,6 +99,12 @@ class Workspace(TimestampedModel):
     )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="workspaces"
+    )
+    content_version = models.BigIntegerField(
+        default=new_content_version,
+        editable=False,
+        help_text="Drawn anew after every committed change to anything in the workspace; "
+        "cached reads are keyed by it (projects.read_cache).",
     )
 
     class Meta:

@@ -73,3 +73,10 @@ def outsider(db):
 @pytest.fixture
 def project(workspace, manager):
     return ProjectFactory(workspace=workspace, owner=manager)
+
+
+@pytest.fixture
+def uncached_reads(settings):
+    """Pages and API reads rendered afresh on every request: query-count tests measure
+    what a read costs when the read cache (projects/read_cache.py) has no copy of it."""
+    settings.READ_CACHE_SECONDS = 0

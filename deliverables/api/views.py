@@ -43,6 +43,7 @@ class DeliverableViewSet(
     the review actions (start, submit, approve, request-changes, deliver)."""
 
     model = Deliverable
+    cache_reads = True
     output_serializer_class = out.DeliverableSerializer
     create_serializer_class = inputs.DeliverableCreateInput
     update_serializer_class = inputs.DeliverableUpdateInput
@@ -109,6 +110,7 @@ class ChecklistItemViewSet(
     """Ordered to-dos on a deliverable or a milestone; PATCH ticks or unticks one."""
 
     model = ChecklistItem
+    cache_reads = True
     output_serializer_class = out.ChecklistItemSerializer
     create_serializer_class = inputs.ChecklistItemCreateInput
     update_serializer_class = inputs.ChecklistItemUpdateInput

@@ -130,6 +130,7 @@ def queries_for(api, route: str) -> tuple[int, int]:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("uncached_reads")
 def test_list_endpoints_cost_a_constant_number_of_queries(workspace, owner):
     api = client_with_token(owner)
     api.get("/api/v1/projects/")  # the token's first use records last_used_at once
@@ -144,6 +145,7 @@ def test_list_endpoints_cost_a_constant_number_of_queries(workspace, owner):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("uncached_reads")
 def test_reading_and_patching_a_milestone_cost_a_fixed_number_of_queries(project, manager):
     api = client_with_token(manager)
     api.get("/api/v1/projects/")  # the token's first use records last_used_at once
