@@ -242,17 +242,24 @@ def row(name: str, result: Result, floor: Result) -> dict:
     }
 
 
-def print_table(report: dict) -> None:
-    print(f"\nMilestones bench — {report['machine']}, {report['database']}, {report['scale']}")
+def print_rows(rows: list[dict]) -> None:
     print(
         f"{'target':34} {'req/s':>9} {'x floor':>8} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'p99 ms':>8} {'errors':>7}"
     )
-    for r in report["http"]:
+    for r in rows:
         print(
             f"{r['target']:34} {r['rps']:9.1f} {r['rps_ratio']:8.2f} {r['p50_ms']:8.2f} "
             f"{r['p95_ms']:8.2f} {r['p99_ms']:8.2f} {r['errors']:7d}"
         )
+
+
+def print_table(report: dict) -> None:
+    print(f"\nMilestones bench — {report['machine']}, {report['database']}, {report['scale']}")
+    print("As deployed (read cache on):")
+    print_rows(report["http"])
+    print("\nRendered afresh on every request (MILESTONES_READ_CACHE_SECONDS=0):")
+    print_rows(report["http_uncached"])
     steady = report["steady_rate"]
     print(
         f"\nAt half the max rate ({steady['rate']:.0f} req/s, api milestone list): "
@@ -264,6 +271,41 @@ def print_table(report: dict) -> None:
     print(f"{'peak RSS gunicorn worker MB':28} {report['memory']['gunicorn_worker_mb']:.1f}")
     print(f"{'peak RSS celery worker MB':28} {report['memory']['celery_worker_mb']:.1f}")
     print(f"connections: CONN_MAX_AGE={report['conn_max_age']} for every target, floor included")
+
+
+def serve_and_measure(
+    env: dict,
+    fixtures: dict,
+    workers: int,
+    *,
+    seconds: float,
+    warmup: float,
+    concurrency: int,
+    prefer_wrk: bool,
+    steady: bool = False,
+) -> tuple[list[dict], Result | None, float]:
+    """Every target against a gunicorn started with `env`, each after its warm-up: the
+    rows with their ratios to this server's floor, the latency run at half the API list's
+    rate (when `steady`) and the peak RSS of a gunicorn worker."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    load = {"concurrency": concurrency, "prefer_wrk": prefer_wrk}
+    with gunicorn(env, port=port, workers=workers) as server:
+        results = {}
+        for name, request in targets(base, fixtures).items():
+            measure(request, seconds=warmup, **load)
+            results[name] = measure(request, seconds=seconds, **load)
+            print(f"  measured {name}: {results[name].rps:.0f} req/s", flush=True)
+        rows = [row(name, result, results["floor"]) for name, result in results.items()]
+        half_rate = None
+        if steady:
+            listing = targets(base, fixtures)["api milestone list"]
+            rate = results["api milestone list"].rps / 2
+            # Warmed up at that rate like every other target, after the PATCH target's writes.
+            run_python(listing, seconds=warmup, concurrency=concurrency, rate=rate)
+            half_rate = run_python(listing, seconds=seconds, concurrency=concurrency, rate=rate)
+        peak = max((peak_rss_mb(pid) for pid in children_of(server.pid)), default=0.0)
+    return rows, half_rate, peak
 
 
 def main() -> None:
@@ -292,33 +334,20 @@ def main() -> None:
         manage(env, "seed_bench", "--projects", str(projects))
     fixtures = prepare()
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    http_rows = []
-    with gunicorn(env, port=port, workers=args.workers) as server:
-        results = {}
-        for name, request in targets(base, fixtures).items():
-            measure(
-                request,
-                seconds=args.warmup,
-                concurrency=args.concurrency,
-                prefer_wrk=not args.python_load,
-            )
-            results[name] = measure(
-                request,
-                seconds=args.duration,
-                concurrency=args.concurrency,
-                prefer_wrk=not args.python_load,
-            )
-            print(f"  measured {name}: {results[name].rps:.0f} req/s", flush=True)
-        floor = results["floor"]
-        http_rows = [row(name, result, floor) for name, result in results.items()]
-        listing = targets(base, fixtures)["api milestone list"]
-        half = results["api milestone list"].rps / 2
-        # Warmed up at that rate like every other target, after the PATCH target's writes.
-        run_python(listing, seconds=args.warmup, concurrency=args.concurrency, rate=half)
-        steady = run_python(listing, seconds=args.duration, concurrency=args.concurrency, rate=half)
-        gunicorn_peak = max((peak_rss_mb(pid) for pid in children_of(server.pid)), default=0.0)
+    measure_args = {
+        "seconds": args.duration,
+        "warmup": args.warmup,
+        "concurrency": args.concurrency,
+        "prefer_wrk": not args.python_load,
+    }
+    # Rendered afresh on every request first, then as deployed (the read cache on), whose
+    # server also runs the latency run at half the API list's rate.
+    uncached_rows, _, uncached_peak = serve_and_measure(
+        {**env, "MILESTONES_READ_CACHE_SECONDS": "0"}, fixtures, args.workers, **measure_args
+    )
+    http_rows, steady, gunicorn_peak = serve_and_measure(
+        env, fixtures, args.workers, steady=True, **measure_args
+    )
 
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -334,8 +363,9 @@ def main() -> None:
             "gunicorn_workers": args.workers,
         },
         "http": http_rows,
+        "http_uncached": uncached_rows,
         "steady_rate": {
-            "rate": half,
+            "rate": next(r["rps"] for r in http_rows if r["target"] == "api milestone list") / 2,
             "p50_ms": steady.p50_ms,
             "p99_ms": steady.p99_ms,
             "p99_over_p50": steady.p99_ms / steady.p50_ms if steady.p50_ms else 0.0,
@@ -343,17 +373,18 @@ def main() -> None:
         },
         "background": time_background_work(fixtures),
         "memory": {
-            "gunicorn_worker_mb": gunicorn_peak,
+            "gunicorn_worker_mb": max(gunicorn_peak, uncached_peak),
             "celery_worker_mb": celery_worker_peak_mb(env),
         },
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
     print_table(report)
-    errors = sum(r["errors"] for r in http_rows) + report["steady_rate"]["errors"]
+    every_row = http_rows + uncached_rows
+    errors = sum(r["errors"] for r in every_row) + report["steady_rate"]["errors"]
     if errors:
         sys.exit(f"{errors} requests failed; see var/bench/gunicorn.log")
-    unmeasured = [r["target"] for r in http_rows if not r["requests"]]
+    unmeasured = [r["target"] for r in every_row if not r["requests"]]
     if unmeasured:
         sys.exit(f"no request completed for: {', '.join(unmeasured)}; raise --duration")
 

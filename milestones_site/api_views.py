@@ -72,7 +72,11 @@ class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
 
     @cached_property
     def readable_workspaces(self) -> list[Workspace]:
-        return read_cache.readable_workspaces(self.request.user)
+        # A token's lookup brought them along (projects.access.api_token_for).
+        found = getattr(self.request.auth, "member_workspaces", None)
+        if found is None:
+            found = read_cache.readable_workspaces(self.request.user)
+        return found
 
     @cached_property
     def today(self) -> date:

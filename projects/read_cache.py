@@ -198,11 +198,13 @@ def render_page(
     live = live or {}
     kind = f"page:{current.pk if current else None}:{template_name}"
     key = read_key(request, workspaces=workspaces, kind=kind)
-    hit = stored(key)
+    cacheable = request.method in ("GET", "HEAD")
+    hit = stored(key) if cacheable else None
     if hit is not None:
         body = hit[0].decode()
     else:
         context = {**build(), **live, "csrf_token": slot(CSRF_SLOT), SLOTS_CONTEXT: True}
         body = render_to_string(template_name, context, request)
-        store(key, body.encode())
+        if cacheable:
+            store(key, body.encode())
     return HttpResponse(fill_slots(body, request, live))

@@ -160,10 +160,10 @@ def test_reading_and_patching_a_milestone_cost_a_fixed_number_of_queries(project
         assert api.get(path).status_code == 200
     with CaptureQueriesContext(connection) as write:
         assert api.patch(path, {"status": "in_progress"}, format="json").status_code == 200
-    # The token, the reference date, the annotated row with its dependency ids.
-    assert len(read) == 3, [query["sql"] for query in read]
-    # The token, the row with its workspace, the role, the locked row (which keeps the
-    # project already read), the update, the event, the reference date and the re-read
-    # row; the test's own transaction turns the request's and the service's into two
-    # savepoints.
-    assert len(write) == 12, [query["sql"] for query in write]
+    # The token with the caller's workspaces, the annotated row with its dependency ids.
+    assert len(read) == 2, [query["sql"] for query in read]
+    # The token with the caller's workspaces, the row with its workspace, the role, the
+    # locked row (which keeps the project already read), the update, the event and the
+    # re-read row; the test's own transaction turns the request's and the service's into
+    # two savepoints.
+    assert len(write) == 11, [query["sql"] for query in write]

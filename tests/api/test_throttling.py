@@ -1,7 +1,11 @@
 """Rate limits per token and per anonymous address, from settings: 429 with Retry-After."""
 
+import os
+import uuid
+
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.test import APIClient
 
 from milestones_site.api_throttles import ClientRateThrottle
@@ -11,21 +15,25 @@ API = "/api/v1"
 ADDRESS = "203.0.113.7"
 
 
-@pytest.fixture
-def low_limits(settings):
-    """Low rates, counted in a cache of this test's own: the default cache may be a Redis
+CACHES = {
+    "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The Redis that `make test` expects anyway (for the Celery worker tests).
+    "redis": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+    },
+}
+
+
+@pytest.fixture(params=CACHES)
+def low_limits(request, settings):
+    """Low rates, counted in each kind of cache under keys of this test's own: the Redis is
     shared with parallel workers whose token ids collide with ours."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "throttling-test",
-        }
-    }
+    settings.CACHES = {"default": {**CACHES[request.param], "KEY_PREFIX": uuid.uuid4().hex}}
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"client": "3/minute", "anonymous": "2/minute"},
     }
-    cache.clear()
 
 
 @pytest.mark.django_db
@@ -72,6 +80,8 @@ def test_a_budget_is_one_counter_per_window_and_renews_with_the_next(
     assert [client.get(f"{API}/projects/").status_code for _ in range(4)] == [200] * 3 + [429]
     counter = f"throttle_client_token-{token.pk}:{int(clock[0] // 60)}"
     assert cache.get(counter) == 4
+    if isinstance(cache, RedisCache):  # the counter goes away a window after its own
+        assert 60 < cache._cache.get_client().ttl(cache.make_key(counter)) <= 120
 
     clock[0] += 45
     refused = client.get(f"{API}/projects/")

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from projects import access, services
-from projects.models import ActivityEvent, ApiToken, CalendarFeed, ShareLink
+from projects.models import ActivityEvent, ApiToken, CalendarFeed, ShareLink, Workspace
 from projects.secrets import hash_secret
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +93,34 @@ def test_a_deactivated_user_s_token_and_feed_stop(secrets_of_every_kind, manager
     (_, token_secret), _, (_, feed_secret) = secrets_of_every_kind
     assert access.api_token_for(token_secret) is None
     assert access.calendar_feed_for(feed_secret) is None
+
+
+def field_values(row) -> dict:
+    return {field.attname: getattr(row, field.attname) for field in row._meta.concrete_fields}
+
+
+def test_a_token_comes_with_its_user_and_their_workspaces_as_the_orm_loads_them(manager):
+    expires = timezone.now() + timedelta(days=30)
+    token, plain = access.api_token_create(user=manager, name="CRM", expires_at=expires)
+    second = MembershipFactory(user=manager).workspace
+    WorkspaceFactory()  # not theirs
+
+    found = access.api_token_for(plain)
+    assert field_values(found) == field_values(ApiToken.objects.get(pk=token.pk))
+    assert field_values(found.user) == field_values(type(manager).objects.get(pk=manager.pk))
+    readable = Workspace.objects.filter(memberships__user=manager).order_by("pk")
+    assert [(w.pk, w.timezone, w.content_version) for w in found.member_workspaces] == list(
+        readable.values_list("pk", "timezone", "content_version")
+    )
+    assert second.pk in [w.pk for w in found.member_workspaces]
+
+
+def test_a_superusers_token_leaves_their_workspaces_to_be_read_as_all():
+    admin = UserFactory(is_superuser=True)
+    _, plain = access.api_token_create(user=admin, name="Ops")
+    assert not hasattr(access.api_token_for(plain), "member_workspaces")
+    _, plain = access.api_token_create(user=UserFactory(), name="Nowhere")
+    assert access.api_token_for(plain).member_workspaces == []
 
 
 @pytest.mark.parametrize("create", ["api_token", "share_link"])
