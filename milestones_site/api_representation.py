@@ -27,7 +27,7 @@ def api_representation(target: models.Model, *, reader) -> dict | None:
     if viewset_class is None:
         return None
     request = Request(RequestFactory().get("/"))
-    request.user = reader
+    request.user, request.auth = reader, None  # nothing left to authenticate
     view = viewset_class(request=request, action="retrieve", format_kwarg=None, kwargs={})
     row = view.get_queryset().filter(pk=target.pk).first()
     if row is None:
