@@ -2,15 +2,11 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from .models import Notification
+from .selectors import unread_count
 
 
 def unread_notifications(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "unread_notifications": SimpleLazyObject(
-            lambda: Notification.objects.for_user(user).unread().count()
-        )
-    }
+    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}

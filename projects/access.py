@@ -9,9 +9,8 @@ from functools import cache
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.functional import cached_property
 
-from . import activity, permissions
+from . import activity, permissions, prepared
 from .errors import invalid
 from .models import ApiToken, CalendarFeed, HashedSecret, Membership, Project, ShareLink, Workspace
 from .permissions import Action
@@ -53,55 +52,13 @@ def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
     return token
 
 
-class Columns:
-    """Some of a model's columns in a hand-written SELECT, and the instance that a row's slice
-    of them makes, its values converted as the ORM converts the rows of its own queries."""
-
-    def __init__(self, model, alias: str, names: tuple[str, ...] | None = None):
-        self.model = model
-        self.names = names
-        self.fields = [model._meta.get_field(name) for name in names or ()] or [
-            *model._meta.concrete_fields
-        ]
-        self.alias = alias
-
-    def __len__(self) -> int:
-        return len(self.fields)
-
-    def sql(self) -> list[str]:
-        quote = connection.ops.quote_name
-        return [f"{self.alias}.{quote(field.column)}" for field in self.fields]
-
-    @cached_property
-    def converters(self) -> list[tuple]:
-        """(column, its converters) per field, as SQLCompiler.get_converters finds them."""
-        found = []
-        for field in self.fields:
-            column = field.get_col(self.alias)
-            found.append(
-                (
-                    column,
-                    connection.ops.get_db_converters(column) + column.get_db_converters(connection),
-                )
-            )
-        return found
-
-    def instance(self, values):
-        converted = []
-        for (column, converters), value in zip(self.converters, values, strict=True):
-            for convert in converters:
-                value = convert(value, column, connection)
-            converted.append(value)
-        return self.model.from_db(connection.alias, self.names, converted)
-
-
 @cache
-def caller_query() -> tuple[str, Columns, Columns, Columns]:
+def caller_query() -> tuple[str, prepared.Columns, prepared.Columns, prepared.Columns]:
     """A token, its user and, a row each, the workspaces the user is a member of (NULLs when
     there are none), with the columns of each."""
     quote = connection.ops.quote_name
-    token, user = Columns(ApiToken, "t"), Columns(get_user_model(), "u")
-    workspace = Columns(Workspace, "w", ("id", "timezone", "content_version"))
+    token, user = prepared.Columns(ApiToken, "t"), prepared.Columns(get_user_model(), "u")
+    workspace = prepared.Columns(Workspace, "w", ("id", "timezone", "content_version"))
     sql = (
         f"SELECT {', '.join(token.sql() + user.sql() + workspace.sql())}"
         f" FROM {quote(ApiToken._meta.db_table)} t"
@@ -122,7 +79,7 @@ def api_token_for(plain: str) -> ApiToken | None:
     build the token and the workspace queries than the database took to answer them."""
     sql, token_columns, user_columns, workspace_columns = caller_query()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [hash_secret(plain)])
+        cursor.execute(prepared.statement("api_caller", sql), [hash_secret(plain)])
         rows = cursor.fetchall()
     if not rows:
         return None

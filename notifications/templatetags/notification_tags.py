@@ -4,7 +4,8 @@ from django import template
 
 from ..digests import SECTIONS
 from ..links import absolute as absolute_url
-from ..models import Follow, Notification
+from ..models import Notification
+from ..selectors import following
 
 register = template.Library()
 
@@ -26,10 +27,9 @@ def follow_button(context, subject):
     """`{% follow_button project %}` or `{% follow_button milestone %}` on a page."""
     request = context["request"]
     model = subject._meta.model_name
-    following = Follow.objects.filter(user=request.user, **{model: subject}).exists()
     return {
         "action": f"/notifications/follow/{model}/{subject.pk}/",
-        "following": following,
+        "following": following(request.user, subject),
         "next": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),
     }

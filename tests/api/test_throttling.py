@@ -19,7 +19,7 @@ CACHES = {
     "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # The Redis that `make test` expects anyway (for the Celery worker tests).
     "redis": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "milestones_site.redis_cache.RedisCache",
         "LOCATION": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
     },
 }

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 
 from projects import access, services
@@ -232,3 +233,15 @@ def test_only_the_owner_revokes_a_feed(member, manager):
     assert access.calendar_feed_for(plain) == feed
     access.calendar_feed_revoke(feed=feed, actor=member)
     assert access.calendar_feed_for(plain) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_token_lookup_survives_a_rolled_back_transaction_and_a_new_connection(manager):
+    """On PostgreSQL the lookup is a statement prepared once per connection."""
+    token, plain = access.api_token_create(user=manager, name="CRM")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert access.api_token_for(plain) == token
+        raise RuntimeError("rolled back")
+    assert access.api_token_for(plain) == token
+    connection.close()
+    assert access.api_token_for(plain) == token
