@@ -22,12 +22,15 @@ def statement(name: str, sql: str) -> str:
     """What to execute for `sql` (with %s placeholders) on the current connection."""
     if connection.vendor != "postgresql":
         return sql
+    name = f"milestones_{name}"  # never an SQL keyword
     connection.ensure_connection()
     holders = PREPARED_ON.setdefault(name, weakref.WeakSet())
     if connection.connection not in holders:
         numbered = sql.split("%s")
         text = numbered[0] + "".join(f"${n}{part}" for n, part in enumerate(numbered[1:], 1))
-        with connection.cursor() as cursor:
+        # On the driver's own cursor, as Django sets up a new connection: preparing is part
+        # of the connection's setup, not of the request that happened to open it.
+        with connection.connection.cursor() as cursor:
             cursor.execute(f"PREPARE {name} AS {text}")
         holders.add(connection.connection)
     arguments = ", ".join(["%s"] * (len(sql.split("%s")) - 1))
