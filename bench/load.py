@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -42,6 +43,9 @@ class Request:
     method: str = "GET"
     headers: dict | None = None
     bodies: list[str] | None = None  # cycled through, one per request
+    # Sent once a second from another thread while this request is measured: a change that
+    # makes cached reads be rendered again.
+    alongside: "Request | None" = None
 
 
 @dataclass
@@ -181,9 +185,36 @@ def run_python(
     return summarise(latencies, errors, seconds, "python-open-loop" if rate else "python")
 
 
+@contextmanager
+def once_a_second(request: Request | None):
+    """Sends `request` once a second in a thread while the block runs; a failed one is
+    counted in the list it yields."""
+    failures: list[int] = []
+    stop = threading.Event()
+
+    def send() -> None:
+        client = Client(request)
+        while not stop.wait(1.0):
+            failures.extend([1] if not client.send()[1] else [])
+
+    thread = threading.Thread(target=send) if request else None
+    if thread:
+        thread.start()
+    try:
+        yield failures
+    finally:
+        stop.set()
+        if thread:
+            thread.join()
+
+
 def measure(
     request: Request, *, seconds: float, concurrency: int, prefer_wrk: bool = True
 ) -> Result:
-    if prefer_wrk and shutil.which("wrk"):
-        return run_wrk(request, seconds=seconds, concurrency=concurrency)
-    return run_python(request, seconds=seconds, concurrency=concurrency)
+    with once_a_second(request.alongside) as failures:
+        if prefer_wrk and shutil.which("wrk"):
+            result = run_wrk(request, seconds=seconds, concurrency=concurrency)
+        else:
+            result = run_python(request, seconds=seconds, concurrency=concurrency)
+    result.errors += len(failures)
+    return result

@@ -86,7 +86,8 @@ def main() -> None:
     if not has_bench_data():
         parser.error("no bench data in this database: run `make bench` with it first")
     fixtures = prepare()
-    available = targets("", fixtures)
+    # In process there is no second client to change the data alongside.
+    available = {name: r for name, r in targets("", fixtures).items() if r.alongside is None}
     if args.target not in available:
         parser.error(f"unknown target; choose one of: {', '.join(available)}")
     send = client_call(available[args.target])
