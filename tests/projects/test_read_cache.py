@@ -20,7 +20,6 @@ from notifications.models import Notification
 from projects import read_cache, services
 from projects.models import Membership, Role, Workspace
 from tests.api.conftest import client_with_token
-from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,42 +47,10 @@ def version_of(workspace) -> int:
 
 
 @pytest.fixture
-def campaign(workspace, owner, manager, member):
-    """A campaign made through the services: a phase, two milestones, a deliverable with a
-    checklist item; the member owns the first milestone and the deliverable."""
-    client = ClientFactory(workspace=workspace, name="Fjordline Outdoor")
-    today = workspace.today()
-    project = services.project_create(
-        workspace=workspace,
-        actor=manager,
-        name="Ridgeback launch",
-        client=client,
-        start_date=today,
-        status="active",
-    )
-    phase = services.phase_create(project=project, actor=manager, name="Production")
-    film = services.milestone_create(
-        project=project,
-        actor=manager,
-        title="Launch film locked",
-        due_date=today + timedelta(days=2),
-        phase=phase,
-        owner=member,
-    )
-    services.milestone_create(
-        project=project,
-        actor=manager,
-        title="Launch day",
-        due_date=today + timedelta(days=20),
-        phase=phase,
-        owner=manager,
-        depends_on=[film],
-    )
-    cut = deliverable_services.deliverable_create(
-        milestone=film, actor=manager, title="Hero film cut", owner=member, kind="video"
-    )
-    item = deliverable_services.checklist_item_add(parent=cut, actor=manager, text="Music")
-    return {"project": project, "film": film, "cut": cut, "item": item, "client": client}
+def campaign(plan):
+    """The campaign of the `plan` fixture, with its client and checklist item at hand."""
+    project = plan["project"]
+    return {**plan, "client": project.client, "item": plan["cut"].checklist.get()}
 
 
 @pytest.fixture
@@ -140,7 +107,7 @@ CHANGES = {
         client=c["client"], actor=users["manager"], data={"name": "Fjordline AS"}
     ),
     "warning window": lambda c, users: services.workspace_update(
-        workspace=c["project"].workspace, actor=users["owner"], data={"warning_window_days": 1}
+        workspace=c["project"].workspace, actor=users["owner"], data={"warning_window_days": 30}
     ),
     "role changed": lambda c, users: services.membership_change_role(
         membership=Membership.objects.get(user=users["manager"]),
@@ -257,11 +224,11 @@ def test_messages_unread_count_and_follow_state_are_rendered_per_request(campaig
 
 
 def test_a_new_day_is_a_new_read(settings, reads, campaign, monkeypatch):
-    """Overdue and health are derived for today: tomorrow's read is rendered afresh."""
+    """Overdue and health are derived for today: a later day's read is rendered afresh."""
     api = reads["api milestone"]
     assert api().json()["is_overdue"] is False
-    tomorrow = timezone.now() + timedelta(days=3)
-    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+    after_due = timezone.now() + timedelta(days=11)
+    monkeypatch.setattr(timezone, "now", lambda: after_due)
     assert comparable(api()) == fresh(settings, api)
     assert api().json()["is_overdue"] is True
 
