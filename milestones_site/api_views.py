@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from projects import read_cache
 from projects.models import Workspace
+from projects.permissions import workspaces_with_roles
 
 from .api_concurrency import ensure_matches, etag_for, expected_version, parse_if_match
 from .api_inputs import is_valid_id
@@ -75,7 +76,7 @@ class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
         # A token's lookup brought them along (projects.access.api_token_for).
         found = getattr(self.request.auth, "member_workspaces", None)
         if found is None:
-            found = read_cache.readable_workspaces(self.request.user)
+            found = workspaces_with_roles(self.request.user)
         return found
 
     @cached_property

@@ -25,16 +25,15 @@ def statement(name: str, sql: str) -> str:
     name = f"milestones_{name}"  # never an SQL keyword
     connection.ensure_connection()
     holders = PREPARED_ON.setdefault(name, weakref.WeakSet())
+    head, *rest = sql.split("%s")
     if connection.connection not in holders:
-        numbered = sql.split("%s")
-        text = numbered[0] + "".join(f"${n}{part}" for n, part in enumerate(numbered[1:], 1))
+        numbered = head + "".join(f"${n}{part}" for n, part in enumerate(rest, 1))
         # On the driver's own cursor, as Django sets up a new connection: preparing is part
         # of the connection's setup, not of the request that happened to open it.
         with connection.connection.cursor() as cursor:
-            cursor.execute(f"PREPARE {name} AS {text}")
+            cursor.execute(f"PREPARE {name} AS {numbered}")
         holders.add(connection.connection)
-    arguments = ", ".join(["%s"] * (len(sql.split("%s")) - 1))
-    return f"EXECUTE {name}({arguments})"
+    return f"EXECUTE {name}({', '.join(['%s'] * len(rest))})"
 
 
 class Columns:

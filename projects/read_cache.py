@@ -38,7 +38,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import Workspace, new_content_version
-from .permissions import readable_workspace_ids
 
 # What the output of a read depends on besides the data: the code and its dependencies.
 RELEASE_SOURCES = (
@@ -94,12 +93,6 @@ def release() -> str:
     for path in sorted(path for path in paths if path.is_file()):
         digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
-
-
-def readable_workspaces(user) -> list[Workspace]:
-    """The workspaces `user` reads with what a key needs of them, in one query."""
-    workspaces = Workspace.objects.filter(pk__in=readable_workspace_ids(user))
-    return list(workspaces.only("timezone", "content_version").order_by("pk"))
 
 
 def reference_date(workspaces: list[Workspace]) -> date:
