@@ -1,8 +1,11 @@
 """List filters (django-filter). Querysets are already scoped to what the caller can see,
 so an id of another workspace simply matches nothing."""
 
+from datetime import UTC
+
 from django import forms
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 
 from milestones_site.api_inputs import MAX_ID
 from projects.models import (
@@ -26,6 +29,24 @@ class IdFilter(filters.NumberFilter):
 
 def id_filter(field_name: str, label: str) -> IdFilter:
     return IdFilter(field_name=field_name, label=label, min_value=1, max_value=MAX_ID)
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 instant taken in UTC: any offset Python accepts (up to ±23:59) is valid,
+    while PostgreSQL refuses offsets beyond ±15:59 when the value is sent as typed."""
+
+    def clean(self, value):
+        instant = super().clean(value)
+        if instant is None:
+            return None
+        try:
+            return instant.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError("Enter a date and time between years 1 and 9999.") from None
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
 
 
 class MembershipFilter(filters.FilterSet):
@@ -132,10 +153,10 @@ class ActivityEventFilter(filters.FilterSet):
     verb = filters.CharFilter(label="Event verb, e.g. milestone.rescheduled")
     target_type = filters.ChoiceFilter(field_name="target_type__model", choices=TARGET_TYPES)
     target_id = id_filter("target_id", "Target id (with target_type)")
-    since = filters.IsoDateTimeFilter(
+    since = UtcDateTimeFilter(
         field_name="created_at", lookup_expr="gte", label="At or after (ISO 8601)"
     )
-    until = filters.IsoDateTimeFilter(
+    until = UtcDateTimeFilter(
         field_name="created_at", lookup_expr="lt", label="Before (ISO 8601)"
     )
 

@@ -2,6 +2,8 @@
 deliverables, names and counts in representations."""
 
 from datetime import date, timedelta
+from datetime import timezone as dt_timezone
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
@@ -63,6 +65,15 @@ def test_activity_filters_by_project_target_actor_and_time(api_as, project, mana
     since = (timezone.now() - timedelta(days=1)).isoformat().replace("+00:00", "Z")
     assert verbs(f"project={project.pk}&since={since}") == ["milestone.completed"]
     assert verbs(f"project={project.pk + 1000}") == []
+    # An offset beyond PostgreSQL's ±15:59 is still a valid ISO 8601 instant.
+    far_east = (timezone.now() - timedelta(days=1)).astimezone(
+        dt_timezone(timedelta(hours=16, minutes=14))
+    )
+    assert verbs(f"project={project.pk}&since={quote(far_east.isoformat())}") == [
+        "milestone.completed"
+    ]
+    too_early = api.get(f"{API}/activity/?since={quote('0001-01-01T00:00:00+16:14')}")
+    assert too_early.status_code == 400 and "since" in too_early.json()["errors"]
 
 
 @pytest.mark.django_db
