@@ -156,9 +156,7 @@ class ActivityEventFilter(filters.FilterSet):
     since = UtcDateTimeFilter(
         field_name="created_at", lookup_expr="gte", label="At or after (ISO 8601)"
     )
-    until = UtcDateTimeFilter(
-        field_name="created_at", lookup_expr="lt", label="Before (ISO 8601)"
-    )
+    until = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt", label="Before (ISO 8601)")
 
     class Meta:
         model = ActivityEvent

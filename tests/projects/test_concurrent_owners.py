@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from projects import services
-from projects.models import Membership, Role
+from projects.models import Role
 from tests.factories import MembershipFactory, WorkspaceFactory
 
 
