@@ -43,8 +43,8 @@ class Request:
     method: str = "GET"
     headers: dict | None = None
     bodies: list[str] | None = None  # cycled through, one per request
-    # Sent once a second from another thread while this request is measured: a change that
-    # makes cached reads be rendered again.
+    # Sent once a second from another thread while this request is measured: the workspace
+    # changes while it is read.
     alongside: "Request | None" = None
 
 

@@ -8,6 +8,7 @@ Prints a table and writes bench/results/latest.json.
 """
 
 import argparse
+import ctypes
 import json
 import os
 import platform
@@ -75,6 +76,12 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def die_with_parent() -> None:
+    """Run in a server's process before it starts: the kernel sends it SIGTERM when the bench
+    process ends, however it ends (even SIGKILL), so no server outlives a run."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+
+
 @contextmanager
 def gunicorn(env: dict, *, port: int, workers: int):
     log = open(WORK / "gunicorn.log", "w")  # noqa: SIM115 - closed below
@@ -83,7 +90,14 @@ def gunicorn(env: dict, *, port: int, workers: int):
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--access-logfile", "-",
         "--access-logformat", "%(s)s", "--error-logfile", "-", "--log-level", "warning",
     ]  # fmt: skip
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+    process = subprocess.Popen(
+        command,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        preexec_fn=die_with_parent,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -153,11 +167,10 @@ def targets(base: str, fixtures: dict) -> dict[str, Request]:
         headers={**api, "Content-Type": "application/json"},
         bodies=patch_bodies,
     )
-    dashboard = Request(base + reverse("projects:dashboard"), headers=browser)
-    listing = Request(base + reverse("api:milestone-list") + "?page_size=100", headers=api)
-    return {
-        "floor": Request(base + "/bench/floor/"),
-        "api milestone list": listing,
+    reads = {
+        "api milestone list": Request(
+            base + reverse("api:milestone-list") + "?page_size=100", headers=api
+        ),
         "api milestone detail": Request(
             base + reverse("api:milestone-detail", args=[milestone]), headers=api
         ),
@@ -167,16 +180,23 @@ def targets(base: str, fixtures: dict) -> dict[str, Request]:
             + "?status=in_progress&ordering=due_date&page_size=100",
             headers=api,
         ),
-        "portfolio dashboard": dashboard,
+        "portfolio dashboard": Request(base + reverse("projects:dashboard"), headers=browser),
         "project page (largest)": Request(
             base + reverse("projects:project_detail", args=[fixtures["project_id"]]),
             headers=browser,
         ),
         "my work": Request(base + reverse("projects:my_work"), headers=browser),
+    }
+    # The same reads while the workspace changes once a second, as it does where people work.
+    changing = {
+        f"{name}, a change a second": replace(request, alongside=patch)
+        for name, request in reads.items()
+    }
+    return {
+        "floor": Request(base + "/bench/floor/"),
+        **reads,
         "api milestone PATCH status": patch,
-        # The workspace changes once a second: every cached read is rendered again after it.
-        "api milestone list, a change a second": replace(listing, alongside=patch),
-        "portfolio dashboard, a change a second": replace(dashboard, alongside=patch),
+        **changing,
     }
 
 
@@ -216,7 +236,12 @@ def celery_worker_peak_mb(env: dict) -> float:
         *("--loglevel", "WARNING", "--without-heartbeat", "--without-mingle", "--without-gossip"),
     ]
     worker = subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=die_with_parent,
     )
     try:
         from notifications import tasks
@@ -249,22 +274,19 @@ def row(name: str, result: Result, floor: Result) -> dict:
 
 def print_rows(rows: list[dict]) -> None:
     print(
-        f"{'target':40} {'req/s':>9} {'x floor':>8} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'target':52} {'req/s':>9} {'x floor':>8} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'p99 ms':>8} {'errors':>7}"
     )
     for r in rows:
         print(
-            f"{r['target']:40} {r['rps']:9.1f} {r['rps_ratio']:8.2f} {r['p50_ms']:8.2f} "
+            f"{r['target']:52} {r['rps']:9.1f} {r['rps_ratio']:8.2f} {r['p50_ms']:8.2f} "
             f"{r['p95_ms']:8.2f} {r['p99_ms']:8.2f} {r['errors']:7d}"
         )
 
 
 def print_table(report: dict) -> None:
     print(f"\nMilestones bench — {report['machine']}, {report['database']}, {report['scale']}")
-    print("As deployed (read cache on):")
     print_rows(report["http"])
-    print("\nRendered afresh on every request (MILESTONES_READ_CACHE_SECONDS=0):")
-    print_rows(report["http_uncached"])
     steady = report["steady_rate"]
     print(
         f"\nAt half the max rate ({steady['rate']:.0f} req/s, api milestone list): "
@@ -313,7 +335,14 @@ def serve_and_measure(
     return rows, half_rate, peak
 
 
+def stop_on_sigterm() -> None:
+    """`kill` (or make stopping on an error) ends the run like Ctrl-C does: through the
+    `finally` blocks that stop the gunicorn server and the Celery worker."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 def main() -> None:
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=SCALES, default="default")
     parser.add_argument("--projects", type=int, help="overrides --scale")
@@ -345,11 +374,6 @@ def main() -> None:
         "concurrency": args.concurrency,
         "prefer_wrk": not args.python_load,
     }
-    # Rendered afresh on every request first, then as deployed (the read cache on), whose
-    # server also runs the latency run at half the API list's rate.
-    uncached_rows, _, uncached_peak = serve_and_measure(
-        {**env, "MILESTONES_READ_CACHE_SECONDS": "0"}, fixtures, args.workers, **measure_args
-    )
     http_rows, steady, gunicorn_peak = serve_and_measure(
         env, fixtures, args.workers, steady=True, **measure_args
     )
@@ -368,7 +392,6 @@ def main() -> None:
             "gunicorn_workers": args.workers,
         },
         "http": http_rows,
-        "http_uncached": uncached_rows,
         "steady_rate": {
             "rate": next(r["rps"] for r in http_rows if r["target"] == "api milestone list") / 2,
             "p50_ms": steady.p50_ms,
@@ -378,18 +401,17 @@ def main() -> None:
         },
         "background": time_background_work(fixtures),
         "memory": {
-            "gunicorn_worker_mb": max(gunicorn_peak, uncached_peak),
+            "gunicorn_worker_mb": gunicorn_peak,
             "celery_worker_mb": celery_worker_peak_mb(env),
         },
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
     print_table(report)
-    every_row = http_rows + uncached_rows
-    errors = sum(r["errors"] for r in every_row) + report["steady_rate"]["errors"]
+    errors = sum(r["errors"] for r in http_rows) + report["steady_rate"]["errors"]
     if errors:
         sys.exit(f"{errors} requests failed; see var/bench/gunicorn.log")
-    unmeasured = [r["target"] for r in every_row if not r["requests"]]
+    unmeasured = [r["target"] for r in http_rows if not r["requests"]]
     if unmeasured:
         sys.exit(f"no request completed for: {', '.join(unmeasured)}; raise --duration")
 

@@ -6,11 +6,10 @@ implements the hooks they call (`create_object`, `update_object`, `delete_object
 router registers exactly the routes those mixins provide.
 """
 
-from collections.abc import Callable
 from datetime import date
 
 from django.db import models, transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from rest_framework import exceptions, filters, mixins, status, viewsets
@@ -18,9 +17,9 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from projects import read_cache
 from projects.models import Workspace
 from projects.permissions import workspaces_with_roles
+from projects.workspaces import reference_date
 
 from .api_concurrency import ensure_matches, etag_for, expected_version, parse_if_match
 from .api_inputs import is_valid_id
@@ -38,16 +37,8 @@ class ThrottleUnauthenticatedMixin:
             raise
 
 
-# What a cached API read keeps of its response besides the body; DRF adds Allow and Vary
-# to every response, the cached ones included.
-KEPT_HEADERS = ("Content-Type", "ETag")
-
-
 class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
     model: type[models.Model]
-    # Lists and reads are served from the read cache: only for resources whose every change
-    # records an activity event in their workspace (projects.read_cache).
-    cache_reads = False
     output_serializer_class = None
     create_serializer_class = None
     update_serializer_class = None
@@ -73,35 +64,12 @@ class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
 
     @cached_property
     def readable_workspaces(self) -> list[Workspace]:
-        # A token's lookup brought them along (projects.access.api_token_for).
-        found = getattr(self.request.auth, "member_workspaces", None)
-        if found is None:
-            found = workspaces_with_roles(self.request.user)
-        return found
+        return workspaces_with_roles(self.request.user)
 
     @cached_property
     def today(self) -> date:
         """The date derived values (overdue, health) are computed for."""
-        return read_cache.reference_date(self.readable_workspaces)
-
-    def cached_read(self, respond: Callable[[], Response]) -> HttpResponse | Response:
-        """`respond()`, served from projects.read_cache while nothing the caller reads has
-        changed (resources that set `cache_reads`). Only 200s are kept, as sent."""
-        if not (self.cache_reads and read_cache.enabled()):
-            return respond()
-        key = read_cache.read_key(self.request, workspaces=self.readable_workspaces, kind="api")
-        hit = read_cache.stored(key)
-        if hit is not None:
-            body, headers = hit
-            return HttpResponse(body, headers=headers)
-        response = respond()
-        if response.status_code == 200:
-            response.add_post_render_callback(
-                lambda sent: read_cache.store(
-                    key, sent.content, {name: sent[name] for name in KEPT_HEADERS if name in sent}
-                )
-            )
-        return response
+        return reference_date(self.readable_workspaces)
 
     def get_object(self):
         lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
@@ -190,15 +158,11 @@ class UnknownEndpointView(APIView):
 
 
 class ListMixin(mixins.ListModelMixin):
-    def list(self, request, *args, **kwargs):
-        return self.cached_read(lambda: super(ListMixin, self).list(request, *args, **kwargs))
+    pass
 
 
 class RetrieveMixin:
     def retrieve(self, request, *args, **kwargs):
-        return self.cached_read(self.current_read)
-
-    def current_read(self) -> Response:
         instance = self.get_object()
         return Response(self.get_serializer(instance).data, headers={"ETag": etag_for(instance)})
 

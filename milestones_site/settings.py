@@ -121,8 +121,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "milestones_site.redis_cache.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            # The cache fails open: with Redis unreachable a read is a miss and a write is
+            # dropped (and logged), so pages render afresh, sessions come from the database
+            # and the API throttle lets requests through instead of answering 500.
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # With Redis shared by every process, sessions are read from it and written through to the
@@ -133,11 +145,6 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 AUTHENTICATION_BACKENDS = ["notifications.auth.PreferenceLoadingBackend"]
-# Reads kept in the cache until the workspace changes (projects/read_cache.py): at most this
-# many seconds; 0 turns the read cache off. The release names the deployed code in the
-# cache's keys (default: a digest of the source, so a new release never serves old pages).
-READ_CACHE_SECONDS = int(os.environ.get("MILESTONES_READ_CACHE_SECONDS", "300"))
-READ_CACHE_RELEASE = os.environ.get("MILESTONES_RELEASE", "")
 
 # Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_DIR = VAR_DIR / "broker"

@@ -1,11 +1,7 @@
 """Reads for the notification pages and API, scoped to the person asking."""
 
-from functools import cache
-
-from django.db import connection
 from django.db.models import QuerySet
 
-from projects import prepared
 from projects.models import Workspace
 from projects.permissions import Action, workspaces_allowing
 
@@ -19,43 +15,13 @@ def notifications_of(user) -> QuerySet:
 
 
 def unread_count(user) -> int:
-    """The bell's count. Every page shows it, so it is a prepared query (projects.prepared)."""
-    return scalar("unread_count", [user.pk])
+    """The bell's count."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def following(user, subject) -> bool:
-    """Whether `user` follows `subject` (a project or a milestone): the follow button of
-    a page, rendered on every request of it."""
-    return scalar(f"following_{subject._meta.model_name}", [user.pk, subject.pk]) is not None
-
-
-@cache
-def scalar_queries() -> dict[str, str]:
-    quote = connection.ops.quote_name
-
-    def column(model, name: str) -> str:
-        return quote(model._meta.get_field(name).column)
-
-    notifications, follows = quote(Notification._meta.db_table), quote(Follow._meta.db_table)
-    queries = {
-        "unread_count": f"SELECT COUNT(*) FROM {notifications}"
-        f" WHERE {column(Notification, 'recipient')} = %s"
-        f" AND {column(Notification, 'read_at')} IS NULL"
-    }
-    for subject in ("project", "milestone"):
-        queries[f"following_{subject}"] = (
-            f"SELECT 1 FROM {follows} WHERE {column(Follow, 'user')} = %s"
-            f" AND {column(Follow, subject)} = %s"
-        )
-    return queries
-
-
-def scalar(name: str, params: list):
-    """The first column of the first row of one of `scalar_queries`, or None."""
-    with connection.cursor() as cursor:
-        cursor.execute(prepared.statement(name, scalar_queries()[name]), params)
-        row = cursor.fetchone()
-    return row[0] if row else None
+    """Whether `user` follows `subject` (a project or a milestone)."""
+    return Follow.objects.filter(user=user, **{subject._meta.model_name: subject}).exists()
 
 
 def manageable_workspaces(user) -> list[Workspace]:

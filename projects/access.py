@@ -4,15 +4,13 @@ Each `*_create` returns the row and the plain secret, which is shown once and ne
 stored; each look-up takes a presented secret and returns the active row or None."""
 
 from datetime import datetime
-from functools import cache
 
-from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from . import activity, permissions, prepared
+from . import activity, permissions
 from .errors import invalid
-from .models import ApiToken, CalendarFeed, HashedSecret, Membership, Project, ShareLink, Workspace
+from .models import ApiToken, CalendarFeed, HashedSecret, Project, ShareLink
 from .permissions import Action
 from .secrets import hash_secret, new_secret
 
@@ -52,49 +50,16 @@ def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
     return token
 
 
-@cache
-def caller_query() -> tuple[str, prepared.Columns, prepared.Columns, prepared.Columns]:
-    """A token, its user and, a row each, the workspaces the user is a member of (NULLs when
-    there are none), with the columns of each."""
-    quote = connection.ops.quote_name
-    token, user = prepared.Columns(ApiToken, "t"), prepared.Columns(get_user_model(), "u")
-    workspace = prepared.Columns(Workspace, "w", ("id", "timezone", "content_version"))
-    sql = (
-        f"SELECT {', '.join(token.sql() + user.sql() + workspace.sql())}"
-        f" FROM {quote(ApiToken._meta.db_table)} t"
-        f" JOIN {quote(get_user_model()._meta.db_table)} u ON u.id = t.user_id"
-        f" LEFT JOIN {quote(Membership._meta.db_table)} m ON m.user_id = u.id"
-        f" LEFT JOIN {quote(Workspace._meta.db_table)} w ON w.id = m.workspace_id"
-        " WHERE t.secret_hash = %s AND t.revoked_at IS NULL ORDER BY w.id"
-    )
-    return sql, token, user, workspace
-
-
 def api_token_for(plain: str) -> ApiToken | None:
-    """The active token for a presented secret, with its user; marks it used.
-
-    Unless the user is a superuser (who reads every workspace), the token also carries
-    `member_workspaces`: the user's workspaces with what projects.read_cache keys need. Every
-    API request runs this, so it is one query, written out once: the ORM took longer to
-    build the token and the workspace queries than the database took to answer them."""
-    sql, token_columns, user_columns, workspace_columns = caller_query()
-    with connection.cursor() as cursor:
-        cursor.execute(prepared.statement("api_caller", sql), [hash_secret(plain)])
-        rows = cursor.fetchall()
-    if not rows:
+    """The active token for a presented secret, with its user; marks it used."""
+    token = (
+        ApiToken.objects.active()
+        .select_related("user")
+        .filter(secret_hash=hash_secret(plain))
+        .first()
+    )
+    if token is None or not token.user.is_active:
         return None
-    users_at = len(token_columns)
-    workspaces_at = users_at + len(user_columns)
-    token = token_columns.instance(rows[0][:users_at])
-    token.user = user_columns.instance(rows[0][users_at:workspaces_at])
-    if not (token.is_active and token.user.is_active):
-        return None
-    if not token.user.is_superuser:
-        token.member_workspaces = [
-            workspace_columns.instance(row[workspaces_at:])
-            for row in rows
-            if row[workspaces_at] is not None
-        ]
     stamp(token, "last_used_at")
     return token
 

@@ -1,5 +1,5 @@
 """The audit log writer: every service records what changed through `record`, which also
-counts the change for the read cache once it commits."""
+gives the workspace a new content version once the change commits."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -8,13 +8,44 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.dispatch import Signal
 
-from . import read_cache
-from .models import ActivityEvent, Project, Workspace
+from .models import ActivityEvent, Project, Workspace, new_content_version
 
 # Sent once the transaction that wrote the event has committed, with `event_id`.
 # Listeners (the notifications app) turn events into notifications; a rolled-back
 # change sends nothing. This app imports none of its listeners.
 event_recorded = Signal()
+
+
+class RenewVersion:
+    """After a commit, give the workspace a new content version, which names the state of
+    everything in it (HTTP validators of pages and lists are made from it). Equal callbacks
+    pending in one transaction (a bulk change records many events) renew it once.
+
+    Renewed after the commit, not inside the transaction: an update inside it would hold the
+    workspace row locked until the commit, and a transaction that locked a milestone after
+    recording an event could deadlock with one that waited for the workspace while holding
+    that milestone."""
+
+    def __init__(self, workspace_id: int):
+        self.workspace_id = workspace_id
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RenewVersion) and other.workspace_id == self.workspace_id
+
+    def __hash__(self) -> int:
+        return hash(self.workspace_id)
+
+    def __call__(self) -> None:
+        Workspace.objects.filter(pk=self.workspace_id).update(content_version=new_content_version())
+
+
+def renew_version_after_commit(workspace_id: int) -> None:
+    """Called by `record` for every event, and by writes that record none."""
+    callback = RenewVersion(workspace_id)
+    # Callbacks of a rolled-back savepoint have left this list already.
+    pending = transaction.get_connection().run_on_commit
+    if not any(func == callback for _, func, _ in pending):
+        transaction.on_commit(callback, robust=True)
 
 
 def jsonable(value):
@@ -67,7 +98,7 @@ def record(
         changes={field: [jsonable(a), jsonable(b)] for field, (a, b) in (changes or {}).items()},
         data={key: jsonable(value) for key, value in (data or {}).items()},
     )
-    read_cache.renew_version_after_commit(workspace_id)
+    renew_version_after_commit(workspace_id)
     transaction.on_commit(
         lambda: event_recorded.send(sender=ActivityEvent, event_id=event.pk), robust=True
     )

@@ -10,7 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count
 from django.utils import timezone
 
-from . import access, read_cache, services
+from . import access, activity, services
 from .errors import invalid
 from .models import (
     ActivityEvent,
@@ -527,8 +527,8 @@ class CalendarFeedAdmin(UserSecretAdmin):
 
 class PersonAdmin(UserAdmin):
     """Django's own user admin. A person's name and address show on the pages of every
-    workspace they belong to, so saving or deleting one is a change in each of them for the
-    read cache (no activity event records it)."""
+    workspace they belong to, so saving or deleting one is a change in each of them (no
+    activity event records it)."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -546,7 +546,7 @@ class PersonAdmin(UserAdmin):
 def people_changed(user_ids) -> None:
     memberships = Membership.objects.filter(user__in=user_ids)
     for workspace_id in memberships.values_list("workspace_id", flat=True):
-        read_cache.renew_version_after_commit(workspace_id)
+        activity.renew_version_after_commit(workspace_id)
 
 
 admin.site.unregister(get_user_model())

@@ -103,8 +103,7 @@ class Workspace(TimestampedModel):
     content_version = models.BigIntegerField(
         default=new_content_version,
         editable=False,
-        help_text="Drawn anew after every committed change to anything in the workspace; "
-        "cached reads are keyed by it (projects.read_cache).",
+        help_text="Drawn anew after every committed change to anything in the workspace.",
     )
 
     class Meta:

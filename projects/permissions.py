@@ -7,13 +7,10 @@ callers turn a missing row into a 404, never a 403.
 """
 
 from enum import StrEnum
-from functools import cache
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 
-from . import prepared
 from .models import Membership, Role, Workspace
 
 ROLE_RANK = {Role.VIEWER: 0, Role.MEMBER: 1, Role.MANAGER: 2, Role.OWNER: 3}
@@ -104,31 +101,9 @@ def workspaces_with_roles(user) -> list[Workspace]:
 
 
 def memberships_of(user) -> list[Workspace]:
-    """The workspaces `user` is a member of, by name, each with its `member_role`: every page
-    runs this, so it is a prepared query (projects.prepared)."""
-    sql, columns = memberships_query()
-    with connection.cursor() as cursor:
-        cursor.execute(prepared.statement("memberships_of", sql), [user.pk])
-        rows = cursor.fetchall()
-    workspaces = []
-    for *values, role in rows:
-        workspace = columns.instance(values)
-        workspace.member_role = role
-        workspaces.append(workspace)
-    return workspaces
-
-
-@cache
-def memberships_query() -> tuple[str, prepared.Columns]:
-    quote = connection.ops.quote_name
-    columns = prepared.Columns(Workspace, "w")
-    sql = (
-        f"SELECT {', '.join(columns.sql())}, m.{quote('role')}"
-        f" FROM {quote(Workspace._meta.db_table)} w"
-        f" JOIN {quote(Membership._meta.db_table)} m ON m.workspace_id = w.id"
-        " WHERE m.user_id = %s ORDER BY w.name, w.id"
-    )
-    return sql, columns
+    """The workspaces `user` is a member of, by name, each with its `member_role`."""
+    workspaces = Workspace.objects.filter(memberships__user=user)
+    return list(workspaces.annotate(member_role=F("memberships__role")).order_by("name", "id"))
 
 
 def role_in(user, workspace: Workspace) -> Role | None:

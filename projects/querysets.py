@@ -3,9 +3,7 @@
 a constant number of queries."""
 
 import json
-from collections.abc import Callable
 from datetime import date
-from functools import lru_cache
 
 from django.apps import apps
 from django.db import models
@@ -97,55 +95,6 @@ def milestone_at_risk(*, today: date, warning_window) -> Q:
         & Q(due_date__gte=today)
         & at_risk_reasons(today=today, warning_window=warning_window)
     )
-
-
-class CompiledOnce(ExpressionWrapper):
-    """An annotation whose SQL is compiled once per database and then reused.
-
-    The SQL of a resolved expression depends only on the expression, its table aliases and
-    the database. Whatever changes its aliases (a relabel when its query becomes a
-    subquery, a resolve into another query) works on a `copy()`, which compiles anew."""
-
-    def __init__(self, expression):
-        super().__init__(expression, output_field=expression.output_field)
-        self.compiled = {}
-
-    def copy(self):
-        clone = super().copy()
-        clone.compiled = {}
-        return clone
-
-    def as_sql(self, compiler, connection):
-        found = self.compiled.get(connection.alias)
-        if found is None:
-            sql, params = compiler.compile(self.expression)
-            found = self.compiled[connection.alias] = (sql, tuple(params))
-        return found
-
-    def select_format(self, compiler, sql, params):
-        return self.expression.select_format(compiler, sql, params)
-
-
-def rows_per_date(build: Callable[[date], models.QuerySet]) -> Callable[[date], models.QuerySet]:
-    """Build a resource's annotated rows once per reference date rather than per request.
-
-    The expressions of derived values take milliseconds to build and depend only on the
-    date (a handful of dates at most, one per timezone). Like a viewset's class-level
-    `queryset` in DRF, the shared queryset is never evaluated: each request chains a copy
-    scoped to its caller. Its annotations are compiled once too: their subqueries took
-    longer to compile than the database took to run the query."""
-
-    @lru_cache(maxsize=8)
-    def rows(today: date) -> models.QuerySet:
-        queryset = build(today)
-        query = queryset.query
-        query.annotations = {
-            name: CompiledOnce(expression) for name, expression in query.annotations.items()
-        }
-        query.set_annotation_mask(query.annotation_select_mask)  # forgets the unwrapped ones
-        return queryset
-
-    return rows
 
 
 class IdListField(models.Field):

@@ -13,7 +13,7 @@ from .expressions import DaysBetween
 from .models import ActivityEvent, Milestone, Phase, Project, StatusUpdate, Workspace
 from .names import person_name
 from .project_figures import ProjectFigures, project_figures
-from .querysets import milestone_at_risk, rows_per_date
+from .querysets import milestone_at_risk
 
 PORTFOLIO_ORDERINGS = {
     "name": ("name", "id"),
@@ -50,7 +50,6 @@ class PortfolioOverview:
     projects: QuerySet
 
 
-@rows_per_date
 def portfolio_rows(today: date) -> QuerySet:
     """Every project as a portfolio row (progress, health, next milestone, latest update),
     unscoped: callers chain `visible_to`."""
@@ -68,7 +67,6 @@ def portfolio_rows(today: date) -> QuerySet:
 MILESTONE_COUNTS = ("due_next_7_days", "overdue", "at_risk")
 
 
-@rows_per_date
 def milestone_counts_by_workspace(today: date) -> QuerySet:
     """The headline counts of open milestones (`MILESTONE_COUNTS`), one row per workspace."""
     window = F("project__workspace__warning_window_days")
@@ -167,7 +165,6 @@ PAGE_MILESTONE_FIELDS = (
 PAGE_DELIVERABLE_FIELDS = ("id", "milestone_id", "title", "status", "due_date", "link", "version")
 
 
-@rows_per_date
 def project_page_milestones(today: date) -> QuerySet:
     """The project page's milestone rows as of `today`, earliest due first: health, slip,
     dependency ids, owner's name, and deliverables (`deliverable_list`) with their owners'

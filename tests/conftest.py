@@ -85,13 +85,6 @@ def project(workspace, manager):
 
 
 @pytest.fixture
-def uncached_reads(settings):
-    """Pages and API reads rendered afresh on every request: query-count tests measure
-    what a read costs when the read cache (projects/read_cache.py) has no copy of it."""
-    settings.READ_CACHE_SECONDS = 0
-
-
-@pytest.fixture
 def plan(workspace, manager, member):
     """A small campaign built through the services (so the audit log is real): a phase, two
     milestones (the second depends on the first) and a deliverable with a checklist."""

@@ -145,7 +145,7 @@ def test_production_variables_select_postgres_redis_and_smtp(tmp_path):
     services = print_in_subprocess(tmp_path, PRODUCTION_ENV, PRINT_SETTINGS)
 
     assert services["broker"] == PRODUCTION_ENV["REDIS_URL"]
-    assert services["cache"] == "milestones_site.redis_cache.RedisCache"
+    assert services["cache"] == "django_redis.cache.RedisCache"
     assert services["sessions"] == "django.contrib.sessions.backends.cached_db"
     assert services["database_engine"] == "django.db.backends.postgresql"
     assert services["conn_max_age"] == 600
@@ -164,7 +164,7 @@ def test_celery_broker_url_overrides_redis_url(tmp_path):
     services = print_in_subprocess(tmp_path, env, PRINT_SETTINGS)
 
     assert services["broker"] == "filesystem://"
-    assert services["cache"] == "milestones_site.redis_cache.RedisCache"
+    assert services["cache"] == "django_redis.cache.RedisCache"
 
 
 @pytest.mark.parametrize("document", [".env.example", "README.md"])

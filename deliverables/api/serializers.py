@@ -4,7 +4,6 @@ from rest_framework import serializers
 
 from deliverables.models import ChecklistItem, Deliverable
 from deliverables.services import possible_moves
-from milestones_site.api_output import OutputSerializer
 
 
 class PossibleMovesField(serializers.ListField):
@@ -14,7 +13,7 @@ class PossibleMovesField(serializers.ListField):
         return [move.replace("_", "-") for move in possible_moves(status)]
 
 
-class DeliverableSerializer(OutputSerializer):
+class DeliverableSerializer(serializers.ModelSerializer):
     milestone_title = serializers.CharField(read_only=True)
     project = serializers.IntegerField(source="project_pk", read_only=True)
     project_name = serializers.CharField(read_only=True)
@@ -64,7 +63,7 @@ class DeliverableSerializer(OutputSerializer):
         )
 
 
-class ChecklistItemSerializer(OutputSerializer):
+class ChecklistItemSerializer(serializers.ModelSerializer):
     done_by_name = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:

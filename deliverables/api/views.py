@@ -18,13 +18,11 @@ from milestones_site.api_views import (
     UpdateMixin,
 )
 from projects.names import person_name
-from projects.querysets import rows_per_date
 
 from . import filters, inputs
 from . import serializers as out
 
 
-@rows_per_date
 def deliverable_rows(today: date) -> QuerySet:
     """Every deliverable with what DeliverableSerializer shows, derived for `today`."""
     return Deliverable.objects.with_derived(today=today).annotate(
@@ -43,7 +41,6 @@ class DeliverableViewSet(
     the review actions (start, submit, approve, request-changes, deliver)."""
 
     model = Deliverable
-    cache_reads = True
     output_serializer_class = out.DeliverableSerializer
     create_serializer_class = inputs.DeliverableCreateInput
     update_serializer_class = inputs.DeliverableUpdateInput
@@ -110,7 +107,6 @@ class ChecklistItemViewSet(
     """Ordered to-dos on a deliverable or a milestone; PATCH ticks or unticks one."""
 
     model = ChecklistItem
-    cache_reads = True
     output_serializer_class = out.ChecklistItemSerializer
     create_serializer_class = inputs.ChecklistItemCreateInput
     update_serializer_class = inputs.ChecklistItemUpdateInput

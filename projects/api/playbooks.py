@@ -10,7 +10,6 @@ from rest_framework.response import Response
 
 from milestones_site.api_concurrency import etag_for
 from milestones_site.api_inputs import InputSerializer, VisibleRelatedField
-from milestones_site.api_output import OutputSerializer
 from milestones_site.api_views import ListMixin, RetrieveMixin, ServiceViewSet
 from projects import permissions
 from projects.models import (
@@ -46,7 +45,7 @@ class TemplateFilter(filters.FilterSet):
 # Output -----------------------------------------------------------------------------------
 
 
-class TemplateSerializer(OutputSerializer):
+class TemplateSerializer(serializers.ModelSerializer):
     is_builtin = serializers.BooleanField(read_only=True)
     phase_count = serializers.IntegerField(read_only=True)
     milestone_count = serializers.IntegerField(read_only=True)
@@ -80,14 +79,14 @@ class TemplateSerializer(OutputSerializer):
         read_only_fields = fields
 
 
-class TemplateDeliverableSerializer(OutputSerializer):
+class TemplateDeliverableSerializer(serializers.ModelSerializer):
     class Meta:
         model = TemplateDeliverable
         fields = ("id", "title", "kind", "offset_days", "owner_role", "checklist")
         read_only_fields = fields
 
 
-class TemplateMilestoneSerializer(OutputSerializer):
+class TemplateMilestoneSerializer(serializers.ModelSerializer):
     deliverables = TemplateDeliverableSerializer(many=True, read_only=True)
     depends_on = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -113,7 +112,7 @@ class TemplateMilestoneSerializer(OutputSerializer):
         read_only_fields = fields
 
 
-class TemplatePhaseSerializer(OutputSerializer):
+class TemplatePhaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = TemplatePhase
         fields = ("id", "name", "order")

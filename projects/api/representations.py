@@ -6,13 +6,11 @@ from django.db.models import F, QuerySet
 
 from milestones_site.api_concurrency import etag_for
 from projects.models import Project
-from projects.querysets import rows_per_date
 
 from ..names import person_name
 from .serializers import ProjectSerializer
 
 
-@rows_per_date
 def project_overview_rows(today: date) -> QuerySet:
     """Every project with everything ProjectSerializer shows, derived for `today`."""
     return Project.objects.with_overview(today=today).annotate(

@@ -3,7 +3,6 @@ querysets and never run a query of their own."""
 
 from rest_framework import serializers
 
-from milestones_site.api_output import OutputSerializer
 from projects.models import (
     ActivityEvent,
     ApiToken,
@@ -29,7 +28,7 @@ def count_field() -> serializers.IntegerField:
     return serializers.IntegerField(read_only=True)
 
 
-class WorkspaceSerializer(OutputSerializer):
+class WorkspaceSerializer(serializers.ModelSerializer):
     role = serializers.ChoiceField(
         choices=Role.choices, read_only=True, allow_null=True, help_text="Your role here."
     )
@@ -55,7 +54,7 @@ class WorkspaceSerializer(OutputSerializer):
         )
 
 
-class MembershipSerializer(OutputSerializer):
+class MembershipSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
     name = name_field()
@@ -65,7 +64,7 @@ class MembershipSerializer(OutputSerializer):
         fields = ("id", "workspace", "user", "username", "email", "name", "role", "created_at")
 
 
-class ClientSerializer(OutputSerializer):
+class ClientSerializer(serializers.ModelSerializer):
     projects_count = count_field()
 
     class Meta:
@@ -73,7 +72,7 @@ class ClientSerializer(OutputSerializer):
         fields = ("id", "workspace", "name", "contact_email", "projects_count", "created_at")
 
 
-class ProjectSerializer(OutputSerializer):
+class ProjectSerializer(serializers.ModelSerializer):
     client_name = name_field()
     owner_name = name_field()
     milestones_total = count_field()
@@ -132,7 +131,7 @@ class ProjectSerializer(OutputSerializer):
         )
 
 
-class PhaseSerializer(OutputSerializer):
+class PhaseSerializer(serializers.ModelSerializer):
     project_name = serializers.CharField(read_only=True)
     milestones_count = count_field()
 
@@ -152,7 +151,7 @@ class PhaseSerializer(OutputSerializer):
         )
 
 
-class MilestoneSerializer(OutputSerializer):
+class MilestoneSerializer(serializers.ModelSerializer):
     project_name = serializers.CharField(read_only=True)
     phase_name = name_field()
     owner_name = name_field()
@@ -206,7 +205,7 @@ class MilestoneBulkStatusSerializer(serializers.Serializer):
     items = MilestoneSerializer(many=True, read_only=True)
 
 
-class StatusUpdateSerializer(OutputSerializer):
+class StatusUpdateSerializer(serializers.ModelSerializer):
     project_name = serializers.CharField(read_only=True)
     author_name = name_field()
 
@@ -224,7 +223,7 @@ class StatusUpdateSerializer(OutputSerializer):
         )
 
 
-class CommentSerializer(OutputSerializer):
+class CommentSerializer(serializers.ModelSerializer):
     target_type = serializers.CharField(source="target_type.model", read_only=True)
     author_name = name_field()
 
@@ -243,7 +242,7 @@ class CommentSerializer(OutputSerializer):
         )
 
 
-class ActivityEventSerializer(OutputSerializer):
+class ActivityEventSerializer(serializers.ModelSerializer):
     target_type = serializers.CharField(source="target_type.model", read_only=True)
 
     class Meta:
@@ -264,7 +263,7 @@ class ActivityEventSerializer(OutputSerializer):
         )
 
 
-class ApiTokenSerializer(OutputSerializer):
+class ApiTokenSerializer(serializers.ModelSerializer):
     is_active = serializers.BooleanField(read_only=True)
 
     class Meta:

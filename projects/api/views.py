@@ -36,7 +36,7 @@ from projects.models import (
 )
 from projects.permissions import readable_workspace_ids
 from projects.playbooks import template_save_from_project
-from projects.querysets import count_of, rows_per_date
+from projects.querysets import count_of
 
 from ..names import name_of, person_name
 from . import filters, inputs
@@ -49,7 +49,6 @@ class WorkspaceViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, Servi
     """Workspaces you belong to. Anyone may create one (and owns it); owners update."""
 
     model = Workspace
-    cache_reads = True
     output_serializer_class = out.WorkspaceSerializer
     create_serializer_class = inputs.WorkspaceCreateInput
     update_serializer_class = inputs.WorkspaceUpdateInput
@@ -85,7 +84,6 @@ class MembershipViewSet(
     """Members of your workspaces and their roles; owners add, change and remove them."""
 
     model = Membership
-    cache_reads = True
     output_serializer_class = out.MembershipSerializer
     create_serializer_class = inputs.MembershipCreateInput
     update_serializer_class = inputs.MembershipUpdateInput
@@ -125,7 +123,6 @@ class ClientViewSet(
     without a client)."""
 
     model = Client
-    cache_reads = True
     output_serializer_class = out.ClientSerializer
     create_serializer_class = inputs.ClientCreateInput
     update_serializer_class = inputs.ClientUpdateInput
@@ -156,7 +153,6 @@ class ProjectViewSet(
     """Campaigns with their progress, health and next milestone."""
 
     model = Project
-    cache_reads = True
     output_serializer_class = out.ProjectSerializer
     create_serializer_class = inputs.ProjectCreateInput
     update_serializer_class = inputs.ProjectUpdateInput
@@ -207,7 +203,6 @@ class PhaseViewSet(
     """Ordered stages of a project; managers and owners edit them."""
 
     model = Phase
-    cache_reads = True
     output_serializer_class = out.PhaseSerializer
     create_serializer_class = inputs.PhaseCreateInput
     update_serializer_class = inputs.PhaseUpdateInput
@@ -233,7 +228,6 @@ class PhaseViewSet(
         services.phase_delete(phase=phase, actor=self.request.user)
 
 
-@rows_per_date
 def milestone_rows(today: date) -> QuerySet:
     """Every milestone with what MilestoneSerializer shows, derived for `today`."""
     return (
@@ -256,7 +250,6 @@ class MilestoneViewSet(
     `complete/`); the due date moves only through `reschedule/`."""
 
     model = Milestone
-    cache_reads = True
     output_serializer_class = out.MilestoneSerializer
     create_serializer_class = inputs.MilestoneCreateInput
     update_serializer_class = inputs.MilestoneUpdateInput
@@ -336,7 +329,6 @@ class StatusUpdateViewSet(ListMixin, RetrieveMixin, CreateMixin, ServiceViewSet)
     """Dated project status posts; managers and owners post them."""
 
     model = StatusUpdate
-    cache_reads = True
     output_serializer_class = out.StatusUpdateSerializer
     create_serializer_class = inputs.StatusUpdateCreateInput
     filterset_class = filters.StatusUpdateFilter
@@ -357,7 +349,6 @@ class CommentViewSet(ListMixin, RetrieveMixin, CreateMixin, ServiceViewSet):
     """Comments on milestones and deliverables; members and up post them."""
 
     model = Comment
-    cache_reads = True
     output_serializer_class = out.CommentSerializer
     create_serializer_class = inputs.CommentCreateInput
     filterset_class = filters.CommentFilter
@@ -380,7 +371,6 @@ class ActivityViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
     """The audit log of your workspaces (read-only), newest first."""
 
     model = ActivityEvent
-    cache_reads = True
     output_serializer_class = out.ActivityEventSerializer
     filterset_class = filters.ActivityEventFilter
     search_fields = ("verb", "target_repr", "actor_name")

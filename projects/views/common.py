@@ -5,28 +5,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .. import read_cache
 from ..activity_feed import last_change
 from ..permissions import Action, can
-from ..workspaces import current_workspace, user_workspaces
 
 
 def allowed_actions(user, workspace) -> frozenset[str]:
     """The actions the user may take in the workspace; templates render controls from it."""
     return frozenset(action.value for action in Action if can(user, action, workspace))
-
-
-def render_read(request, template_name: str, build, *, live: dict | None = None):
-    """A page of the signed-in user's reads, kept for them by projects.read_cache: `build`
-    makes its context and is not called when the page is served from the cache."""
-    return read_cache.render_page(
-        request,
-        template_name,
-        build,
-        workspaces=user_workspaces(request),
-        current=current_workspace(request),
-        live=live,
-    )
 
 
 def safe_next(request, fallback: str) -> str:

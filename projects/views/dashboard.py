@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from ..forms import PortfolioFilterForm
 from ..selectors import portfolio_overview
 from ..workspaces import current_workspace, switch_workspace
-from .common import allowed_actions, render_read, safe_next
+from .common import allowed_actions, safe_next
 
 PROJECTS_PER_PAGE = 25
 
@@ -19,22 +19,22 @@ def dashboard(request):
     workspace = current_workspace(request)
     if workspace is None:
         return render(request, "projects/no_workspace.html")
-
-    def build() -> dict:
-        form = PortfolioFilterForm(request.GET or None, workspace=workspace)
-        filters = form.filters()
-        overview = portfolio_overview(user=request.user, workspace=workspace, filters=filters)
-        page = Paginator(overview.projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
-        return {
+    form = PortfolioFilterForm(request.GET or None, workspace=workspace)
+    filters = form.filters()
+    overview = portfolio_overview(user=request.user, workspace=workspace, filters=filters)
+    page = Paginator(overview.projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/dashboard.html",
+        {
             "overview": overview,
             "form": form,
             "filters": filters,
             "page_obj": page,
             "filtered": any([filters.client, filters.status, filters.owner, filters.health]),
             "allowed": allowed_actions(request.user, workspace),
-        }
-
-    return render_read(request, "projects/dashboard.html", build)
+        },
+    )
 
 
 @login_required

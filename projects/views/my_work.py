@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from ..milestone_selectors import my_work as my_work_read
 from ..workspaces import current_workspace
-from .common import allowed_actions, render_read
+from .common import allowed_actions
 
 
 @login_required
@@ -13,13 +13,9 @@ def my_work(request):
     workspace = current_workspace(request)
     if workspace is None:
         return render(request, "projects/no_workspace.html")
-
-    def build() -> dict:
-        work = my_work_read(user=request.user, workspace=workspace, page=request.GET.get("page"))
-        return {
-            "work": work,
-            "page_obj": work.page,
-            "allowed": allowed_actions(request.user, workspace),
-        }
-
-    return render_read(request, "projects/my_work.html", build)
+    work = my_work_read(user=request.user, workspace=workspace, page=request.GET.get("page"))
+    return render(
+        request,
+        "projects/my_work.html",
+        {"work": work, "page_obj": work.page, "allowed": allowed_actions(request.user, workspace)},
+    )

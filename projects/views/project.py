@@ -17,7 +17,7 @@ from ..models import ActivityEvent, Phase, Project
 from ..permissions import Action
 from ..project_page import project_page
 from ..workspaces import current_workspace
-from .common import allowed_actions, posted_version, render_read
+from .common import allowed_actions, posted_version
 from .deleting import Deletion, confirm_delete, counted, delete_url
 
 ACTIVITY_PER_PAGE = 50
@@ -35,19 +35,17 @@ def visible_phase(user, pk: int) -> Phase:
 
 @login_required
 def project_detail(request, pk: int):
-    def build() -> dict:
-        page = project_page(user=request.user, project_id=pk)
-        return {
+    page = project_page(user=request.user, project_id=pk)
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
             "page": page,
             "project": page.project,
             "detail": page.detail,
             "allowed": allowed_actions(request.user, page.project.workspace),
             "status_form": StatusUpdateForm(),
-        }
-
-    # The follow button is the reader's own state, which no workspace event records.
-    return render_read(
-        request, "projects/project_detail.html", build, live={"follow_subject": Project(pk=pk)}
+        },
     )
 
 

@@ -17,7 +17,7 @@ from tests.factories import (
     StatusUpdateFactory,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_reads")]
+pytestmark = pytest.mark.django_db
 
 
 def queries_for(client, url: str) -> int:
