@@ -125,8 +125,8 @@ def prepare() -> dict:
     from django.contrib.sessions.backends.db import SessionStore
     from django.db.models import Count
 
-    from projects.access import api_token_create
     from projects.models import Membership, Milestone, Project
+    from projects.services.access import api_token_create
 
     project = Project.objects.annotate(n=Count("milestones")).order_by("-n", "id").first()
     user = project.owner or Membership.objects.filter(workspace=project.workspace).first().user

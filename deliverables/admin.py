@@ -6,12 +6,11 @@ admin actions, which call the same services as the app and report refusals."""
 from django.contrib import admin
 from django.db import models
 
+from deliverables.models import ChecklistItem, Deliverable
+from deliverables.services import deliverables as services
+from milestones_site.admin import ServiceAdmin, ServiceForm, ServiceInline, refuse_changes_except
 from projects import admin as projects_admin
 from projects.models import Milestone
-from projects.service_admin import ServiceAdmin, ServiceForm, ServiceInline, refuse_changes_except
-
-from . import services
-from .models import ChecklistItem, Deliverable
 
 
 class DeliverableWrites:

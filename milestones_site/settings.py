@@ -69,8 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "projects.middleware.CurrentWorkspaceMiddleware",
-    "notifications.middleware.PersonalTimezoneMiddleware",
+    "projects.web.middleware.CurrentWorkspaceMiddleware",
+    "notifications.web.middleware.PersonalTimezoneMiddleware",
 ]
 
 ROOT_URLCONF = "milestones_site.urls"
@@ -86,8 +86,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "projects.context_processors.workspace_switcher",
-                "notifications.context_processors.unread_notifications",
+                "projects.web.context_processors.workspace_switcher",
+                "notifications.web.context_processors.unread_notifications",
             ],
         },
     },
@@ -144,7 +144,7 @@ SESSION_ENGINE = (
     if REDIS_URL
     else "django.contrib.sessions.backends.db"
 )
-AUTHENTICATION_BACKENDS = ["notifications.auth.PreferenceLoadingBackend"]
+AUTHENTICATION_BACKENDS = ["notifications.web.auth.PreferenceLoadingBackend"]
 
 # Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_DIR = VAR_DIR / "broker"
@@ -234,31 +234,31 @@ STORAGES = {
 # credentials a 401. Every error is one JSON shape (milestones_site/api_errors.py).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "milestones_site.api_auth.BearerTokenAuthentication",
+        "projects.api.auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "milestones_site.api_auth.TokenScopePermission",
+        "projects.api.auth.TokenScopePermission",
     ],
-    "DEFAULT_PARSER_CLASSES": ["milestones_site.api_parsers.SizeLimitedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["milestones_site.api.parsers.SizeLimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "milestones_site.api_pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "milestones_site.api.pagination.PageNumberPagination",
     "DEFAULT_THROTTLE_CLASSES": [
-        "milestones_site.api_throttles.ClientRateThrottle",
-        "milestones_site.api_throttles.AnonymousRateThrottle",
+        "milestones_site.api.throttles.ClientRateThrottle",
+        "milestones_site.api.throttles.AnonymousRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "client": os.environ.get("API_THROTTLE_CLIENT_RATE", "1200/minute"),
         "anonymous": os.environ.get("API_THROTTLE_ANONYMOUS_RATE", "120/minute"),
     },
-    "EXCEPTION_HANDLER": "milestones_site.api_errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "milestones_site.api_schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "milestones_site.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "milestones_site.api.schema.ApiAutoSchema",
     "DEFAULT_METADATA_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -5,10 +5,10 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("api/v1/", include("milestones_site.api_urls")),
-    path("notifications/", include("notifications.urls")),
-    path("", include("deliverables.urls")),
-    path("", include("projects.urls")),
+    path("api/v1/", include("milestones_site.api.urls")),
+    path("notifications/", include("notifications.web.urls")),
+    path("", include("deliverables.web.urls")),
+    path("", include("projects.web.urls")),
 ]
 
 if settings.BENCH_MODE:

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from .models import Follow, Notification, NotificationPreference, WebhookDelivery, WebhookEndpoint
+from notifications.models import (
+    Follow,
+    Notification,
+    NotificationPreference,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 @admin.register(Notification)

@@ -6,9 +6,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
+        from notifications.tasks import enqueue, notify_events
         from projects.activity import event_recorded
-
-        from .tasks import enqueue, notify_events
 
         def on_event_recorded(sender, event_id: int, **kwargs) -> None:
             enqueue(notify_events, [event_id])

@@ -15,12 +15,11 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from deliverables.models import Deliverable
+from notifications.links import page_path
+from notifications.models import DigestFrequency, Kind, Notification
+from notifications.preferences import preference_for
 from projects.models import Milestone, Project, Role, StatusUpdate
 from projects.querysets import milestone_at_risk
-
-from .links import page_path
-from .models import DigestFrequency, Kind, Notification
-from .preferences import preference_for
 
 User = get_user_model()
 

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .links import absolute
-from .models import (
+from notifications.links import absolute
+from notifications.models import (
     REMINDER_KINDS,
     DeliveryState,
     Kind,
@@ -26,7 +26,7 @@ from .models import (
     NotificationPreference,
     backoff,
 )
-from .reminders import still_due
+from notifications.reminders import still_due
 
 logger = logging.getLogger(__name__)
 

@@ -12,11 +12,10 @@ from django.db import transaction
 from django.db.models import Q
 
 from deliverables.models import Deliverable
+from notifications.links import page_path
+from notifications.models import Follow, Kind, Notification, ProcessedEvent, WebhookDelivery
+from notifications.webhooks.delivery import deliveries_for
 from projects.models import ActivityEvent, Membership, Milestone, Project
-
-from .links import page_path
-from .models import Follow, Kind, Notification, ProcessedEvent, WebhookDelivery
-from .webhooks import deliveries_for
 
 EVENT_KINDS = {
     "milestone.completed": Kind.MILESTONE_COMPLETED,

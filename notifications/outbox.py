@@ -9,9 +9,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
+from notifications.models import DeliveryState, Notification, ProcessedEvent, WebhookDelivery
 from projects.models import ActivityEvent
-
-from .models import DeliveryState, Notification, ProcessedEvent, WebhookDelivery
 
 # Events older than this are left alone (e.g. those from before notifications existed).
 HORIZON = timedelta(days=2)

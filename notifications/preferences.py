@@ -5,9 +5,8 @@ from datetime import date, datetime
 
 from django.db.models import OuterRef, Subquery
 
+from notifications.models import DigestFrequency, NotificationPreference
 from projects.models import Membership, Role
-
-from .models import DigestFrequency, NotificationPreference
 
 
 def local_today(now: datetime, timezone_name: str) -> date:

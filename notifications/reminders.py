@@ -17,11 +17,10 @@ from django.db.models import OuterRef
 from django.utils import timezone
 
 from deliverables.models import Deliverable
+from notifications.links import page_path
+from notifications.models import Kind, Notification, NotificationPreference
+from notifications.preferences import local_today, preference_timezone
 from projects.models import Milestone, Project, Workspace
-
-from .links import page_path
-from .models import Kind, Notification, NotificationPreference
-from .preferences import local_today, preference_timezone
 
 INSERT_BATCH = 500
 CLOSED_PROJECT_STATUSES = (Project.Status.COMPLETED, Project.Status.CANCELLED)

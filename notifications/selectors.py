@@ -2,10 +2,9 @@
 
 from django.db.models import QuerySet
 
+from notifications.models import Follow, Notification, WebhookDelivery, WebhookEndpoint
 from projects.models import Workspace
 from projects.permissions import Action, workspaces_allowing
-
-from .models import Follow, Notification, WebhookDelivery, WebhookEndpoint
 
 
 def notifications_of(user) -> QuerySet:

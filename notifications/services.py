@@ -7,14 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from milestones_site.services.errors import invalid
+from notifications.models import Follow, Notification, NotificationPreference, WebhookEndpoint
+from notifications.preferences import preference_for
+from notifications.webhooks.delivery import UnsafeTarget, ensure_public_target
 from projects import activity, permissions
-from projects.errors import invalid
 from projects.models import Milestone, Project, Workspace
 from projects.permissions import Action
-
-from .models import Follow, Notification, NotificationPreference, WebhookEndpoint
-from .preferences import preference_for
-from .webhooks import UnsafeTarget, ensure_public_target
 
 PREFERENCE_FIELDS = {
     "timezone",

@@ -11,7 +11,8 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from . import digests, email, events, outbox, reminders, webhooks
+from notifications import digests, email, events, outbox, reminders
+from notifications.webhooks import delivery as webhooks
 
 logger = logging.getLogger(__name__)
 

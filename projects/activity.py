@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.dispatch import Signal
 
-from .models import ActivityEvent, Project, Workspace, new_content_version
+from projects.models import ActivityEvent, Project, Workspace, new_content_version
 
 # Sent once the transaction that wrote the event has committed, with `event_id`.
 # Listeners (the notifications app) turn events into notifications; a rolled-back

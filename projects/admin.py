@@ -10,9 +10,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count
 from django.utils import timezone
 
-from . import access, activity, services
-from .errors import invalid
-from .models import (
+from milestones_site.admin import ServiceAdmin, ServiceForm, ServiceInline, refuse_changes_except
+from milestones_site.services.errors import invalid
+from projects import activity
+from projects.models import (
     ActivityEvent,
     ApiToken,
     CalendarFeed,
@@ -29,7 +30,8 @@ from .models import (
     StatusUpdate,
     Workspace,
 )
-from .service_admin import ServiceAdmin, ServiceForm, ServiceInline, refuse_changes_except
+from projects.services import access
+from projects.services import projects as services
 
 # Writes shared by each model's admin and its inline --------------------------------------
 

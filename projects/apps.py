@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 
 
 def sync_builtin_playbooks(sender, **kwargs) -> None:
-    from .playbooks import playbooks_sync
+    from projects.playbooks.services import playbooks_sync
 
     playbooks_sync()
 

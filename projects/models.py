@@ -13,8 +13,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .querysets import MilestoneQuerySet, ProjectQuerySet, TemplateQuerySet, WorkspaceScopedQuerySet
-from .statuses import MILESTONE_CLOSED_STATUSES
+from projects.querysets import (
+    MilestoneQuerySet,
+    ProjectQuerySet,
+    TemplateQuerySet,
+    WorkspaceScopedQuerySet,
+)
+from projects.statuses import MILESTONE_CLOSED_STATUSES
 
 TIMEZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones())
 
@@ -567,7 +572,7 @@ class Template(TimestampedModel):
     a start date or backward from the date of its anchor milestone (launch, event, sale).
 
     Built-in playbooks have no workspace and a `key`; they are synced from
-    projects/playbook_library/ and are read-only for users."""
+    projects/playbooks/library/ and are read-only for users."""
 
     workspace = models.ForeignKey(
         Workspace, on_delete=models.CASCADE, null=True, blank=True, related_name="templates"

@@ -11,7 +11,7 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
-from .models import Membership, Role, Workspace
+from projects.models import Membership, Role, Workspace
 
 ROLE_RANK = {Role.VIEWER: 0, Role.MEMBER: 1, Role.MANAGER: 2, Role.OWNER: 3}
 

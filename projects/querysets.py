@@ -23,8 +23,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 
-from .expressions import DaysBetween
-from .statuses import DELIVERABLE_DONE_STATUSES, MILESTONE_CLOSED_STATUSES
+from milestones_site.querysets.expressions import DaysBetween
+from projects.statuses import DELIVERABLE_DONE_STATUSES, MILESTONE_CLOSED_STATUSES
 
 
 def aggregate_of(queryset: models.QuerySet, group_by: str, aggregate) -> Coalesce:
@@ -119,7 +119,7 @@ class WorkspaceScopedQuerySet(models.QuerySet):
     """Rows that belong to a workspace, reached through the model's `workspace_path`."""
 
     def visible_to(self, user):
-        from . import permissions
+        from projects import permissions
 
         path = getattr(self.model, "workspace_path", "project__workspace")
         return self.filter(**{f"{path}_id__in": permissions.readable_workspace_ids(user)})
@@ -246,7 +246,7 @@ class ProjectQuerySet(WorkspaceScopedQuerySet):
 class TemplateQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Built-in playbooks for anyone signed in, plus their own workspaces' templates."""
-        from . import permissions
+        from projects import permissions
 
         if user is None or not user.is_authenticated:
             return self.none()

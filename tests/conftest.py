@@ -3,11 +3,10 @@ from datetime import timedelta
 
 import pytest
 
-from deliverables import services as deliverable_services
-from projects import services
+from deliverables.services import deliverables as deliverable_services
 from projects.models import Role
-
-from .factories import (
+from projects.services import projects as services
+from tests.factories import (
     ClientFactory,
     MembershipFactory,
     ProjectFactory,

@@ -3,8 +3,8 @@
 from rest_framework import serializers
 
 from deliverables.models import ChecklistItem, Deliverable
-from deliverables.services import DELIVERABLE_FIELDS
-from milestones_site.api_inputs import (
+from deliverables.services.deliverables import DELIVERABLE_FIELDS
+from milestones_site.api.inputs import (
     InputSerializer,
     MemberField,
     ModelInputSerializer,

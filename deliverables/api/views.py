@@ -7,9 +7,11 @@ from django.db.models.functions import Coalesce, NullIf
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 
-from deliverables import services
+from deliverables.api import filters, inputs
+from deliverables.api import outputs as out
 from deliverables.models import ChecklistItem, Deliverable
-from milestones_site.api_views import (
+from deliverables.services import deliverables as services
+from milestones_site.api.viewsets import (
     CreateMixin,
     DestroyMixin,
     ListMixin,
@@ -17,10 +19,7 @@ from milestones_site.api_views import (
     ServiceViewSet,
     UpdateMixin,
 )
-from projects.names import person_name
-
-from . import filters, inputs
-from . import serializers as out
+from milestones_site.querysets.names import person_name
 
 
 def deliverable_rows(today: date) -> QuerySet:

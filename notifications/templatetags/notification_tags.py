@@ -2,10 +2,10 @@
 
 from django import template
 
-from ..digests import SECTIONS
-from ..links import absolute as absolute_url
-from ..models import Notification
-from ..selectors import following
+from notifications.digests import SECTIONS
+from notifications.links import absolute as absolute_url
+from notifications.models import Notification
+from notifications.selectors import following
 
 register = template.Library()
 

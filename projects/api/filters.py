@@ -7,7 +7,7 @@ from django import forms
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 
-from milestones_site.api_inputs import MAX_ID
+from milestones_site.api.inputs import MAX_ID
 from projects.models import (
     ActivityEvent,
     Client,

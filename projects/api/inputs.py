@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from deliverables.models import Deliverable
-from milestones_site.api_inputs import (
+from milestones_site.api.inputs import (
     MAX_ID,
     InputSerializer,
     MemberField,
@@ -23,7 +23,7 @@ from projects.models import (
     StatusUpdate,
     Workspace,
 )
-from projects.services import MILESTONE_FIELDS, PROJECT_FIELDS
+from projects.services.projects import MILESTONE_FIELDS, PROJECT_FIELDS
 
 
 class WorkspaceCreateInput(ModelInputSerializer):

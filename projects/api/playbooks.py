@@ -8,10 +8,13 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from milestones_site.api_concurrency import etag_for
-from milestones_site.api_inputs import InputSerializer, VisibleRelatedField
-from milestones_site.api_views import ListMixin, RetrieveMixin, ServiceViewSet
+from milestones_site.api.concurrency import etag_for
+from milestones_site.api.inputs import InputSerializer, VisibleRelatedField
+from milestones_site.api.viewsets import ListMixin, RetrieveMixin, ServiceViewSet
 from projects import permissions
+from projects.api.filters import id_filter
+from projects.api.outputs import ProjectSerializer
+from projects.api.representations import project_representation
 from projects.models import (
     Client,
     Project,
@@ -22,12 +25,8 @@ from projects.models import (
     Workspace,
 )
 from projects.permissions import Action
-from projects.planning import Direction
-from projects.playbooks import template_instantiate, template_plan, template_with_structure
-
-from .filters import id_filter
-from .representations import project_representation
-from .serializers import ProjectSerializer
+from projects.playbooks.planning import Direction
+from projects.playbooks.services import template_instantiate, template_plan, template_with_structure
 
 
 class TemplateFilter(filters.FilterSet):

@@ -4,11 +4,10 @@ from datetime import date
 
 from django.db.models import F, QuerySet
 
-from milestones_site.api_concurrency import etag_for
+from milestones_site.api.concurrency import etag_for
+from milestones_site.querysets.names import person_name
+from projects.api.outputs import ProjectSerializer
 from projects.models import Project
-
-from ..names import person_name
-from .serializers import ProjectSerializer
 
 
 def project_overview_rows(today: date) -> QuerySet:

@@ -11,9 +11,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from milestones_site.api_concurrency import etag_for
-from milestones_site.api_errors import errors_under
-from milestones_site.api_views import (
+from milestones_site.api.concurrency import etag_for
+from milestones_site.api.errors import errors_under
+from milestones_site.api.viewsets import (
     CreateMixin,
     DestroyMixin,
     ListMixin,
@@ -21,7 +21,15 @@ from milestones_site.api_views import (
     ServiceViewSet,
     UpdateMixin,
 )
-from projects import access, services
+from milestones_site.querysets.names import name_of, person_name
+from projects.api import filters, inputs
+from projects.api import outputs as out
+from projects.api.playbooks import (
+    SaveAsTemplateInput,
+    TemplateDetailSerializer,
+    template_representation,
+)
+from projects.api.representations import project_rows
 from projects.models import (
     ActivityEvent,
     ApiToken,
@@ -35,14 +43,10 @@ from projects.models import (
     Workspace,
 )
 from projects.permissions import readable_workspace_ids
-from projects.playbooks import template_save_from_project
+from projects.playbooks.services import template_save_from_project
 from projects.querysets import count_of
-
-from ..names import name_of, person_name
-from . import filters, inputs
-from . import serializers as out
-from .playbooks import SaveAsTemplateInput, TemplateDetailSerializer, template_representation
-from .representations import project_rows
+from projects.services import access
+from projects.services import projects as services
 
 
 class WorkspaceViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ServiceViewSet):

@@ -14,10 +14,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 from deliverables.models import DeliverableStatus
-from deliverables.services import TRANSITIONS, possible_moves
-
-from ..id_urls import id_url
-from ..models import MilestoneStatus
+from deliverables.services.deliverables import TRANSITIONS, possible_moves
+from milestones_site.web.id_urls import id_url
+from projects.models import MilestoneStatus
 
 register = template.Library()
 

@@ -9,9 +9,9 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from ..activity import display_name
-from ..activity_feed import describe
-from ..id_urls import id_url as reverse_id_url
+from milestones_site.web.id_urls import id_url as reverse_id_url
+from projects.activity import display_name
+from projects.selectors.activity import describe
 
 register = template.Library()
 

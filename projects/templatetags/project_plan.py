@@ -15,10 +15,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 
-from ..id_urls import id_url
-from ..models import MilestoneCategory
-from .inline_controls import deliverable_status_cell, markup, milestone_status_cell
-from .milestones_ui import formatted_day, health_badge, slip_badge
+from milestones_site.web.id_urls import id_url
+from projects.models import MilestoneCategory
+from projects.templatetags.inline_controls import (
+    deliverable_status_cell,
+    markup,
+    milestone_status_cell,
+)
+from projects.templatetags.milestones_ui import formatted_day, health_badge, slip_badge
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from projects.access import api_token_create
+from projects.services.access import api_token_create
 
 
 def client_with_token(user, *, read_only: bool = False) -> APIClient:

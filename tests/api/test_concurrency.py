@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from projects.access import api_token_create
 from projects.models import Milestone, Project
+from projects.services.access import api_token_create
 from tests.factories import MembershipFactory, MilestoneFactory, PhaseFactory, ProjectFactory
 
 API = "/api/v1"

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from milestones_site.api_parsers import RequestTooLarge, SizeLimitedJSONParser
+from milestones_site.api.parsers import RequestTooLarge, SizeLimitedJSONParser
 from projects.models import Milestone
 from tests.factories import (
     DeliverableFactory,

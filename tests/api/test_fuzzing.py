@@ -15,7 +15,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from projects.access import api_token_create
+from projects.services.access import api_token_create
 from tests.factories import DeliverableFactory, MilestoneFactory, PhaseFactory
 
 CHECKS = [

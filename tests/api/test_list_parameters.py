@@ -5,9 +5,8 @@ from datetime import date
 
 import pytest
 
+from tests.api.conftest import client_with_token
 from tests.factories import MilestoneFactory
-
-from .conftest import client_with_token
 
 API = "/api/v1/milestones/"
 DUE = [date(2027, 3, 1), date(2027, 1, 1), date(2027, 2, 1)]

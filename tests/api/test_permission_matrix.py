@@ -15,12 +15,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from deliverables.models import Deliverable
-from milestones_site import api_urls
+from milestones_site.api import urls as api_urls
 from notifications.models import Notification, WebhookEndpoint
 from projects import activity
 from projects.models import Role
-from projects.playbooks import template_save_from_project
-from projects.services import comment_post
+from projects.playbooks.services import template_save_from_project
+from projects.services.projects import comment_post
+from tests.api.conftest import client_with_token
 from tests.factories import (
     ChecklistItemFactory,
     ClientFactory,
@@ -33,8 +34,6 @@ from tests.factories import (
     UserFactory,
     WorkspaceFactory,
 )
-
-from .conftest import client_with_token
 
 ROLES = ("owner", "manager", "member", "viewer", "outsider", "anonymous")
 RANK = {"viewer": 0, "member": 1, "manager": 2, "owner": 3}

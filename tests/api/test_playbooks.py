@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from projects.models import Milestone, Project, Template
-from projects.playbooks import template_instantiate, template_save_from_project
+from projects.playbooks.services import template_instantiate, template_save_from_project
 from tests.factories import WorkspaceFactory
 
 pytestmark = pytest.mark.django_db

@@ -24,9 +24,8 @@ from projects.models import (
     StatusUpdate,
     Workspace,
 )
-
-from .conftest import client_with_token
-from .test_permission_matrix import OPERATIONS
+from tests.api.conftest import client_with_token
+from tests.api.test_permission_matrix import OPERATIONS
 
 LIST_ROUTES = sorted(route for route, method, action in OPERATIONS if action == "list")
 # The lists `seed` fills; a list added elsewhere is still held to a constant count here,

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from projects.models import Role
 from projects.permissions import workspaces_with_roles
-from projects.workspaces import reference_date
+from projects.web.workspaces import reference_date
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 
 # 20:00 UTC: already the next day at UTC+14, still the same day at UTC-12.

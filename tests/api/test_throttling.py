@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django_redis.cache import RedisCache
 from rest_framework.test import APIClient
 
-from milestones_site.api_throttles import ClientRateThrottle
-from projects.access import api_token_create
+from milestones_site.api.throttles import ClientRateThrottle
+from projects.services.access import api_token_create
 
 API = "/api/v1"
 ADDRESS = "203.0.113.7"

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from projects.access import api_token_create
 from projects.models import ApiToken
 from projects.secrets import hash_secret
+from projects.services.access import api_token_create
 
 API = "/api/v1"
 

@@ -6,9 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from deliverables.models import Deliverable
-from deliverables.services import deliverable_deliver
-
-from .conftest import login, screenshot
+from deliverables.services.deliverables import deliverable_deliver
+from tests.browser.conftest import login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

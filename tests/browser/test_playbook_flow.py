@@ -6,8 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from projects.models import Project
-
-from .conftest import login, screenshot
+from tests.browser.conftest import login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,9 +8,8 @@ from playwright.sync_api import expect
 
 from deliverables.models import Deliverable
 from projects.models import ActivityEvent
+from tests.browser.conftest import login, screenshot
 from tests.factories import DeliverableFactory, MilestoneFactory, PhaseFactory, ProjectFactory
-
-from .conftest import login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

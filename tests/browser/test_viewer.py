@@ -3,9 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import login, screenshot
 from tests.factories import DeliverableFactory, MilestoneFactory, PhaseFactory, ProjectFactory
-
-from .conftest import login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

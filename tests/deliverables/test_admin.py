@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from deliverables import services
 from deliverables.models import ChecklistItem, Deliverable
-from projects import services as project_services
+from deliverables.services import deliverables as services
 from projects.models import ActivityEvent, Milestone
+from projects.services import projects as project_services
 from tests.admin_forms import change_form_data
 from tests.audit import assert_recorded
 

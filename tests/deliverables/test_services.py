@@ -6,9 +6,9 @@ from datetime import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from deliverables import services
 from deliverables.models import ChecklistItem, Deliverable
-from projects.errors import StaleVersion
+from deliverables.services import deliverables as services
+from milestones_site.services.errors import StaleVersion
 from projects.models import ActivityEvent
 from tests.audit import assert_recorded, table_counts
 from tests.factories import ChecklistItemFactory, DeliverableFactory, MilestoneFactory

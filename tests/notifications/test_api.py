@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from notifications.models import Notification, WebhookDelivery, WebhookEndpoint
-from projects.access import api_token_create
+from projects.services.access import api_token_create
 
 
 def api(user) -> APIClient:

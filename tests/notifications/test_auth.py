@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from notifications.auth import PreferenceLoadingBackend
 from notifications.models import NotificationPreference
+from notifications.web.auth import PreferenceLoadingBackend
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from notifications.digests import digest_period, dispatch_digests
 from notifications.email import send_pending_email
 from notifications.models import DigestFrequency, Kind, Notification, NotificationPreference
-from projects import services
 from projects.models import Role
+from projects.services import projects as services
 from tests.factories import DeliverableFactory, MembershipFactory, MilestoneFactory
 
 LOS_ANGELES, TOKYO = "America/Los_Angeles", "Asia/Tokyo"

@@ -7,8 +7,8 @@ import pytest
 from notifications.email import send_pending_email
 from notifications.models import Notification, NotificationPreference
 from notifications.reminders import reminder_scan
-from projects import services
 from projects.models import Role
+from projects.services import projects as services
 from tests.factories import MembershipFactory, MilestoneFactory
 
 NOW = datetime(2026, 12, 9, 9, tzinfo=UTC)

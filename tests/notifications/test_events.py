@@ -4,11 +4,11 @@ from datetime import date
 
 import pytest
 
-from deliverables import services as deliverable_services
+from deliverables.services import deliverables as deliverable_services
 from notifications.events import process_events
 from notifications.models import Follow, Kind, Notification, ProcessedEvent
-from projects import services
 from projects.models import ActivityEvent, Role
+from projects.services import projects as services
 from tests.factories import DeliverableFactory, MembershipFactory, MilestoneFactory
 
 

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from notifications.models import NotificationPreference
-from projects import services
 from projects.models import ActivityEvent
+from projects.services import projects as services
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from notifications.models import Kind, Notification, NotificationPreference
 from notifications.preferences import local_today
 from notifications.reminders import occasion_on, overdue_offsets, reminder_scan
-from projects import services
 from projects.models import Milestone, Project, Role
+from projects.services import projects as services
 from tests.factories import (
     DeliverableFactory,
     MembershipFactory,

@@ -4,8 +4,8 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from notifications.context_processors import unread_notifications
 from notifications.models import Follow, Notification, NotificationPreference, WebhookEndpoint
+from notifications.web.context_processors import unread_notifications
 from tests.factories import MilestoneFactory
 
 

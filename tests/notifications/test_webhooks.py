@@ -11,9 +11,9 @@ from django.utils import timezone
 from notifications import services as notification_services
 from notifications.events import process_events
 from notifications.models import Kind, Notification, WebhookDelivery
-from notifications.webhooks import DISABLE_AFTER, send_pending_webhooks
-from projects import services
+from notifications.webhooks.delivery import DISABLE_AFTER, send_pending_webhooks
 from projects.models import ActivityEvent
+from projects.services import projects as services
 from tests.api.conftest import client_with_token
 from tests.factories import MilestoneFactory
 

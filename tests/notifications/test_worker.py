@@ -14,11 +14,17 @@ from django.utils import timezone
 from notifications.models import Notification, ProcessedEvent
 from notifications.reminders import reminder_scan
 from notifications.tasks import scan_reminders, send_emails, sweep_outbox
-from projects import services
 from projects.models import Role
+from projects.services import projects as services
 from tests.factories import MembershipFactory, MilestoneFactory, ProjectFactory, WorkspaceFactory
-
-from .conftest import BASE_DIR, broker_at, child_environment, free_port, redis_url, wait_for
+from tests.notifications.conftest import (
+    BASE_DIR,
+    broker_at,
+    child_environment,
+    free_port,
+    redis_url,
+    wait_for,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

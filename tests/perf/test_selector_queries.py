@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from projects.selectors import portfolio_overview, project_detail
+from projects.selectors.portfolio import portfolio_overview, project_detail
 from tests.factories import (
     DeliverableFactory,
     MilestoneFactory,

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from projects import access, services
 from projects.models import ActivityEvent, ApiToken, CalendarFeed, ShareLink
 from projects.secrets import hash_secret
+from projects.services import access
+from projects.services import projects as services
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

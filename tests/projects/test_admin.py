@@ -13,8 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from deliverables import services as deliverable_services
-from projects import access, services
+from deliverables.services import deliverables as deliverable_services
 from projects.models import (
     ActivityEvent,
     ApiToken,
@@ -31,6 +30,8 @@ from projects.models import (
     StatusUpdate,
     Workspace,
 )
+from projects.services import access
+from projects.services import projects as services
 from tests.admin_forms import change_form_data
 from tests.audit import assert_recorded
 from tests.factories import MilestoneFactory, ProjectFactory, WorkspaceFactory

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from projects import services
-from projects.burnup import MilestoneEvent, burnup_series, replay
-from projects.charts import BurnupPoint
 from projects.models import ActivityEvent
+from projects.selectors.burnup import MilestoneEvent, burnup_series, replay
+from projects.services import projects as services
+from projects.web.charts import BurnupPoint
 
 D1, D2, D3 = date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)
 

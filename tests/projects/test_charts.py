@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from projects.charts import (
+from projects.web.charts import (
     BurnupPoint,
     DateScale,
     MilestoneMark,

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from projects import services
 from projects.models import Role
+from projects.services import projects as services
 from tests.factories import MembershipFactory, WorkspaceFactory
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from projects.editing import lock_for_update
-from projects.errors import StaleVersion
+from milestones_site.services.editing import lock_for_update
+from milestones_site.services.errors import StaleVersion
 from projects.models import Milestone
 from tests.factories import MilestoneFactory, ProjectFactory
 

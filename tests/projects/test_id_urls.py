@@ -3,7 +3,7 @@
 import pytest
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
-from projects.id_urls import id_url
+from milestones_site.web.id_urls import id_url
 
 NAMES = (
     "projects:milestone_detail",

@@ -7,9 +7,9 @@ from itertools import pairwise
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from projects import services
-from projects.errors import StaleVersion
+from milestones_site.services.errors import StaleVersion
 from projects.models import ActivityEvent, Milestone, MilestoneDateChange
+from projects.services import projects as services
 from tests.audit import assert_recorded, table_counts
 from tests.factories import (
     DeliverableFactory,

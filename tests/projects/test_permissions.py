@@ -7,11 +7,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
-from deliverables import services as deliverable_services
 from deliverables.models import ChecklistItem, Deliverable
-from projects import services
+from deliverables.services import deliverables as deliverable_services
 from projects.models import Client, Comment, Milestone, Phase, Project, Role
 from projects.permissions import ACTION_MIN_ROLE, Action, can, can_read, ensure
+from projects.services import projects as services
 from tests.factories import (
     ChecklistItemFactory,
     ClientFactory,

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from projects.planning import (
+from projects.playbooks.planning import (
     Direction,
     Step,
     friday_before,

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from deliverables.models import ChecklistItem, Deliverable
 from projects.models import Milestone, Project, Template
-from projects.playbooks import (
+from projects.playbooks.services import (
     library_playbooks,
     playbooks_sync,
     template_instantiate,

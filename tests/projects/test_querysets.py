@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deliverables.models import Deliverable
-from projects.expressions import DaysBetween
+from milestones_site.querysets.expressions import DaysBetween
 from projects.models import Milestone, Project
 from projects.querysets import milestone_at_risk
 from tests.factories import (

@@ -8,8 +8,7 @@ from django.core.management import CommandError, call_command
 
 from deliverables.models import Deliverable
 from projects.models import Membership, Milestone, MilestoneDateChange, Phase, Project, Workspace
-
-from ..factories import ProjectFactory, UserFactory, WorkspaceFactory
+from tests.factories import ProjectFactory, UserFactory, WorkspaceFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 
 from deliverables.models import ChecklistItem, Deliverable
-from projects import demo_campaigns as plan
+from projects.demo import campaigns as plan
 from projects.models import (
     ActivityEvent,
     Comment,

@@ -6,8 +6,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from projects import services
-from projects.errors import StaleVersion
+from milestones_site.services.errors import StaleVersion
 from projects.models import (
     ActivityEvent,
     Client,
@@ -19,6 +18,7 @@ from projects.models import (
     StatusUpdate,
     Workspace,
 )
+from projects.services import projects as services
 from tests.audit import assert_recorded, table_counts
 from tests.factories import (
     ClientFactory,

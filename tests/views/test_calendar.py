@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects.calendar_selectors import calendar_month
+from projects.selectors.calendar import calendar_month
 from tests.factories import DeliverableFactory, MilestoneFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db

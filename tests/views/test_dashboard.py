@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.workspaces import SESSION_KEY
+from projects.web.workspaces import SESSION_KEY
 from tests.factories import (
     ClientFactory,
     DeliverableFactory,

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from deliverables import services
 from deliverables.models import ChecklistItem, Deliverable
+from deliverables.services import deliverables as services
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from deliverables import services as deliverable_services
 from deliverables.models import Deliverable
+from deliverables.services import deliverables as deliverable_services
 from projects.models import Project
 from tests.factories import (
     ClientFactory,

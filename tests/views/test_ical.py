@@ -8,8 +8,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from deliverables.models import Deliverable
-from projects import access, services
 from projects.models import CalendarFeed, Membership, Milestone
+from projects.services import access
+from projects.services import projects as services
 from tests.factories import DeliverableFactory, MilestoneFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db

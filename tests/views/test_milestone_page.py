@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from projects import services
 from projects.models import Comment, Milestone
+from projects.services import projects as services
 from tests.factories import MilestoneFactory
 
 pytestmark = pytest.mark.django_db

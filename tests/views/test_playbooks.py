@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from deliverables.models import Deliverable
 from projects.models import Milestone, Phase, Project, Template, TemplateMilestone, TemplatePhase
-from projects.playbook_pages import offset_label
-from projects.playbooks import template_instantiate
+from projects.playbooks.selectors import offset_label
+from projects.playbooks.services import template_instantiate
 from tests.factories import ClientFactory, UserFactory, WorkspaceFactory
 
 BLACK_FRIDAY = date(2026, 11, 27)

@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from deliverables import services as deliverable_services
+from deliverables.services import deliverables as deliverable_services
 from notifications.models import Follow
-from projects import services
 from projects.models import Phase, Project, StatusUpdate
+from projects.services import projects as services
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deliverables.models import Deliverable
-from projects import access
 from projects.models import ActivityEvent, ShareLink
+from projects.services import access
 from tests.factories import (
     DeliverableFactory,
     MilestoneFactory,

@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from projects.templatetags.inline_controls import markup
 from projects.templatetags.project_plan import truncated
-from projects.views.common import allowed_actions
+from projects.web.views.common import allowed_actions
 from tests.factories import DeliverableFactory, MilestoneFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import access
 from projects.models import ActivityEvent, ApiToken, CalendarFeed, Membership, Role, ShareLink
 from projects.secrets import hash_secret
+from projects.services import access
 from tests.factories import ClientFactory, MembershipFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from deliverables import services as deliverable_services
-from projects import demo_campaigns as plan
-from projects import services
+from deliverables.services import deliverables as deliverable_services
+from projects.demo import campaigns as plan
 from projects.models import ActivityEvent, Milestone, StatusUpdate, Workspace
+from projects.services import projects as services
 
 # The moves of the review cycle that take a new deliverable to each status.
 MOVES_TO_STATUS = {

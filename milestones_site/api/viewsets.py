@@ -1,0 +1,198 @@
+"""The base of every API viewset: parse with an input serializer, call a service, render
+the re-read row with an output serializer and its ETag.
+
+A resource subclasses `ServiceViewSet` with the mixins of the operations it offers and
+implements the hooks they call (`create_object`, `update_object`, `delete_object`); the
+router registers exactly the routes those mixins provide.
+"""
+
+from datetime import date
+
+from django.db import models, transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from rest_framework import exceptions, filters, mixins, status, viewsets
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from milestones_site.api.concurrency import (
+    ensure_matches,
+    etag_for,
+    expected_version,
+    parse_if_match,
+)
+from milestones_site.api.inputs import is_valid_id
+from projects.models import Workspace
+from projects.permissions import workspaces_with_roles
+from projects.web.workspaces import reference_date
+
+
+class ThrottleUnauthenticatedMixin:
+    """Callers without valid credentials count against the anonymous (per-IP) limit, so
+    guessing tokens is throttled too; DRF would refuse them before throttling."""
+
+    def initial(self, request, *args, **kwargs):
+        try:
+            super().initial(request, *args, **kwargs)
+        except (exceptions.NotAuthenticated, exceptions.AuthenticationFailed):
+            self.check_throttles(request)
+            raise
+
+
+class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
+    model: type[models.Model]
+    output_serializer_class = None
+    create_serializer_class = None
+    update_serializer_class = None
+
+    def get_serializer_class(self):
+        return self.output_serializer_class
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            # Schema generation: no caller and no database to read.
+            return self.model.objects.none()
+        return self.visible_queryset()
+
+    def visible_queryset(self) -> models.QuerySet:
+        """The rows the caller may read, annotated and prefetched for the output serializer."""
+        raise NotImplementedError
+
+    def rows_to_change(self) -> models.QuerySet:
+        """The rows a write may name: those the caller may read. The service re-reads its
+        row under a lock and the response re-reads it with its annotations, so a resource
+        may leave the annotations out here and add the related rows its services read."""
+        return self.get_queryset()
+
+    @cached_property
+    def readable_workspaces(self) -> list[Workspace]:
+        return workspaces_with_roles(self.request.user)
+
+    @cached_property
+    def today(self) -> date:
+        """The date derived values (overdue, health) are computed for."""
+        return reference_date(self.readable_workspaces)
+
+    def get_object(self):
+        lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if not is_valid_id(lookup):
+            raise Http404
+        if self.request.method in SAFE_METHODS or self.request.query_params:
+            # Reads, and filters (which may name annotations), go through DRF.
+            return super().get_object()
+        row = get_object_or_404(self.rows_to_change(), **{self.lookup_field: lookup})
+        self.check_object_permissions(self.request, row)
+        return row
+
+    def filter_queryset(self, queryset):
+        # One row by id without query parameters: the filter backends would only add an
+        # ordering that the lookup drops, after building a filter form.
+        if getattr(self, "detail", False) and not self.request.query_params:
+            return queryset
+        if not self.request.query_params.keys() - self.page_params():
+            # Nothing to filter or search by: only the default ordering applies. The
+            # other backends would build and validate an empty filter form to change nothing.
+            for backend in self.filter_backends:
+                if issubclass(backend, filters.OrderingFilter):
+                    queryset = backend().filter_queryset(self.request, queryset, self)
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def page_params(self) -> set[str]:
+        paginator = self.paginator
+        if paginator is None:
+            return set()
+        return {paginator.page_query_param, paginator.page_size_query_param}
+
+    def parse(self, serializer_class, *, partial: bool = False) -> dict:
+        serializer = serializer_class(
+            data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def current_representation(self, instance: models.Model) -> tuple[dict, str]:
+        """The row re-read with its annotations, as the output serializer shows it."""
+        fresh = self.get_queryset().get(pk=instance.pk)
+        return self.get_serializer(fresh).data, etag_for(fresh)
+
+    def respond(self, instance: models.Model, status_code: int = status.HTTP_200_OK) -> Response:
+        data, etag = self.current_representation(instance)
+        return Response(data, status=status_code, headers={"ETag": etag})
+
+    def check_precondition(self, instance: models.Model, *, by_service: bool) -> int | None:
+        """Honour If-Match. Versioned rows handed to a service that takes
+        `expected_version` get the version to check under the service's lock; otherwise
+        the row is locked and compared here (call inside a transaction)."""
+        tags = parse_if_match(self.request.headers.get("If-Match"))
+        if by_service and hasattr(instance, "version"):
+            return expected_version(instance, tags)
+        if tags is not None:
+            current = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
+            ensure_matches(current, tags)
+        return None
+
+    def run_action(self, serializer_class, service) -> Response:
+        """A POST action on one row: parse the body, honour If-Match, call the service
+        (which takes the row as `<model name>=`), render the row as it is now."""
+        instance = self.get_object()
+        data = self.parse(serializer_class)
+        with transaction.atomic():
+            expected = self.check_precondition(instance, by_service=True)
+            instance = service(
+                **{instance._meta.model_name: instance},
+                actor=self.request.user,
+                expected_version=expected,
+                **data,
+            )
+        return self.respond(instance)
+
+
+class UnknownEndpointView(APIView):
+    """Any path under the API that names no endpoint: a JSON 404, never an HTML page."""
+
+    schema = None
+    authentication_classes = ()
+    permission_classes = ()
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise exceptions.NotFound("No endpoint at this path; the schema lists them all.")
+
+
+class ListMixin(mixins.ListModelMixin):
+    pass
+
+
+class RetrieveMixin:
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        return Response(self.get_serializer(instance).data, headers={"ETag": etag_for(instance)})
+
+
+class CreateMixin:
+    def create(self, request, *args, **kwargs):
+        instance = self.create_object(self.parse(self.create_serializer_class))
+        return self.respond(instance, status.HTTP_201_CREATED)
+
+
+class UpdateMixin:
+    """PATCH only: the fields sent are written, the others stay as they are."""
+
+    def partial_update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        data = self.parse(self.update_serializer_class, partial=True)
+        with transaction.atomic():
+            expected = self.check_precondition(instance, by_service=True)
+            instance = self.update_object(instance, data, expected_version=expected)
+        return self.respond(instance)
+
+
+class DestroyMixin:
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        with transaction.atomic():
+            self.check_precondition(instance, by_service=False)
+            self.delete_object(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)

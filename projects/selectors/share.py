@@ -1,0 +1,72 @@
+"""Reads for the public share page: one project, read-only, and nothing about the team
+behind it beyond what a client needs (no emails, no other projects, no activity log)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch
+
+from deliverables.models import Deliverable
+from projects.models import Milestone, Project, ShareLink, StatusUpdate
+
+# What the page shows of a deliverable; nothing that names the team.
+SHARED_DELIVERABLE_FIELDS = (
+    "id",
+    "milestone_id",
+    "title",
+    "kind",
+    "status",
+    "due_date",
+    "link",
+    "approved_at",
+    "approved_by_name",
+    "version",
+)
+
+
+@dataclass
+class SharedProject:
+    link: ShareLink
+    project: Project
+    today: date
+    milestones: list[Milestone]
+    latest_update: StatusUpdate | None
+
+    @property
+    def awaiting_signoff(self) -> list[Deliverable]:
+        return [
+            deliverable
+            for milestone in self.milestones
+            for deliverable in milestone.deliverables.all()
+            if deliverable.status == Deliverable.Status.IN_REVIEW
+        ]
+
+
+def shared_project(*, link: ShareLink, today: date | None = None) -> SharedProject:
+    """The project behind an active share link with progress, health and milestones."""
+    today = today or link.project.workspace.today()
+    project = (
+        Project.objects.filter(pk=link.project_id)
+        .select_related("client")
+        .with_overview(today=today)
+        .get()
+    )
+    deliverables = Deliverable.objects.only(*SHARED_DELIVERABLE_FIELDS).order_by("due_date", "id")
+    milestones = list(
+        Milestone.objects.filter(project=project)
+        .exclude(status=Milestone.Status.CANCELLED)
+        .with_derived(today=today)
+        .select_related("phase")
+        .prefetch_related(Prefetch("deliverables", queryset=deliverables))
+        .order_by("due_date", "id")
+    )
+    latest_update = (
+        StatusUpdate.objects.filter(project=project).only("health", "summary", "created_at").first()
+    )
+    return SharedProject(
+        link=link,
+        project=project,
+        today=today,
+        milestones=milestones,
+        latest_update=latest_update,
+    )

@@ -1,0 +1,298 @@
+"""The milestone page, its forms (edit, reschedule, complete, comment) and the inline status
+change used on the project, milestone and my-work pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from milestones_site.services.errors import StaleVersion
+from milestones_site.web.forms import add_service_errors
+from projects import permissions
+from projects.models import Milestone
+from projects.permissions import Action
+from projects.selectors.milestone import milestone_detail as milestone_detail_read
+from projects.services import projects as services
+from projects.web.forms.project import (
+    CommentForm,
+    CompleteForm,
+    MilestoneForm,
+    MilestoneStatusForm,
+    RescheduleForm,
+)
+from projects.web.views.common import allowed_actions, conflict_message, posted_version, safe_next
+from projects.web.views.deleting import Deletion, confirm_delete, counted, delete_url
+from projects.web.views.project import visible_project
+
+
+def visible_milestone(user, pk: int) -> Milestone:
+    return get_object_or_404(
+        Milestone.objects.visible_to(user).select_related("project__workspace"), pk=pk
+    )
+
+
+def milestone_page(request, pk: int, *, status: int = 200, **forms):
+    detail = milestone_detail_read(user=request.user, milestone_id=pk)
+    milestone = detail.milestone
+    initial = {"version": milestone.version}
+    context = {
+        "detail": detail,
+        "milestone": milestone,
+        "project": milestone.project,
+        "allowed": allowed_actions(request.user, milestone.project.workspace),
+        "reschedule_form": RescheduleForm(initial={**initial, "new_date": milestone.due_date}),
+        "complete_form": CompleteForm(initial=initial),
+        "comment_form": CommentForm(),
+        **forms,
+    }
+    return render(request, "projects/milestone_detail.html", context, status=status)
+
+
+@login_required
+def milestone_detail(request, pk: int):
+    return milestone_page(request, pk)
+
+
+@login_required
+def milestone_create(request, pk: int):
+    project = visible_project(request.user, pk)
+    permissions.ensure(request.user, Action.MILESTONE_CREATE, project.workspace)
+    form = MilestoneForm(
+        request.POST or None,
+        project=project,
+        initial={"phase": request.GET.get("phase"), "owner": request.user.pk},
+    )
+    form.instance.project = project
+    if request.method == "POST" and form.is_valid():
+        try:
+            milestone = services.milestone_create(
+                project=project,
+                actor=request.user,
+                due_date=form.cleaned_data["due_date"],
+                depends_on=form.cleaned_data["depends_on"],
+                **form.details(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Milestone “{milestone.title}” added.")
+            return redirect("projects:project_detail", pk=project.pk)
+    return render(
+        request,
+        "projects/milestone_form.html",
+        {"form": form, "project": project, "milestone": None},
+    )
+
+
+@login_required
+def milestone_edit(request, pk: int):
+    milestone = visible_milestone(request.user, pk)
+    project = milestone.project
+    permissions.ensure(request.user, Action.MILESTONE_UPDATE, project.workspace)
+    version = posted_version(request, milestone.version)
+    form = MilestoneForm(request.POST or None, instance=milestone, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # Details and dependencies are one edit: a refused dependency keeps the details.
+            with transaction.atomic():
+                milestone = services.milestone_update(
+                    milestone=milestone,
+                    actor=request.user,
+                    data=form.details(),
+                    expected_version=version,
+                )
+                services.milestone_set_dependencies(
+                    milestone=milestone,
+                    depends_on=form.cleaned_data["depends_on"],
+                    actor=request.user,
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except StaleVersion as stale:
+            form.add_error(None, conflict_message(stale.current, "a newer version"))
+        else:
+            messages.success(request, "Milestone saved.")
+            return redirect("projects:milestone_detail", pk=milestone.pk)
+    return render(
+        request,
+        "projects/milestone_form.html",
+        {
+            "form": form,
+            "project": project,
+            "milestone": milestone,
+            "version": version,
+            "delete_url": delete_url(
+                request.user,
+                Action.MILESTONE_DELETE,
+                project.workspace,
+                "projects:milestone_delete",
+                milestone.pk,
+            ),
+        },
+    )
+
+
+@login_required
+def milestone_delete(request, pk: int):
+    milestone = visible_milestone(request.user, pk)
+    project = milestone.project
+    permissions.ensure(request.user, Action.MILESTONE_DELETE, project.workspace)
+    deliverables = milestone.deliverables.count()
+    dependents = milestone.dependents.count()
+    consequences = [
+        f"Deleted with it: {counted(deliverables, 'deliverable')}, and the checklists of the "
+        "milestone and its deliverables."
+        if deliverables
+        else "It has no deliverables; its checklist is deleted with it."
+    ]
+    if dependents:
+        consequences.append(f"No longer waiting for it: {counted(dependents, 'milestone')}.")
+    deletion = Deletion(
+        noun="milestone",
+        name=milestone.title,
+        consequences=consequences,
+        cancel_url=reverse("projects:milestone_detail", args=[milestone.pk]),
+        done_url=reverse("projects:project_detail", args=[project.pk]),
+        delete=lambda: services.milestone_delete(milestone=milestone, actor=request.user),
+    )
+    return confirm_delete(request, deletion, project=project)
+
+
+@login_required
+@require_POST
+def milestone_reschedule(request, pk: int):
+    milestone = visible_milestone(request.user, pk)
+    permissions.ensure(request.user, Action.MILESTONE_RESCHEDULE, milestone.project.workspace)
+    form = RescheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            milestone = services.milestone_reschedule(
+                milestone=milestone,
+                new_date=form.cleaned_data["new_date"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, rename={"due_date": "new_date"})
+        except StaleVersion as stale:
+            form.add_error(
+                None, conflict_message(stale.current, f"{stale.current.due_date:%d %b %Y}")
+            )
+        else:
+            messages.success(request, f"Rescheduled to {milestone.due_date:%d %b %Y}.")
+            return redirect("projects:milestone_detail", pk=milestone.pk)
+    return milestone_page(request, pk, status=422, reschedule_form=form)
+
+
+@login_required
+@require_POST
+def milestone_complete(request, pk: int):
+    milestone = visible_milestone(request.user, pk)
+    permissions.ensure(request.user, Action.MILESTONE_COMPLETE, milestone.project.workspace)
+    form = CompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.milestone_complete(
+                milestone=milestone,
+                actor=request.user,
+                force=form.cleaned_data["force"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except StaleVersion as stale:
+            form.add_error(
+                None, conflict_message(stale.current, stale.current.get_status_display())
+            )
+        else:
+            messages.success(request, "Milestone completed.")
+            return redirect("projects:milestone_detail", pk=milestone.pk)
+    return milestone_page(request, pk, status=422, complete_form=form)
+
+
+@login_required
+@require_POST
+def milestone_rebaseline(request, pk: int):
+    """Accept the current due date as the plan (managers): the slip goes back to zero."""
+    milestone = visible_milestone(request.user, pk)
+    try:
+        services.milestone_rebaseline(
+            milestone=milestone,
+            actor=request.user,
+            expected_version=posted_version(request),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except StaleVersion as stale:
+        messages.error(request, conflict_message(stale.current, "a newer version"))
+    else:
+        messages.success(request, "Baseline moved to the current due date.")
+    return redirect("projects:milestone_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def milestone_comment(request, pk: int):
+    milestone = visible_milestone(request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_post(target=milestone, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Comment posted.")
+            return redirect(reverse("projects:milestone_detail", args=[pk]) + "#comments")
+    return milestone_page(request, pk, status=422, comment_form=form)
+
+
+@login_required
+@require_POST
+def milestone_status(request, pk: int):
+    """Inline status change. htmx gets the control back (with a conflict or an error);
+    a plain form post goes back to the page it came from with a message."""
+    milestone = visible_milestone(request.user, pk)
+    form = MilestoneStatusForm(request.POST)
+    error = conflict = ""
+    if not form.is_valid():
+        error = "Choose one of the listed statuses."
+    else:
+        try:
+            milestone = services.milestone_set_status(
+                milestone=milestone,
+                status=form.cleaned_data["status"],
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleVersion as stale:
+            milestone = stale.current
+            conflict = conflict_message(milestone, milestone.get_status_display())
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    back = safe_next(request, reverse("projects:milestone_detail", args=[pk]))
+    if not request.htmx:
+        if conflict or error:
+            messages.error(request, conflict or error)
+        else:
+            messages.success(
+                request, f"“{milestone.title}” is now {milestone.get_status_display()}."
+            )
+        return redirect(back)
+    return render(
+        request,
+        "projects/partials/milestone_status.html",
+        {
+            "milestone": milestone,
+            "allowed": allowed_actions(request.user, milestone.project.workspace),
+            "error": error,
+            "conflict": conflict,
+            "next_url": back,
+            "saved": not (error or conflict),
+        },
+        status=409 if conflict else 422 if error else 200,
+    )

@@ -1,0 +1,21 @@
+"""“My work”: what the signed-in user owns, grouped by when it is due, a page at a time."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from projects.selectors.milestone import my_work as my_work_read
+from projects.web.views.common import allowed_actions
+from projects.web.workspaces import current_workspace
+
+
+@login_required
+def my_work(request):
+    workspace = current_workspace(request)
+    if workspace is None:
+        return render(request, "projects/no_workspace.html")
+    work = my_work_read(user=request.user, workspace=workspace, page=request.GET.get("page"))
+    return render(
+        request,
+        "projects/my_work.html",
+        {"work": work, "page_obj": work.page, "allowed": allowed_actions(request.user, workspace)},
+    )

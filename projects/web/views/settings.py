@@ -1,0 +1,378 @@
+"""Workspace settings: members and roles, reminder defaults, clients, API tokens, share links
+and calendar feeds. Owners manage members and defaults, managers clients and share links;
+everyone manages their own tokens and feeds. A new secret is shown once, in the response that
+created it, and never again."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from milestones_site.web.forms import add_service_errors
+from projects import permissions
+from projects.models import ApiToken, CalendarFeed, Client, Membership, ShareLink
+from projects.permissions import Action
+from projects.selectors.settings import workspace_projects, workspace_settings
+from projects.services import access
+from projects.services import projects as services
+from projects.web.forms.settings import (
+    ApiTokenForm,
+    CalendarFeedForm,
+    ClientForm,
+    MemberAddForm,
+    MemberRoleForm,
+    ReminderDefaultsForm,
+    ShareLinkForm,
+    end_of_day,
+)
+from projects.web.views.deleting import Deletion, confirm_delete, counted
+from projects.web.workspaces import current_workspace
+
+
+def _workspace(request):
+    workspace = current_workspace(request)
+    if workspace is None:
+        raise Http404("You are not a member of any workspace yet.")
+    return workspace
+
+
+def _ensure(request, action: Action, workspace) -> None:
+    if not permissions.can(request.user, action, workspace):
+        raise PermissionDenied(f"Your role in {workspace.name} does not allow this.")
+
+
+def _page(request, *, status: int = 200, **context):
+    """The settings page; `context` replaces a default form (bound, with errors) or adds
+    the secret just created."""
+    workspace = _workspace(request)
+    user = request.user
+    projects = workspace_projects(user=user, workspace=workspace)
+    defaults = {
+        "member_form": MemberAddForm(),
+        "workspace_form": ReminderDefaultsForm.for_workspace(workspace),
+        "client_form": ClientForm(),
+        "token_form": ApiTokenForm(),
+        "share_form": ShareLinkForm(
+            projects=projects, initial={"project": request.GET.get("project")}
+        ),
+        "feed_form": CalendarFeedForm(projects=projects),
+    }
+    return render(
+        request,
+        "projects/settings/workspace.html",
+        {
+            **defaults,
+            **context,
+            "settings": workspace_settings(user=user, workspace=workspace),
+            "roles": MemberRoleForm.base_fields["role"].choices,
+            "can_manage_members": permissions.can(user, Action.MEMBERSHIP_MANAGE, workspace),
+            "can_edit_workspace": permissions.can(user, Action.WORKSPACE_UPDATE, workspace),
+            "can_edit_clients": permissions.can(user, Action.CLIENT_EDIT, workspace),
+            "can_share": permissions.can(user, access.SHARE_LINK_ACTION, workspace),
+        },
+        status=status,
+    )
+
+
+def _back(anchor: str):
+    return redirect(f"{reverse('projects:workspace_settings')}#{anchor}")
+
+
+def settings_action(view):
+    @wraps(view)
+    @login_required
+    @require_POST
+    def wrapper(request, *args, **kwargs):
+        return view(request, _workspace(request), *args, **kwargs)
+
+    return wrapper
+
+
+@login_required
+@require_GET
+def workspace_settings_page(request):
+    return _page(request)
+
+
+# Members ----------------------------------------------------------------------------------
+
+
+@settings_action
+def member_add(request, workspace):
+    _ensure(request, Action.MEMBERSHIP_MANAGE, workspace)
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        try:
+            membership = services.membership_add(
+                workspace=workspace,
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"{membership.user} joined as {membership.get_role_display()}."
+            )
+            return _back("members")
+    return _page(request, member_form=form, status=400)
+
+
+def _membership(workspace, membership_id: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user", "workspace"),
+        pk=membership_id,
+        workspace=workspace,
+    )
+
+
+@settings_action
+def member_change_role(request, workspace, membership_id: int):
+    membership = _membership(workspace, membership_id)
+    _ensure(request, Action.MEMBERSHIP_MANAGE, workspace)
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        return _page(request, members_errors=form.errors["role"], status=400)
+    try:
+        membership = services.membership_change_role(
+            membership=membership, role=form.cleaned_data["role"], actor=request.user
+        )
+    except ValidationError as error:
+        return _page(request, members_errors=error.messages, status=400)
+    messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
+    return _back("members")
+
+
+@settings_action
+def member_remove(request, workspace, membership_id: int):
+    membership = _membership(workspace, membership_id)
+    _ensure(request, Action.MEMBERSHIP_MANAGE, workspace)
+    try:
+        services.membership_remove(membership=membership, actor=request.user)
+    except ValidationError as error:
+        return _page(request, members_errors=error.messages, status=400)
+    messages.success(request, f"{membership.user} no longer has access to {workspace}.")
+    return _back("members")
+
+
+# Workspace defaults -----------------------------------------------------------------------
+
+
+@settings_action
+def workspace_update(request, workspace):
+    _ensure(request, Action.WORKSPACE_UPDATE, workspace)
+    form = ReminderDefaultsForm.for_workspace(workspace, data=request.POST)
+    if form.is_valid():
+        try:
+            services.workspace_update(
+                workspace=workspace, actor=request.user, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Workspace settings saved.")
+            return _back("defaults")
+    return _page(request, workspace_form=form, status=400)
+
+
+# Clients ----------------------------------------------------------------------------------
+
+
+def _client(request, client_id: int) -> Client:
+    """A client of the current workspace that the user's role may edit."""
+    workspace = _workspace(request)
+    client = get_object_or_404(
+        Client.objects.select_related("workspace"), pk=client_id, workspace=workspace
+    )
+    _ensure(request, Action.CLIENT_EDIT, workspace)
+    return client
+
+
+@settings_action
+def client_create(request, workspace):
+    _ensure(request, Action.CLIENT_EDIT, workspace)
+    form = ClientForm(request.POST)
+    if form.is_valid():
+        try:
+            client = services.client_create(
+                workspace=workspace, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Client “{client.name}” added.")
+            return _back("clients")
+    return _page(request, client_form=form, status=400)
+
+
+@login_required
+def client_edit(request, client_id: int):
+    client = _client(request, client_id)
+    form = ClientForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_update(client=client, actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Client saved.")
+            return _back("clients")
+    return render(
+        request,
+        "projects/settings/client_form.html",
+        {
+            "form": form,
+            "client": client,
+            "delete_url": reverse("projects:client_delete", args=[client.pk]),
+        },
+    )
+
+
+@login_required
+def client_delete(request, client_id: int):
+    client = _client(request, client_id)
+    projects = client.projects.count()
+    deletion = Deletion(
+        noun="client",
+        name=client.name,
+        consequences=[
+            f"Kept, without a client: {counted(projects, 'project')}."
+            if projects
+            else "No project is for this client."
+        ],
+        cancel_url=reverse("projects:client_edit", args=[client.pk]),
+        done_url=f"{reverse('projects:workspace_settings')}#clients",
+        delete=lambda: services.client_delete(client=client, actor=request.user),
+    )
+    return confirm_delete(request, deletion)
+
+
+# API tokens -------------------------------------------------------------------------------
+
+
+@settings_action
+def api_token_create(request, workspace):
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        expires_on = data["expires_on"]
+        try:
+            token, plain = access.api_token_create(
+                user=request.user,
+                name=data["name"],
+                read_only=data["read_only"],
+                expires_at=end_of_day(expires_on) if expires_on else None,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, {"expires_at": "expires_on"})
+        else:
+            return _page(
+                request,
+                new_secret={
+                    "title": f"API token “{token.name}”",
+                    "value": plain,
+                    "hint": "Send it as “Authorization: Bearer <token>”.",
+                },
+                status=201,
+            )
+    return _page(request, token_form=form, status=400)
+
+
+@settings_action
+def api_token_revoke(request, workspace, token_id: int):
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    access.api_token_revoke(token=token, actor=request.user)
+    messages.success(request, f"API token “{token.name}” revoked.")
+    return _back("api-tokens")
+
+
+# Share links ------------------------------------------------------------------------------
+
+
+@settings_action
+def share_link_create(request, workspace):
+    _ensure(request, access.SHARE_LINK_ACTION, workspace)
+    form = ShareLinkForm(
+        request.POST, projects=workspace_projects(user=request.user, workspace=workspace)
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        expires_on = data["expires_on"]
+        try:
+            link, plain = access.share_link_create(
+                project=data["project"],
+                actor=request.user,
+                label=data["label"],
+                allow_signoff=data["allow_signoff"],
+                expires_at=end_of_day(expires_on) if expires_on else None,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, {"expires_at": "expires_on"})
+        else:
+            return _page(
+                request,
+                new_secret={
+                    "title": f"Share link for {link.project.name}",
+                    "value": request.build_absolute_uri(reverse("projects:share", args=[plain])),
+                    "hint": "Anyone with this link can see the project without signing in.",
+                },
+                status=201,
+            )
+    return _page(request, share_form=form, status=400)
+
+
+@settings_action
+def share_link_revoke(request, workspace, link_id: int):
+    link = get_object_or_404(
+        ShareLink.objects.select_related("project__workspace"),
+        pk=link_id,
+        project__in=workspace_projects(user=request.user, workspace=workspace),
+    )
+    _ensure(request, access.SHARE_LINK_ACTION, workspace)
+    access.share_link_revoke(link=link, actor=request.user)
+    messages.success(request, f"“{link}” revoked: the link no longer opens.")
+    return _back("share-links")
+
+
+# Calendar feeds ---------------------------------------------------------------------------
+
+
+@settings_action
+def calendar_feed_create(request, workspace):
+    form = CalendarFeedForm(
+        request.POST, projects=workspace_projects(user=request.user, workspace=workspace)
+    )
+    if form.is_valid():
+        try:
+            feed, plain = access.calendar_feed_create(
+                user=request.user, project=form.cleaned_data["project"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _page(
+                request,
+                new_secret={
+                    "title": f"Calendar feed: {feed.project or 'my work'}",
+                    "value": request.build_absolute_uri(
+                        reverse("projects:calendar_feed", args=[plain])
+                    ),
+                    "hint": "Subscribe to this URL in your calendar app (“add calendar from URL”).",
+                },
+                status=201,
+            )
+    return _page(request, feed_form=form, status=400)
+
+
+@settings_action
+def calendar_feed_revoke(request, workspace, feed_id: int):
+    feed = get_object_or_404(CalendarFeed, pk=feed_id, user=request.user)
+    access.calendar_feed_revoke(feed=feed, actor=request.user)
+    messages.success(request, "Calendar feed revoked: calendar apps stop receiving updates.")
+    return _back("calendar-feeds")
