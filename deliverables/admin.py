@@ -7,39 +7,11 @@ from django.contrib import admin
 from django.db import models
 
 from deliverables.models import ChecklistItem, Deliverable
-from deliverables.services import deliverables as services
-from milestones_site.admin import ServiceAdmin, ServiceForm, ServiceInline, refuse_changes_except
+from deliverables.services import checklists as checklist_services
+from deliverables.services import deliverables as deliverable_services
+from milestones_site.admin import ServiceAdmin, ServiceForm, ServiceInline
 from projects import admin as projects_admin
 from projects.models import Milestone
-
-
-class DeliverableWrites:
-    def create(self, request, data):
-        return services.deliverable_create(actor=request.user, **data)
-
-    def update(self, request, deliverable, data):
-        return services.deliverable_update(deliverable=deliverable, actor=request.user, data=data)
-
-    def delete(self, request, deliverable):
-        services.deliverable_delete(deliverable=deliverable, actor=request.user)
-
-
-class ChecklistItemWrites:
-    """Items are added, ticked and removed; their text is fixed once added."""
-
-    def create(self, request, data):
-        parent = data.get("deliverable") or data["milestone"]
-        item = services.checklist_item_add(parent=parent, actor=request.user, text=data["text"])
-        if data.get("done"):
-            item = services.checklist_item_toggle(item=item, done=True, actor=request.user)
-        return item
-
-    def update(self, request, item, data):
-        refuse_changes_except(data, {"done"})
-        return services.checklist_item_toggle(item=item, done=data["done"], actor=request.user)
-
-    def delete(self, request, item):
-        services.checklist_item_delete(item=item, actor=request.user)
 
 
 class ChecklistItemAdminForm(ServiceForm):
@@ -51,6 +23,18 @@ class ChecklistItemAdminForm(ServiceForm):
         return data
 
 
+class ChecklistItemWrites:
+    """An item is added to its deliverable or its milestone (the form offers both, or the
+    page it is inline on gives one)."""
+
+    writes = checklist_services.CHECKLIST_ITEM_WRITES
+
+    def create(self, request, data: dict):
+        parent = data.pop("deliverable", None) or data.pop("milestone")
+        data.pop("milestone", None)
+        return super().create(request, {"parent": parent, **data})
+
+
 class ChecklistItemInline(ChecklistItemWrites, ServiceInline):
     model = ChecklistItem
     form = ChecklistItemAdminForm
@@ -59,8 +43,9 @@ class ChecklistItemInline(ChecklistItemWrites, ServiceInline):
     show_change_link = False
 
 
-class DeliverableInline(DeliverableWrites, ServiceInline):
+class DeliverableInline(ServiceInline):
     model = Deliverable
+    writes = deliverable_services.DELIVERABLE_WRITES
     fields = ["title", "kind", "owner", "due_date", "status"]
     readonly_fields = ["status"]
     autocomplete_fields = ["owner"]
@@ -83,8 +68,9 @@ def transition_action(service, description: str, done: str):
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(DeliverableWrites, ServiceAdmin):
+class DeliverableAdmin(projects_admin.ScopedAdmin):
     workspace_path = "milestone__project__workspace"
+    writes = deliverable_services.DELIVERABLE_WRITES
     list_display = [
         "title",
         "milestone",
@@ -119,9 +105,11 @@ class DeliverableAdmin(DeliverableWrites, ServiceAdmin):
     inlines = [ChecklistItemInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [
-        transition_action(services.deliverable_submit, "Submit for review", "Submitted"),
-        transition_action(services.deliverable_approve, "Approve", "Approved"),
-        transition_action(services.deliverable_deliver, "Mark delivered", "Delivered"),
+        transition_action(
+            deliverable_services.deliverable_submit, "Submit for review", "Submitted"
+        ),
+        transition_action(deliverable_services.deliverable_approve, "Approve", "Approved"),
+        transition_action(deliverable_services.deliverable_deliver, "Mark delivered", "Delivered"),
     ]
 
     @admin.display(description="Project", ordering="milestone__project__name")
@@ -141,9 +129,9 @@ class ChecklistItemAdmin(ChecklistItemWrites, ServiceAdmin):
     create_only_fields = ("deliverable", "milestone")
     autocomplete_fields = ["deliverable", "milestone"]
 
-    def scope(self, queryset, user):
+    def get_queryset(self, request):
         # An item hangs on a deliverable or directly on a milestone.
-        return queryset.visible_to(user)
+        return super().get_queryset(request).visible_to(request.user)
 
 
 class MilestoneChecklistInline(ChecklistItemInline):

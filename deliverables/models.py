@@ -6,7 +6,7 @@ from django.db.models import ExpressionWrapper, OuterRef, Q
 
 from projects.activity import display_name
 from projects.models import Milestone, TimestampedModel, choices_check
-from projects.querysets import WorkspaceScopedQuerySet, count_of
+from projects.querysets import WorkspaceScopedQuerySet, count_of, readable_workspace_ids
 from projects.statuses import DELIVERABLE_DONE_STATUSES
 
 
@@ -35,8 +35,6 @@ class DeliverableQuerySet(WorkspaceScopedQuerySet):
 
 class ChecklistItemQuerySet(WorkspaceScopedQuerySet):
     def visible_to(self, user):
-        from projects.permissions import readable_workspace_ids
-
         ids = readable_workspace_ids(user)
         return self.filter(
             Q(deliverable__milestone__project__workspace_id__in=ids)
@@ -102,7 +100,7 @@ class Deliverable(TimestampedModel):
     version = models.PositiveIntegerField(default=1)
 
     objects = DeliverableQuerySet.as_manager()
-    workspace_path = "milestone__project__workspace"
+    workspace_path = "milestone__project__workspace_id"
 
     class Meta:
         ordering = ["due_date", "id"]

@@ -15,7 +15,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.shortcuts import redirect
 
 from milestones_site.services.errors import invalid
-from projects import permissions
+from milestones_site.services.writes import Writes
 
 
 def refusal_text(error: ValidationError | PermissionDenied) -> str:
@@ -69,24 +69,33 @@ class ServiceForm(forms.ModelForm):
 
 
 class ServiceWrites:
-    """Shared by model admins and inlines: the service calls behind add, change, delete.
-
-    Subclasses set `create(request, data)`, `update(request, obj, data)` and
-    `delete(request, obj)`; each returns what the service returns."""
+    """Shared by model admins and inlines: the services behind add, change and delete, as
+    the model's `writes` declares them (milestones_site.services.writes)."""
 
     form = ServiceForm
-    create = update = delete = None
+    writes = Writes()
     # Service error keys that are not form fields, mapped to the field they concern.
     error_fields: dict[str, str] = {}
 
     def has_add_permission(self, request, *args):
-        return self.create is not None and super().has_add_permission(request, *args)
+        return self.writes.create is not None and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
-        return self.update is not None and super().has_change_permission(request, obj)
+        return self.writes.update is not None and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self.delete is not None and super().has_delete_permission(request, obj)
+        return self.writes.delete is not None and super().has_delete_permission(request, obj)
+
+    def create(self, request, data: dict):
+        return self.writes.create_row(actor=request.user, data=data)
+
+    def update(self, request, obj, data: dict):
+        if self.writes.editable is not None:
+            refuse_changes_except(data, set(self.writes.editable))
+        return self.writes.update_row(obj, actor=request.user, data=data)
+
+    def delete(self, request, obj) -> None:
+        self.writes.delete_row(obj, actor=request.user)
 
     def bind(self, form_class: type[ServiceForm], request) -> type[ServiceForm]:
         # Django builds a fresh form class per call, so it may carry this request.
@@ -111,6 +120,9 @@ class ServiceWrites:
             return "added"
         if form.has_changed():
             changed = {name: data[name] for name in form.changed_data if name in data}
+            # A change-only field (the reason for moving a date) goes with every change.
+            for name in getattr(self, "change_only_fields", ()):
+                changed.setdefault(name, data.get(name, ""))
             form.instance = self.update(request, form.instance, changed)
             return "changed"
         return None
@@ -130,22 +142,12 @@ class ServiceWrites:
 
 
 class ServiceAdmin(ServiceWrites, admin.ModelAdmin):
-    """A model admin whose forms, inlines and deletions call the services; it lists only
-    rows of the workspaces the admin user may read, reached through `workspace_path`."""
-
-    workspace_path = "project__workspace"
+    """A model admin whose forms, inlines and deletions call the services."""
 
     # Fields set when the row is created and fixed afterwards (e.g. its workspace).
     create_only_fields: tuple[str, ...] = ()
     # Fields shown only when changing a row (e.g. a reason for moving its date).
     change_only_fields: tuple[str, ...] = ()
-
-    def get_queryset(self, request):
-        return self.scope(super().get_queryset(request), request.user)
-
-    def scope(self, queryset, user):
-        readable = permissions.readable_workspace_ids(user)
-        return queryset.filter(**{f"{self.workspace_path}__in": readable})
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)

@@ -2,10 +2,19 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from deliverables.api import urls as deliverables_api
+from milestones_site.api.urls import version_urls
+from notifications.api import urls as notifications_api
+from projects.api import urls as projects_api
+
+api_v1 = version_urls(
+    projects_api.urlpatterns, deliverables_api.urlpatterns, notifications_api.urlpatterns
+)
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("api/v1/", include("milestones_site.api.urls")),
+    path("api/v1/", include((api_v1, "api"))),
     path("notifications/", include("notifications.web.urls")),
     path("", include("deliverables.web.urls")),
     path("", include("projects.web.urls")),

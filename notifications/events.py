@@ -14,7 +14,7 @@ from django.db.models import Q
 from deliverables.models import Deliverable
 from notifications.links import page_path
 from notifications.models import Follow, Kind, Notification, ProcessedEvent, WebhookDelivery
-from notifications.webhooks.delivery import deliveries_for
+from notifications.webhooks.payloads import deliveries_for
 from projects.models import ActivityEvent, Membership, Milestone, Project
 
 EVENT_KINDS = {

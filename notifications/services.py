@@ -8,21 +8,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from milestones_site.services.errors import invalid
+from milestones_site.services.writes import Writes
 from notifications.models import Follow, Notification, NotificationPreference, WebhookEndpoint
 from notifications.preferences import preference_for
-from notifications.webhooks.delivery import UnsafeTarget, ensure_public_target
+from notifications.webhooks.targets import UnsafeTarget, ensure_public_target
 from projects import activity, permissions
 from projects.models import Milestone, Project, Workspace
 from projects.permissions import Action
 
-PREFERENCE_FIELDS = {
+# What a person sets in their notification preferences (the page, the API).
+PREFERENCE_FIELDS = (
     "timezone",
     "email_reminders",
     "email_events",
     "digest",
     "digest_weekday",
     "digest_hour",
-}
+)
+WEBHOOK_ENDPOINT_FIELDS = ("url", "event_types", "active")
 
 
 def notification_mark_read(*, notification: Notification, user) -> Notification:
@@ -38,13 +41,14 @@ def notification_mark_read(*, notification: Notification, user) -> Notification:
 
 
 def notification_mark_all_read(*, user) -> int:
+    """Mark every unread notification of the person read; returns how many."""
     return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
 
 
 @transaction.atomic
 def preference_update(*, user, data: dict) -> NotificationPreference:
     """Save the person's choices (the first save turns the defaults into a row)."""
-    unknown = sorted(set(data) - PREFERENCE_FIELDS)
+    unknown = sorted(set(data) - set(PREFERENCE_FIELDS))
     if unknown:
         raise invalid(**dict.fromkeys(unknown, "This field cannot be changed here."))
     preference = preference_for(user)
@@ -105,10 +109,12 @@ def webhook_endpoint_create(
 
 
 @transaction.atomic
-def webhook_endpoint_update(*, endpoint: WebhookEndpoint, actor, data: dict) -> WebhookEndpoint:
+def webhook_endpoint_update(
+    *, endpoint: WebhookEndpoint, actor, data: dict, expected_version: int | None = None
+) -> WebhookEndpoint:
     """Change URL, event types or switch it on/off; switching on resets the failure count."""
     permissions.ensure(actor, Action.WORKSPACE_UPDATE, endpoint.workspace)
-    unknown = sorted(set(data) - {"url", "event_types", "active"})
+    unknown = sorted(set(data) - set(WEBHOOK_ENDPOINT_FIELDS))
     if unknown:
         raise invalid(**dict.fromkeys(unknown, "This field cannot be changed here."))
     for name, value in data.items():
@@ -123,8 +129,17 @@ def webhook_endpoint_update(*, endpoint: WebhookEndpoint, actor, data: dict) -> 
 
 @transaction.atomic
 def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor) -> None:
+    """Owners delete an endpoint with its delivery log."""
     permissions.ensure(actor, Action.WORKSPACE_UPDATE, endpoint.workspace)
-    activity.record(
-        actor=actor, verb="webhook.deleted", target=endpoint.workspace, data={"url": endpoint.url}
+    activity.record_deletion(
+        endpoint,
+        actor=actor,
+        target=endpoint.workspace,
+        data={"url": endpoint.url},
+        verb="webhook.deleted",
     )
-    endpoint.delete()
+
+
+WEBHOOK_ENDPOINT_WRITES = Writes(
+    update=webhook_endpoint_update, delete=webhook_endpoint_delete, row_arg="endpoint"
+)

@@ -48,6 +48,10 @@ def renew_version_after_commit(workspace_id: int) -> None:
         transaction.on_commit(callback, robust=True)
 
 
+# How the audit log names rows whose model name runs two words together.
+ROW_NOUNS = {"checklistitem": "checklist_item", "statusupdate": "status_update"}
+
+
 def jsonable(value):
     """A value as it is kept in the audit log's JSON."""
     if isinstance(value, models.Model):
@@ -80,12 +84,15 @@ def record(
     data: dict | None = None,
     actor_name: str = "",
 ) -> ActivityEvent:
-    """Append one event. `changes` maps field → (before, after)."""
+    """Append one event. `changes` maps field → (before, after). A target outside every
+    workspace (a personal API token or calendar feed) makes an account event."""
     project = project_of(target)
     if isinstance(target, Workspace):
         workspace_id = target.pk
+    elif project is not None:
+        workspace_id = project.workspace_id
     else:
-        workspace_id = project.workspace_id if project else target.workspace_id
+        workspace_id = getattr(target, "workspace_id", None)
     event = ActivityEvent.objects.create(
         workspace_id=workspace_id,
         project=project,
@@ -98,8 +105,19 @@ def record(
         changes={field: [jsonable(a), jsonable(b)] for field, (a, b) in (changes or {}).items()},
         data={key: jsonable(value) for key, value in (data or {}).items()},
     )
-    renew_version_after_commit(workspace_id)
+    if workspace_id is not None:
+        renew_version_after_commit(workspace_id)
     transaction.on_commit(
         lambda: event_recorded.send(sender=ActivityEvent, event_id=event.pk), robust=True
     )
     return event
+
+
+def record_deletion(
+    row: models.Model, *, actor, target: models.Model, data: dict, verb: str = ""
+) -> None:
+    """Delete `row`, recording `verb` (`<model>.deleted`) on `target` (what outlives it)
+    with `data` naming what went: the audit trail outlives the row."""
+    verb = verb or f"{ROW_NOUNS.get(row._meta.model_name, row._meta.model_name)}.deleted"
+    record(actor=actor, verb=verb, target=target, data=data)
+    row.delete()

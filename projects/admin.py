@@ -1,5 +1,6 @@
-"""The admin for workspaces, projects and milestones; every write calls projects.services
-or projects.access (see service_admin for how forms turn refusals into field errors)."""
+"""The admin for workspaces, projects and milestones; every write calls the services that
+each model's `writes` names (see milestones_site/admin.py for how forms turn refusals into
+field errors)."""
 
 from django import forms
 from django.contrib import admin
@@ -10,7 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count
 from django.utils import timezone
 
-from milestones_site.admin import ServiceAdmin, ServiceForm, ServiceInline, refuse_changes_except
+from milestones_site.admin import ServiceAdmin, ServiceForm, ServiceInline
 from milestones_site.services.errors import invalid
 from projects import activity
 from projects.models import (
@@ -30,61 +31,40 @@ from projects.models import (
     StatusUpdate,
     Workspace,
 )
-from projects.services import access
-from projects.services import projects as services
-
-# Writes shared by each model's admin and its inline --------------------------------------
-
-
-class MembershipWrites:
-    def create(self, request, data):
-        return services.membership_add(actor=request.user, **data)
-
-    def update(self, request, membership, data):
-        refuse_changes_except(data, {"role"})
-        return services.membership_change_role(
-            membership=membership, role=data["role"], actor=request.user
-        )
-
-    def delete(self, request, membership):
-        services.membership_remove(membership=membership, actor=request.user)
+from projects.querysets import readable_workspace_ids
+from projects.services import access, sharing
+from projects.services import comments as comment_services
+from projects.services import milestones as milestone_services
+from projects.services import projects as project_services
+from projects.services import workspaces as workspace_services
 
 
-class PhaseWrites:
-    def create(self, request, data):
-        return services.phase_create(actor=request.user, **data)
+class ScopedAdmin(ServiceAdmin):
+    """Lists only rows of the workspaces the admin user may read, reached through
+    `workspace_path`."""
 
-    def update(self, request, phase, data):
-        return services.phase_update(phase=phase, actor=request.user, data=data)
+    workspace_path = "project__workspace"
 
-    def delete(self, request, phase):
-        services.phase_delete(phase=phase, actor=request.user)
-
-
-class MilestoneWrites:
-    def create(self, request, data):
-        return services.milestone_create(actor=request.user, **data)
-
-    def update(self, request, milestone, data):
-        return services.milestone_update(milestone=milestone, actor=request.user, data=data)
-
-    def delete(self, request, milestone):
-        services.milestone_delete(milestone=milestone, actor=request.user)
+    def get_queryset(self, request):
+        readable = readable_workspace_ids(request.user)
+        return super().get_queryset(request).filter(**{f"{self.workspace_path}__in": readable})
 
 
 # Workspaces, members, clients ------------------------------------------------------------
 
 
-class MembershipInline(MembershipWrites, ServiceInline):
+class MembershipInline(ServiceInline):
     model = Membership
+    writes = workspace_services.MEMBERSHIP_WRITES
     fields = ["user", "role"]
     autocomplete_fields = ["user"]
     show_change_link = False
 
 
 @admin.register(Workspace)
-class WorkspaceAdmin(ServiceAdmin):
+class WorkspaceAdmin(ScopedAdmin):
     workspace_path = "pk"
+    writes = workspace_services.WORKSPACE_WRITES
     list_display = ["name", "slug", "timezone", "member_count", "project_count", "created_at"]
     search_fields = ["name", "slug"]
     list_filter = ["timezone"]
@@ -127,22 +107,11 @@ class WorkspaceAdmin(ServiceAdmin):
     def project_count(self, workspace):
         return workspace.projects_total
 
-    def create(self, request, data):
-        """The admin user who creates a workspace becomes its owner."""
-        return services.workspace_create(
-            name=data["name"],
-            slug=data["slug"],
-            timezone_name=data["timezone"],
-            owner=request.user,
-        )
-
-    def update(self, request, workspace, data):
-        return services.workspace_update(workspace=workspace, actor=request.user, data=data)
-
 
 @admin.register(Membership)
-class MembershipAdmin(MembershipWrites, ServiceAdmin):
+class MembershipAdmin(ScopedAdmin):
     workspace_path = "workspace"
+    writes = workspace_services.MEMBERSHIP_WRITES
     list_display = ["user", "workspace", "role", "created_at"]
     list_filter = ["role", "workspace"]
     search_fields = ["user__username", "user__email", "workspace__name"]
@@ -153,8 +122,9 @@ class MembershipAdmin(MembershipWrites, ServiceAdmin):
 
 
 @admin.register(Client)
-class ClientAdmin(ServiceAdmin):
+class ClientAdmin(ScopedAdmin):
     workspace_path = "workspace"
+    writes = workspace_services.CLIENT_WRITES
     list_display = ["name", "workspace", "contact_email", "created_at"]
     list_filter = ["workspace"]
     search_fields = ["name", "contact_email"]
@@ -163,33 +133,30 @@ class ClientAdmin(ServiceAdmin):
     autocomplete_fields = ["workspace"]
     create_only_fields = ("workspace",)
 
-    def create(self, request, data):
-        return services.client_create(actor=request.user, **data)
-
-    def update(self, request, client, data):
-        return services.client_update(client=client, actor=request.user, data=data)
-
 
 # Projects, phases, milestones ------------------------------------------------------------
 
 
-class PhaseInline(PhaseWrites, ServiceInline):
+class PhaseInline(ServiceInline):
     model = Phase
+    writes = project_services.PHASE_WRITES
     fields = ["name", "order", "start_date", "end_date"]
 
 
-class MilestoneInline(MilestoneWrites, ServiceInline):
+class MilestoneInline(ServiceInline):
     """Details only: moving a date needs a reason, given on the milestone's own page."""
 
     model = Milestone
+    writes = milestone_services.MILESTONE_WRITES
     fields = ["title", "phase", "category", "owner", "due_date", "status"]
     readonly_fields = ["status"]
     autocomplete_fields = ["phase", "owner"]
 
 
 @admin.register(Project)
-class ProjectAdmin(ServiceAdmin):
+class ProjectAdmin(ScopedAdmin):
     workspace_path = "workspace"
+    writes = project_services.PROJECT_WRITES
     list_display = [
         "name",
         "workspace",
@@ -237,18 +204,10 @@ class ProjectAdmin(ServiceAdmin):
     def health(self, project):
         return Health(project.health).label
 
-    def create(self, request, data):
-        return services.project_create(actor=request.user, **data)
-
-    def update(self, request, project, data):
-        return services.project_update(project=project, actor=request.user, data=data)
-
-    def delete(self, request, project):
-        services.project_delete(project=project, actor=request.user)
-
 
 @admin.register(Phase)
-class PhaseAdmin(PhaseWrites, ServiceAdmin):
+class PhaseAdmin(ScopedAdmin):
+    writes = project_services.PHASE_WRITES
     list_display = ["name", "project", "order", "start_date", "end_date"]
     list_filter = ["project__workspace"]
     search_fields = ["name", "project__name"]
@@ -278,8 +237,9 @@ class HealthFilter(admin.SimpleListFilter):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(MilestoneWrites, ServiceAdmin):
+class MilestoneAdmin(ScopedAdmin):
     form = MilestoneForm
+    writes = milestone_services.MILESTONE_WRITES
     list_display = [
         "title",
         "project",
@@ -335,41 +295,12 @@ class MilestoneAdmin(MilestoneWrites, ServiceAdmin):
     def health(self, milestone):
         return MilestoneHealth(milestone.health).label
 
-    def update(self, request, milestone, data):
-        """Details, dependencies, due date and status each go through their own service;
-        a reopening comes first (a closed milestone cannot move), a closing last."""
-        actor = request.user
-        reason = data.pop("reschedule_reason", "")
-        new_date = data.pop("due_date", None)
-        status = data.pop("status", None)
-        depends_on = data.pop("depends_on", None)
-        reopens = status is not None and status not in Milestone.CLOSED_STATUSES
-        if reopens:
-            milestone = services.milestone_set_status(
-                milestone=milestone, status=status, actor=actor
-            )
-        if data:
-            milestone = super().update(request, milestone, data)
-        if depends_on is not None:
-            milestone = services.milestone_set_dependencies(
-                milestone=milestone, depends_on=depends_on, actor=actor
-            )
-        if new_date is not None:
-            milestone = services.milestone_reschedule(
-                milestone=milestone, new_date=new_date, reason=reason, actor=actor
-            )
-        if status is not None and not reopens:
-            milestone = services.milestone_set_status(
-                milestone=milestone, status=status, actor=actor
-            )
-        return milestone
-
     @admin.action(description="Re-baseline: accept the current due date as the plan")
     def rebaseline(self, request, queryset):
         self.run_service_action(
             request,
             queryset,
-            lambda milestone, actor: services.milestone_rebaseline(
+            lambda milestone, actor: milestone_services.milestone_rebaseline(
                 milestone=milestone, actor=actor
             ),
             "Re-baselined",
@@ -380,7 +311,7 @@ class MilestoneAdmin(MilestoneWrites, ServiceAdmin):
 
 
 @admin.register(MilestoneDateChange)
-class MilestoneDateChangeAdmin(ServiceAdmin):
+class MilestoneDateChangeAdmin(ScopedAdmin):
     """Written only by milestone_reschedule."""
 
     workspace_path = "milestone__project__workspace"
@@ -392,9 +323,10 @@ class MilestoneDateChangeAdmin(ServiceAdmin):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(ServiceAdmin):
+class StatusUpdateAdmin(ScopedAdmin):
     """Posted, never edited: a status update is a dated statement."""
 
+    writes = project_services.STATUS_UPDATE_WRITES
     list_display = ["project", "health", "summary", "author", "created_at"]
     list_filter = ["health", "project__workspace"]
     search_fields = ["project__name", "summary"]
@@ -404,12 +336,9 @@ class StatusUpdateAdmin(ServiceAdmin):
     readonly_fields = ["author", "created_at"]
     autocomplete_fields = ["project"]
 
-    def create(self, request, data):
-        return services.status_update_post(actor=request.user, **data)
-
 
 @admin.register(ActivityEvent)
-class ActivityEventAdmin(ServiceAdmin):
+class ActivityEventAdmin(ScopedAdmin):
     """The append-only audit log: written only by the services."""
 
     workspace_path = "workspace"
@@ -421,9 +350,10 @@ class ActivityEventAdmin(ServiceAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(ServiceAdmin):
+class CommentAdmin(ScopedAdmin):
     """Posted on a milestone or deliverable, never edited."""
 
+    writes = comment_services.COMMENT_WRITES
     list_display = ["created_at", "author", "project", "target_type", "target_id", "body"]
     list_filter = [("target_type", admin.RelatedOnlyFieldListFilter), "project__workspace"]
     search_fields = ["body", "project__name"]
@@ -444,13 +374,13 @@ class CommentAdmin(ServiceAdmin):
             target = data["target_type"].get_object_for_this_type(pk=data["target_id"])
         except ObjectDoesNotExist:
             raise invalid(target_id=f"There is no {data['target_type']} with this id.") from None
-        return services.comment_post(target=target, actor=request.user, body=data["body"])
+        return super().create(request, {"target": target, "body": data["body"]})
 
 
 # Secrets: listed and revoked here, created by their owners, never shown ------------------
 
 
-class SecretAdmin(ServiceAdmin):
+class SecretAdmin(ScopedAdmin):
     """Only the prefix identifies a secret here; its hash is shown nowhere."""
 
     actions = ["revoke_selected"]
@@ -468,8 +398,9 @@ class SecretAdmin(ServiceAdmin):
 class UserSecretAdmin(SecretAdmin):
     """Secrets of a user rather than of a workspace: each user sees their own."""
 
-    def scope(self, queryset, user):
-        return queryset if user.is_superuser else queryset.filter(user=user)
+    def get_queryset(self, request):
+        secrets = ServiceAdmin.get_queryset(self, request)
+        return secrets if request.user.is_superuser else secrets.filter(user=request.user)
 
 
 @admin.register(ApiToken)
@@ -510,7 +441,7 @@ class ShareLinkAdmin(SecretAdmin):
     ]
 
     def revoke(self, link, actor):
-        access.share_link_revoke(link=link, actor=actor)
+        sharing.share_link_revoke(link=link, actor=actor)
 
 
 @admin.register(CalendarFeed)

@@ -1,8 +1,9 @@
 """The campaign plan: workspaces, projects, phases, milestones and their history."""
 
+import hashlib
 import secrets
 import zoneinfo
-from datetime import date
+from datetime import UTC, date
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -42,6 +43,14 @@ def validate_lead_days(value) -> None:
         raise ValidationError("Enter a list of whole days between 0 and 365, e.g. [7, 1].")
     if len(value) > 10:
         raise ValidationError("Use at most 10 reminder days.")
+
+
+def reference_date(workspaces: list["Workspace"]) -> date:
+    """Today in the timezone the workspaces share, else in UTC (a read spanning timezones
+    needs one date)."""
+    if len({workspace.timezone for workspace in workspaces}) == 1:
+        return workspaces[0].today()
+    return timezone.localdate(timezone=UTC)
 
 
 def choices_check(
@@ -111,6 +120,9 @@ class Workspace(TimestampedModel):
         help_text="Drawn anew after every committed change to anything in the workspace.",
     )
 
+    objects = WorkspaceScopedQuerySet.as_manager()
+    workspace_path = "pk"
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -155,7 +167,7 @@ class Client(TimestampedModel):
     contact_email = models.EmailField(blank=True)
 
     objects = WorkspaceScopedQuerySet.as_manager()
-    workspace_path = "workspace"
+    workspace_path = "workspace_id"
 
     class Meta:
         ordering = ["name"]
@@ -227,7 +239,7 @@ class Project(TimestampedModel):
     version = models.PositiveIntegerField(default=1)
 
     objects = ProjectQuerySet.as_manager()
-    workspace_path = "workspace"
+    workspace_path = "workspace_id"
 
     class Meta:
         ordering = ["name", "id"]
@@ -430,7 +442,10 @@ class StatusUpdate(models.Model):
 class ActivityEvent(models.Model):
     """Append-only audit log of every change; also the outbox for notifications."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="activity")
+    # None for an account event: a person's own API token or calendar feed.
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, null=True, blank=True, related_name="activity"
+    )
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, null=True, blank=True, related_name="activity"
     )
@@ -483,6 +498,10 @@ class Comment(TimestampedModel):
         return f"Comment by {self.author} on {self.target_type.model} {self.target_id}"
 
 
+def hash_secret(plain: str) -> str:
+    return hashlib.sha256(plain.encode()).hexdigest()
+
+
 class SecretQuerySet(models.QuerySet):
     def active(self, *, now=None):
         now = now or timezone.now()
@@ -490,9 +509,18 @@ class SecretQuerySet(models.QuerySet):
             Q(expires_at__isnull=True) | Q(expires_at__gt=now)
         )
 
+    def presented(self, plain: str):
+        """The active secret whose plain text was presented (at most one row)."""
+        return self.active().filter(secret_hash=hash_secret(plain))
+
 
 class HashedSecret(models.Model):
-    """A revocable secret with an optional expiry, stored as a hash (projects.secrets)."""
+    """An unguessable, revocable secret with an optional expiry (API tokens, share links,
+    calendar feeds). Only a SHA-256 hash and a short prefix (to recognise it in lists) are
+    stored; the plain secret is shown once, when it is made."""
+
+    # Starts the plain secret, so a leaked one says what it opens ("ms_…" is an API token).
+    kind_mark = ""
 
     prefix = models.CharField(max_length=16, db_index=True)
     secret_hash = models.CharField(max_length=64, unique=True)
@@ -511,9 +539,26 @@ class HashedSecret(models.Model):
             self.expires_at is None or self.expires_at > timezone.now()
         )
 
+    def set_new_secret(self) -> str:
+        """Give the row a fresh secret and return it in plain text (never stored)."""
+        plain = f"{self.kind_mark}_{secrets.token_urlsafe(32)}"
+        self.prefix, self.secret_hash = plain[: len(self.kind_mark) + 9], hash_secret(plain)
+        return plain
+
+    def mark_presented(self, field: str) -> None:
+        """Record in `field` that the secret was just presented, at most once a minute: a
+        busy integration or a much-visited share page should not write on every request."""
+        now = timezone.now()
+        last = getattr(self, field)
+        if last is None or (now - last).total_seconds() > 60:
+            type(self).objects.filter(pk=self.pk).update(**{field: now})
+            setattr(self, field, now)
+
 
 class ApiToken(HashedSecret):
     """A personal access token for the REST API (`Authorization: Bearer …`)."""
+
+    kind_mark = "ms"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -531,6 +576,8 @@ class ApiToken(HashedSecret):
 
 class ShareLink(HashedSecret):
     """A read-only project dashboard for people without an account."""
+
+    kind_mark = "sh"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="share_links")
     label = models.CharField(max_length=100, blank=True)
@@ -552,6 +599,8 @@ class ShareLink(HashedSecret):
 
 class CalendarFeed(HashedSecret):
     """A secret iCalendar URL: the user's own due dates, or one project's."""
+
+    kind_mark = "cal"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"

@@ -63,15 +63,6 @@ ACTION_MIN_ROLE: dict[Action, Role] = {
 }
 
 
-def readable_workspace_ids(user) -> QuerySet:
-    """Ids of the workspaces whose content `user` may read (a subquery, not a list)."""
-    if user is None or not user.is_authenticated:
-        return Workspace.objects.none().values("pk")
-    if user.is_superuser:
-        return Workspace.objects.values("pk")
-    return Membership.objects.filter(user=user).values("workspace_id")
-
-
 def workspaces_allowing(user, action: Action) -> QuerySet:
     """The workspaces in which `user` may perform `action`, in one query."""
     if user is not None and (not user.is_authenticated or not user.is_active):
@@ -104,6 +95,12 @@ def memberships_of(user) -> list[Workspace]:
     """The workspaces `user` is a member of, by name, each with its `member_role`."""
     workspaces = Workspace.objects.filter(memberships__user=user)
     return list(workspaces.annotate(member_role=F("memberships__role")).order_by("name", "id"))
+
+
+def forget_roles(user) -> None:
+    """Drop the roles remembered on `user` (after their memberships changed)."""
+    if user is not None:
+        user.__dict__.pop("_workspace_roles", None)
 
 
 def role_in(user, workspace: Workspace) -> Role | None:

@@ -115,14 +115,25 @@ class IdList(Subquery):
         return self.as_sql(compiler, connection, template="ARRAY(%(subquery)s)", **extra)
 
 
+def readable_workspace_ids(user) -> models.QuerySet:
+    """Ids of the workspaces whose content `user` may read (a subquery, not a list): every
+    member reads everything in their workspaces, a superuser every workspace. This is the
+    scope of every read; who may change what is decided in projects.permissions."""
+    workspaces = apps.get_model("projects", "Workspace").objects
+    if user is None or not user.is_authenticated:
+        return workspaces.none().values("pk")
+    if user.is_superuser:
+        return workspaces.values("pk")
+    memberships = apps.get_model("projects", "Membership").objects
+    return memberships.filter(user=user).values("workspace_id")
+
+
 class WorkspaceScopedQuerySet(models.QuerySet):
-    """Rows that belong to a workspace, reached through the model's `workspace_path`."""
+    """Rows that belong to a workspace, whose id the model's `workspace_path` reaches."""
 
     def visible_to(self, user):
-        from projects import permissions
-
-        path = getattr(self.model, "workspace_path", "project__workspace")
-        return self.filter(**{f"{path}_id__in": permissions.readable_workspace_ids(user)})
+        path = getattr(self.model, "workspace_path", "project__workspace_id")
+        return self.filter(**{f"{path}__in": readable_workspace_ids(user)})
 
 
 class MilestoneQuerySet(WorkspaceScopedQuerySet):
@@ -246,12 +257,10 @@ class ProjectQuerySet(WorkspaceScopedQuerySet):
 class TemplateQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Built-in playbooks for anyone signed in, plus their own workspaces' templates."""
-        from projects import permissions
-
         if user is None or not user.is_authenticated:
             return self.none()
         return self.filter(
-            Q(workspace__isnull=True) | Q(workspace_id__in=permissions.readable_workspace_ids(user))
+            Q(workspace__isnull=True) | Q(workspace_id__in=readable_workspace_ids(user))
         )
 
     def with_summary(self):

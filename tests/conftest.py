@@ -3,9 +3,11 @@ from datetime import timedelta
 
 import pytest
 
+from deliverables.services import checklists as checklist_services
 from deliverables.services import deliverables as deliverable_services
 from projects.models import Role
-from projects.services import projects as services
+from projects.services import milestones as milestone_services
+from projects.services import projects as project_services
 from tests.factories import (
     ClientFactory,
     MembershipFactory,
@@ -89,7 +91,7 @@ def plan(workspace, manager, member):
     milestones (the second depends on the first) and a deliverable with a checklist."""
     client = ClientFactory(workspace=workspace, name="Fjordline Outdoor")
     today = workspace.today()
-    project = services.project_create(
+    project = project_services.project_create(
         workspace=workspace,
         actor=manager,
         name="Ridgeback launch",
@@ -100,8 +102,8 @@ def plan(workspace, manager, member):
         currency="EUR",
         status="active",
     )
-    phase = services.phase_create(project=project, actor=manager, name="Production")
-    film = services.milestone_create(
+    phase = project_services.phase_create(project=project, actor=manager, name="Production")
+    film = milestone_services.milestone_create(
         project=project,
         actor=manager,
         title="Launch film locked",
@@ -112,7 +114,7 @@ def plan(workspace, manager, member):
         kpi_target=50000,
         kpi_unit="views",
     )
-    launch = services.milestone_create(
+    launch = milestone_services.milestone_create(
         project=project,
         actor=manager,
         title="Launch day",
@@ -124,7 +126,7 @@ def plan(workspace, manager, member):
     cut = deliverable_services.deliverable_create(
         milestone=film, actor=manager, title="Hero film cut", owner=member, kind="video"
     )
-    deliverable_services.checklist_item_add(parent=cut, actor=manager, text="Music licensed")
+    checklist_services.checklist_item_add(parent=cut, actor=manager, text="Music licensed")
     return {
         "project": project,
         "phase": phase,

@@ -13,6 +13,7 @@ from projects.models import (
     Phase,
     Project,
     Role,
+    ShareLink,
     StatusUpdate,
     Workspace,
 )
@@ -111,3 +112,15 @@ class StatusUpdateFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     health = "on_track"
     summary = "All good."
+
+
+class ShareLinkFactory(factory.django.DjangoModelFactory):
+    """A link that allows client sign-off (its secret is never presented in these tests)."""
+
+    class Meta:
+        model = ShareLink
+
+    project = factory.SubFactory(ProjectFactory)
+    allow_signoff = True
+    prefix = factory.Sequence(lambda n: f"sh_{n:09d}")
+    secret_hash = factory.Sequence(lambda n: f"{n:064x}")

@@ -6,10 +6,10 @@ from deliverables.models import ChecklistItem, Deliverable
 from deliverables.services.deliverables import DELIVERABLE_FIELDS
 from milestones_site.api.inputs import (
     InputSerializer,
-    MemberField,
     ModelInputSerializer,
     VisibleRelatedField,
 )
+from projects.api.inputs import MemberField
 from projects.models import Milestone
 
 

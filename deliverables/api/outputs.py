@@ -3,7 +3,9 @@
 from rest_framework import serializers
 
 from deliverables.models import ChecklistItem, Deliverable
+from deliverables.selectors import resources
 from deliverables.services.deliverables import possible_moves
+from milestones_site.api import representations
 
 
 class PossibleMovesField(serializers.ListField):
@@ -81,3 +83,6 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         )
+
+
+representations.register(Deliverable, DeliverableSerializer, resources.deliverable_rows)

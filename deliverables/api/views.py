@@ -1,16 +1,11 @@
 """API viewsets for deliverables (with their review cycle) and checklist items."""
 
-from datetime import date
-
-from django.db.models import F, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
-from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import action
-
 from deliverables.api import filters, inputs
 from deliverables.api import outputs as out
 from deliverables.models import ChecklistItem, Deliverable
-from deliverables.services import deliverables as services
+from deliverables.selectors import resources
+from deliverables.services import checklists as checklist_services
+from deliverables.services import deliverables as deliverable_services
 from milestones_site.api.viewsets import (
     CreateMixin,
     DestroyMixin,
@@ -18,18 +13,13 @@ from milestones_site.api.viewsets import (
     RetrieveMixin,
     ServiceViewSet,
     UpdateMixin,
+    row_action,
 )
-from milestones_site.querysets.names import person_name
 
 
-def deliverable_rows(today: date) -> QuerySet:
-    """Every deliverable with what DeliverableSerializer shows, derived for `today`."""
-    return Deliverable.objects.with_derived(today=today).annotate(
-        milestone_title=F("milestone__title"),
-        project_pk=F("milestone__project_id"),
-        project_name=F("milestone__project__name"),
-        owner_name=person_name("owner"),
-        approver=Coalesce(person_name("approved_by"), NullIf(F("approved_by_name"), Value(""))),
+def review_action(name: str, service, input_serializer, description: str):
+    return row_action(
+        name, service, input_serializer, out.DeliverableSerializer, description=description
     )
 
 
@@ -40,6 +30,7 @@ class DeliverableViewSet(
     the review actions (start, submit, approve, request-changes, deliver)."""
 
     model = Deliverable
+    writes = deliverable_services.DELIVERABLE_WRITES
     output_serializer_class = out.DeliverableSerializer
     create_serializer_class = inputs.DeliverableCreateInput
     update_serializer_class = inputs.DeliverableUpdateInput
@@ -49,55 +40,42 @@ class DeliverableViewSet(
     ordering = ("due_date", "id")
 
     def visible_queryset(self):
-        return deliverable_rows(self.today).visible_to(self.request.user)
+        return resources.deliverable_rows(self.request.user)
 
     def rows_to_change(self):
         deliverables = Deliverable.objects.visible_to(self.request.user)
         return deliverables.select_related("milestone__project__workspace")
 
-    def create_object(self, data):
-        return services.deliverable_create(actor=self.request.user, **data)
-
-    def update_object(self, deliverable, data, *, expected_version):
-        return services.deliverable_update(
-            deliverable=deliverable,
-            actor=self.request.user,
-            data=data,
-            expected_version=expected_version,
-        )
-
-    def delete_object(self, deliverable):
-        services.deliverable_delete(deliverable=deliverable, actor=self.request.user)
-
-    @extend_schema(request=inputs.EmptyInput, responses=out.DeliverableSerializer)
-    @action(detail=True, methods=["post"])
-    def start(self, request, pk=None):
-        """Start work on the deliverable."""
-        return self.run_action(inputs.EmptyInput, services.deliverable_start)
-
-    @extend_schema(request=inputs.EmptyInput, responses=out.DeliverableSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        """Hand the deliverable in for review."""
-        return self.run_action(inputs.EmptyInput, services.deliverable_submit)
-
-    @extend_schema(request=inputs.EmptyInput, responses=out.DeliverableSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        """Sign off a deliverable in review (managers and owners)."""
-        return self.run_action(inputs.EmptyInput, services.deliverable_approve)
-
-    @extend_schema(request=inputs.RequestChangesInput, responses=out.DeliverableSerializer)
-    @action(detail=True, methods=["post"], url_path="request-changes")
-    def request_changes(self, request, pk=None):
-        """Send a deliverable in review back, saying what to change (managers and owners)."""
-        return self.run_action(inputs.RequestChangesInput, services.deliverable_request_changes)
-
-    @extend_schema(request=inputs.EmptyInput, responses=out.DeliverableSerializer)
-    @action(detail=True, methods=["post"])
-    def deliver(self, request, pk=None):
-        """Mark an approved deliverable delivered."""
-        return self.run_action(inputs.EmptyInput, services.deliverable_deliver)
+    start = review_action(
+        "start",
+        deliverable_services.deliverable_start,
+        inputs.EmptyInput,
+        "Start work on the deliverable.",
+    )
+    submit = review_action(
+        "submit",
+        deliverable_services.deliverable_submit,
+        inputs.EmptyInput,
+        "Hand the deliverable in for review.",
+    )
+    approve = review_action(
+        "approve",
+        deliverable_services.deliverable_approve,
+        inputs.EmptyInput,
+        "Sign off a deliverable in review (managers and owners).",
+    )
+    request_changes = review_action(
+        "request_changes",
+        deliverable_services.deliverable_request_changes,
+        inputs.RequestChangesInput,
+        "Send a deliverable in review back, saying what to change (managers and owners).",
+    )
+    deliver = review_action(
+        "deliver",
+        deliverable_services.deliverable_deliver,
+        inputs.EmptyInput,
+        "Mark an approved deliverable delivered.",
+    )
 
 
 class ChecklistItemViewSet(
@@ -106,6 +84,7 @@ class ChecklistItemViewSet(
     """Ordered to-dos on a deliverable or a milestone; PATCH ticks or unticks one."""
 
     model = ChecklistItem
+    writes = checklist_services.CHECKLIST_ITEM_WRITES
     output_serializer_class = out.ChecklistItemSerializer
     create_serializer_class = inputs.ChecklistItemCreateInput
     update_serializer_class = inputs.ChecklistItemUpdateInput
@@ -115,17 +94,4 @@ class ChecklistItemViewSet(
     ordering = ("order", "id")
 
     def visible_queryset(self):
-        return ChecklistItem.objects.visible_to(self.request.user).annotate(
-            done_by_name=person_name("done_by")
-        )
-
-    def create_object(self, data):
-        return services.checklist_item_add(actor=self.request.user, **data)
-
-    def update_object(self, item, data, *, expected_version):
-        return services.checklist_item_toggle(
-            item=item, done=data.get("done", item.done), actor=self.request.user
-        )
-
-    def delete_object(self, item):
-        services.checklist_item_delete(item=item, actor=self.request.user)
+        return resources.checklist_item_rows(self.request.user)

@@ -1,4 +1,4 @@
-"""Every write to deliverables and checklists.
+"""Every write to deliverables: details and the review cycle.
 
 A deliverable moves through a fixed review cycle (TRANSITIONS); any other move is refused
 with a message that says which moves are possible from where it stands.
@@ -6,17 +6,21 @@ with a message that says which moves are possible from where it stands.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from deliverables.models import ChecklistItem, Deliverable
+from deliverables.models import Deliverable
 from milestones_site.services.editing import apply_changes, lock_for_update, save_changes, validate
 from milestones_site.services.errors import invalid
+from milestones_site.services.writes import Writes
 from projects import activity, permissions
-from projects.models import Membership, Milestone
+from projects.models import Milestone, ShareLink
 from projects.permissions import Action
+from projects.services.workspaces import ensure_member
 
 Status = Deliverable.Status
+
 
 DELIVERABLE_FIELDS = ("title", "description", "kind", "owner", "due_date", "link")
 
@@ -65,18 +69,9 @@ def _workspace(deliverable: Deliverable):
     return deliverable.milestone.project.workspace
 
 
-def _ensure_owner_is_member(deliverable: Deliverable) -> None:
-    workspace = _workspace(deliverable)
-    owner = deliverable.owner
-    if (
-        owner is not None
-        and not Membership.objects.filter(workspace=workspace, user=owner).exists()
-    ):
-        raise invalid(owner=f"{owner} is not a member of {workspace}.")
-
-
 @transaction.atomic
 def deliverable_create(*, milestone: Milestone, actor, title: str, **fields) -> Deliverable:
+    """A new deliverable of an open milestone; its owner must be a member."""
     permissions.ensure(actor, Action.DELIVERABLE_EDIT, milestone.project.workspace)
     if milestone.is_closed:
         raise invalid(
@@ -85,7 +80,7 @@ def deliverable_create(*, milestone: Milestone, actor, title: str, **fields) -> 
     deliverable = Deliverable(milestone=milestone, title=title)
     apply_changes(deliverable, fields, editable=DELIVERABLE_FIELDS)
     validate(deliverable)
-    _ensure_owner_is_member(deliverable)
+    ensure_member(_workspace(deliverable), deliverable.owner, "owner")
     deliverable.save()
     activity.record(actor=actor, verb="deliverable.created", target=deliverable)
     return deliverable
@@ -102,13 +97,21 @@ def deliverable_update(
     deliverable = lock_for_update(deliverable, expected_version)
     changes = apply_changes(deliverable, data, editable=DELIVERABLE_FIELDS)
     validate(deliverable)
-    _ensure_owner_is_member(deliverable)
+    ensure_member(_workspace(deliverable), deliverable.owner, "owner")
     save_changes(deliverable, changes)
     if changes:
         activity.record(
             actor=actor, verb="deliverable.updated", target=deliverable, changes=changes
         )
     return deliverable
+
+
+@dataclass(frozen=True)
+class ExternalReviewer:
+    """A client without an account who signs off through a share link."""
+
+    name: str
+    email: str = ""
 
 
 @transaction.atomic
@@ -119,12 +122,12 @@ def _move(
     actor,
     expected_version: int | None,
     note: str = "",
-    reviewer_name: str = "",
-    reviewer_email: str = "",
+    reviewer: ExternalReviewer | None = None,
 ) -> Deliverable:
     transition = TRANSITIONS[move]
-    external = actor is None and bool(reviewer_name)
-    permissions.ensure(actor, transition.action, _workspace(deliverable))
+    external = reviewer is not None
+    if not external:
+        permissions.ensure(actor, transition.action, _workspace(deliverable))
     deliverable = lock_for_update(deliverable, expected_version)
     if deliverable.status not in transition.sources:
         allowed = ", ".join(possible_moves(deliverable.status)) or "none"
@@ -137,8 +140,8 @@ def _move(
     if transition.target == Status.APPROVED:
         deliverable.approved_at = timezone.now()
         deliverable.approved_by = None if external else actor
-        deliverable.approved_by_name = reviewer_name if external else ""
-        deliverable.approved_by_email = reviewer_email if external else ""
+        deliverable.approved_by_name = reviewer.name if external else ""
+        deliverable.approved_by_email = reviewer.email if external else ""
     elif transition.target not in Deliverable.DONE_STATUSES:
         deliverable.approved_at = None
         deliverable.approved_by = None
@@ -146,10 +149,10 @@ def _move(
     save_changes(deliverable, {"status": (before, deliverable.status)})
     data = {"note": note} if note else {}
     if external:
-        data |= {"reviewer_name": reviewer_name, "reviewer_email": reviewer_email, "external": True}
+        data |= {"reviewer_name": reviewer.name, "reviewer_email": reviewer.email, "external": True}
     activity.record(
         actor=actor,
-        actor_name=reviewer_name if external else "",
+        actor_name=reviewer.name if external else "",
         verb=f"deliverable.{transition.verb}",
         target=deliverable,
         changes={"status": (before, deliverable.status)},
@@ -161,6 +164,7 @@ def _move(
 def deliverable_start(
     *, deliverable: Deliverable, actor, expected_version: int | None = None
 ) -> Deliverable:
+    """Start work on the deliverable (again, after changes were requested)."""
     return _move(
         deliverable=deliverable, move="start", actor=actor, expected_version=expected_version
     )
@@ -176,55 +180,77 @@ def deliverable_submit(
 
 
 def deliverable_approve(
-    *,
-    deliverable: Deliverable,
-    actor,
-    reviewer_name: str = "",
-    reviewer_email: str = "",
-    expected_version: int | None = None,
+    *, deliverable: Deliverable, actor, expected_version: int | None = None
 ) -> Deliverable:
-    """Sign off a deliverable in review: by a manager, or (actor=None) by an external
-    reviewer who gave a name and email through a share link."""
-    if actor is None and not reviewer_name.strip():
-        raise invalid(reviewer_name="Tell us who signs off.")
+    """Sign off a deliverable in review (managers and owners)."""
     return _move(
-        deliverable=deliverable,
-        move="approve",
-        actor=actor,
-        expected_version=expected_version,
-        reviewer_name=reviewer_name.strip(),
-        reviewer_email=reviewer_email.strip(),
+        deliverable=deliverable, move="approve", actor=actor, expected_version=expected_version
     )
 
 
-def deliverable_request_changes(
-    *,
-    deliverable: Deliverable,
-    actor,
-    note: str,
-    reviewer_name: str = "",
-    reviewer_email: str = "",
-    expected_version: int | None = None,
-) -> Deliverable:
-    """Send a deliverable in review back, saying what to change."""
-    if not note or not note.strip():
+def _change_note(note: str) -> str:
+    if not (note or "").strip():
         raise invalid(note="Say what needs to change.")
-    if actor is None and not reviewer_name.strip():
-        raise invalid(reviewer_name="Tell us who asks for changes.")
+    return note.strip()
+
+
+def deliverable_request_changes(
+    *, deliverable: Deliverable, actor, note: str, expected_version: int | None = None
+) -> Deliverable:
+    """Send a deliverable in review back, saying what to change (managers and owners)."""
     return _move(
         deliverable=deliverable,
         move="request_changes",
         actor=actor,
         expected_version=expected_version,
-        note=note.strip(),
-        reviewer_name=reviewer_name.strip(),
-        reviewer_email=reviewer_email.strip(),
+        note=_change_note(note),
+    )
+
+
+APPROVE, REQUEST_CHANGES = "approve", "request_changes"
+
+
+@transaction.atomic
+def deliverable_client_signoff(
+    *,
+    link: ShareLink,
+    deliverable: Deliverable,
+    decision: str,
+    reviewer_name: str,
+    reviewer_email: str = "",
+    note: str = "",
+    expected_version: int | None = None,
+) -> Deliverable:
+    """A client without an account approves or requests changes on a deliverable in review,
+    through a share link. The link must be active and allow sign-off, the deliverable must
+    be of the link's project (else it does not exist for this link), the client gives a
+    name, and a change request says what to change."""
+    if not link.is_active:
+        raise PermissionDenied("This share link was revoked or has expired.")
+    if not link.allow_signoff:
+        raise PermissionDenied("This link does not allow sign-off.")
+    if deliverable.milestone.project_id != link.project_id:
+        raise Deliverable.DoesNotExist("There is no such deliverable on this link.")
+    if decision not in (APPROVE, REQUEST_CHANGES):
+        raise invalid(decision="Approve or request changes.")
+    name = (reviewer_name or "").strip()
+    if not name:
+        who = "signs off" if decision == APPROVE else "asks for changes"
+        raise invalid(reviewer_name=f"Tell us who {who}.")
+    return _move(
+        deliverable=deliverable,
+        move=decision,
+        actor=None,
+        expected_version=expected_version,
+        note=_change_note(note) if decision == REQUEST_CHANGES else "",
+        reviewer=ExternalReviewer(name, (reviewer_email or "").strip()),
     )
 
 
 def deliverable_deliver(
     *, deliverable: Deliverable, actor, expected_version: int | None = None
 ) -> Deliverable:
+    """Mark an approved deliverable delivered."""
     return _move(
         deliverable=deliverable, move="deliver", actor=actor, expected_version=expected_version
     )
@@ -232,59 +258,16 @@ def deliverable_deliver(
 
 @transaction.atomic
 def deliverable_delete(*, deliverable: Deliverable, actor) -> None:
+    """Managers delete a deliverable with its checklist."""
     permissions.ensure(actor, Action.DELIVERABLE_DELETE, _workspace(deliverable))
-    activity.record(
+    activity.record_deletion(
+        deliverable,
         actor=actor,
-        verb="deliverable.deleted",
         target=deliverable.milestone,
         data={"deliverable": deliverable.title},
     )
-    deliverable.delete()
 
 
-# Checklists -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def checklist_item_add(*, parent: Deliverable | Milestone, actor, text: str) -> ChecklistItem:
-    permissions.ensure(actor, Action.CHECKLIST_EDIT, parent.project.workspace)
-    parent_field = "deliverable" if isinstance(parent, Deliverable) else "milestone"
-    order = ChecklistItem.objects.filter(**{parent_field: parent}).count()
-    item = ChecklistItem(text=(text or "").strip(), order=order, **{parent_field: parent})
-    validate(item)
-    item.save()
-    activity.record(
-        actor=actor, verb="checklist_item.added", target=parent, data={"text": item.text}
-    )
-    return item
-
-
-@transaction.atomic
-def checklist_item_toggle(*, item: ChecklistItem, done: bool, actor) -> ChecklistItem:
-    """Tick or untick; records who ticked it and when."""
-    permissions.ensure(actor, Action.CHECKLIST_EDIT, item.project.workspace)
-    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
-    if item.done == done:
-        return item
-    item.done = done
-    item.done_by = actor if done else None
-    item.done_at = timezone.now() if done else None
-    item.save(update_fields=["done", "done_by", "done_at", "updated_at"])
-    activity.record(
-        actor=actor,
-        verb="checklist_item.checked" if done else "checklist_item.unchecked",
-        target=item.parent,
-        changes={"done": (not done, done)},
-        data={"item": item.pk, "text": item.text},
-    )
-    return item
-
-
-@transaction.atomic
-def checklist_item_delete(*, item: ChecklistItem, actor) -> None:
-    permissions.ensure(actor, Action.CHECKLIST_EDIT, item.project.workspace)
-    parent = item.parent
-    activity.record(
-        actor=actor, verb="checklist_item.removed", target=parent, data={"text": item.text}
-    )
-    item.delete()
+DELIVERABLE_WRITES = Writes(
+    create=deliverable_create, update=deliverable_update, delete=deliverable_delete
+)

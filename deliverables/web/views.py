@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from deliverables.models import ChecklistItem, Deliverable
-from deliverables.services import deliverables as services
+from deliverables.services import checklists as checklist_services
+from deliverables.services import deliverables as deliverable_services
 from deliverables.web.forms import ChecklistItemForm, DeliverableForm, DeliverableMoveForm
 from milestones_site.services.errors import StaleVersion
 from milestones_site.web.forms import add_service_errors
@@ -19,10 +20,10 @@ from projects.web.views.deleting import Deletion, confirm_delete, counted, delet
 from projects.web.views.milestone import visible_milestone
 
 MOVES = {
-    "start": services.deliverable_start,
-    "submit": services.deliverable_submit,
-    "approve": services.deliverable_approve,
-    "deliver": services.deliverable_deliver,
+    "start": deliverable_services.deliverable_start,
+    "submit": deliverable_services.deliverable_submit,
+    "approve": deliverable_services.deliverable_approve,
+    "deliver": deliverable_services.deliverable_deliver,
 }
 
 
@@ -48,7 +49,7 @@ def deliverable_create(request, milestone_pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            deliverable = services.deliverable_create(
+            deliverable = deliverable_services.deliverable_create(
                 milestone=milestone, actor=request.user, **data
             )
         except ValidationError as error:
@@ -73,7 +74,7 @@ def deliverable_edit(request, pk: int):
     form = DeliverableForm(request.POST or None, instance=deliverable, workspace=workspace)
     if request.method == "POST" and form.is_valid():
         try:
-            services.deliverable_update(
+            deliverable_services.deliverable_update(
                 deliverable=deliverable,
                 actor=request.user,
                 data=form.cleaned_data,
@@ -122,14 +123,16 @@ def deliverable_delete(request, pk: int):
         ],
         cancel_url=reverse("deliverables:deliverable_edit", args=[deliverable.pk]),
         done_url=milestone_url(milestone.pk),
-        delete=lambda: services.deliverable_delete(deliverable=deliverable, actor=request.user),
+        delete=lambda: deliverable_services.deliverable_delete(
+            deliverable=deliverable, actor=request.user
+        ),
     )
     return confirm_delete(request, deletion, project=milestone.project)
 
 
 def apply_move(deliverable: Deliverable, actor, move: str, version: int, note: str):
     if move == "request_changes":
-        return services.deliverable_request_changes(
+        return deliverable_services.deliverable_request_changes(
             deliverable=deliverable, actor=actor, note=note, expected_version=version
         )
     return MOVES[move](deliverable=deliverable, actor=actor, expected_version=version)
@@ -187,7 +190,7 @@ def checklist_add(request, pk: int):
     back = safe_next(request, milestone_url(deliverable.milestone_id))
     if form.is_valid():
         try:
-            services.checklist_item_add(
+            checklist_services.checklist_item_add(
                 parent=deliverable, actor=request.user, text=form.cleaned_data["text"]
             )
         except ValidationError as error:
@@ -211,7 +214,7 @@ def checklist_toggle(request, pk: int):
     workspace = item.project.workspace
     milestone_id = item.deliverable.milestone_id if item.deliverable_id else item.milestone_id
     back = safe_next(request, milestone_url(milestone_id))
-    item = services.checklist_item_toggle(
+    item = checklist_services.checklist_item_toggle(
         item=item, done=request.POST.get("done") == "1", actor=request.user
     )
     if not request.htmx:

@@ -9,11 +9,7 @@ exist" (400), exactly like a row that does not exist.
 import re
 from collections.abc import Mapping
 
-from django.contrib.auth import get_user_model
 from rest_framework import serializers
-
-from projects.models import Workspace
-from projects.permissions import readable_workspace_ids
 
 # The largest id a database row can have (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
@@ -78,7 +74,7 @@ class IdField(serializers.PrimaryKeyRelatedField):
 
 
 class VisibleRelatedField(IdField):
-    """An id of a row the caller can read (a workspace of theirs, or `visible_to(user)`)."""
+    """An id of a row the caller can read: the field's queryset must have `visible_to(user)`."""
 
     default_error_messages = {
         "does_not_exist": "There is no object with id {pk_value} that you can see.",
@@ -86,25 +82,4 @@ class VisibleRelatedField(IdField):
     }
 
     def get_queryset(self):
-        queryset = super().get_queryset()
-        user = self.context["request"].user
-        if queryset.model is Workspace:
-            return queryset.filter(pk__in=readable_workspace_ids(user))
-        return queryset.visible_to(user)
-
-
-class MemberField(IdField):
-    """The id of a user who shares a workspace with the caller."""
-
-    default_error_messages = {
-        "does_not_exist": "There is no member with id {pk_value} in your workspaces.",
-        "incorrect_type": "Send the user id as a whole number, not {data_type}.",
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", get_user_model().objects.all())
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        workspaces = readable_workspace_ids(self.context["request"].user)
-        return super().get_queryset().filter(memberships__workspace_id__in=workspaces).distinct()
+        return super().get_queryset().visible_to(self.context["request"].user)

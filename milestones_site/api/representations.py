@@ -1,35 +1,37 @@
-"""An object exactly as the API's detail endpoint shows it, for use outside a request
-(webhook payloads): the same viewset builds the row and renders it."""
+"""Objects exactly as the REST API shows them, for use outside a request (webhook payloads).
+
+Each app registers, in its `api/outputs.py`, how the API shows one of its models: the
+output serializer and the selector of the rows a reader may read (annotated as the
+serializer needs). Django's module autodiscovery loads those modules on first use, as the
+admin does for `admin.py`, so this module imports no app."""
 
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.test import RequestFactory
-from rest_framework.request import Request
+from django.utils.module_loading import autodiscover_modules
 
-from milestones_site.api.viewsets import RetrieveMixin, ServiceViewSet
-
-
-def viewset_for(model: type[models.Model]) -> type[ServiceViewSet] | None:
-    from milestones_site.api.urls import router
-
-    for _prefix, viewset, _basename in router.registry:
-        if getattr(viewset, "model", None) is model and issubclass(viewset, RetrieveMixin):
-            return viewset
-    return None
+_SHOWN: dict[type[models.Model], tuple] = {}
+_discovered = False
 
 
-def api_representation(target: models.Model, *, reader) -> dict | None:
-    """`GET /api/v1/<resource>/<id>/` of `target` as `reader` would see it; None when no
-    resource shows such objects or the reader cannot see this one."""
-    viewset_class = viewset_for(type(target))
-    if viewset_class is None:
+def register(model: type[models.Model], serializer_class, rows) -> None:
+    """`rows(reader)` is a queryset of the `model` rows `reader` may read."""
+    _SHOWN[model] = (serializer_class, rows)
+
+
+def representation(target: models.Model, *, reader) -> dict | None:
+    """`GET /api/v1/<resource>/<id>/` of `target` as `reader` would see it, as JSON values;
+    None when no resource shows such objects or the reader cannot see this one."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("api.outputs")
+        _discovered = True
+    shown = _SHOWN.get(type(target))
+    if shown is None:
         return None
-    request = Request(RequestFactory().get("/"))
-    request.user, request.auth = reader, None  # nothing left to authenticate
-    view = viewset_class(request=request, action="retrieve", format_kwarg=None, kwargs={})
-    row = view.get_queryset().filter(pk=target.pk).first()
+    serializer_class, rows = shown
+    row = rows(reader).filter(pk=target.pk).first()
     if row is None:
         return None
-    return json.loads(json.dumps(view.get_serializer(row).data, cls=DjangoJSONEncoder))
+    return json.loads(json.dumps(serializer_class(row).data, cls=DjangoJSONEncoder))

@@ -2,17 +2,17 @@
 the re-read row with an output serializer and its ETag.
 
 A resource subclasses `ServiceViewSet` with the mixins of the operations it offers and
-implements the hooks they call (`create_object`, `update_object`, `delete_object`); the
-router registers exactly the routes those mixins provide.
+names the services behind them in `writes` (milestones_site.services.writes); the router
+registers exactly the routes those mixins provide. An action on one row (`complete/`,
+`approve/`) is declared with `row_action`.
 """
-
-from datetime import date
 
 from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.functional import cached_property
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, filters, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,9 +24,7 @@ from milestones_site.api.concurrency import (
     parse_if_match,
 )
 from milestones_site.api.inputs import is_valid_id
-from projects.models import Workspace
-from projects.permissions import workspaces_with_roles
-from projects.web.workspaces import reference_date
+from milestones_site.services.writes import Writes
 
 
 class ThrottleUnauthenticatedMixin:
@@ -43,6 +41,7 @@ class ThrottleUnauthenticatedMixin:
 
 class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
     model: type[models.Model]
+    writes: Writes | None = None
     output_serializer_class = None
     create_serializer_class = None
     update_serializer_class = None
@@ -66,14 +65,16 @@ class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
         may leave the annotations out here and add the related rows its services read."""
         return self.get_queryset()
 
-    @cached_property
-    def readable_workspaces(self) -> list[Workspace]:
-        return workspaces_with_roles(self.request.user)
+    def create_object(self, data: dict) -> models.Model:
+        return self.writes.create_row(actor=self.request.user, data=data)
 
-    @cached_property
-    def today(self) -> date:
-        """The date derived values (overdue, health) are computed for."""
-        return reference_date(self.readable_workspaces)
+    def update_object(self, row: models.Model, data: dict, *, expected_version) -> models.Model:
+        return self.writes.update_row(
+            row, actor=self.request.user, data=data, expected_version=expected_version
+        )
+
+    def delete_object(self, row: models.Model) -> None:
+        self.writes.delete_row(row, actor=self.request.user)
 
     def get_object(self):
         lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
@@ -162,7 +163,7 @@ class UnknownEndpointView(APIView):
 
 
 class ListMixin(mixins.ListModelMixin):
-    pass
+    """GET on the collection: the caller's rows, filtered, searched, ordered and paged."""
 
 
 class RetrieveMixin:
@@ -196,3 +197,17 @@ class DestroyMixin:
             self.check_precondition(instance, by_service=False)
             self.delete_object(instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def row_action(name: str, service, input_serializer, output_serializer, *, description: str):
+    """`POST /<resource>/{id}/<name>/` (dashes for underscores): parse the body with
+    `input_serializer`, honour If-Match, call `service` on the row (as `<model name>=`) with
+    the caller as actor, and answer with the row as it is now."""
+
+    def run(self, request, pk=None):
+        return self.run_action(input_serializer, service)
+
+    run.__name__ = name
+    run.__doc__ = description
+    run = action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(run)
+    return extend_schema(request=input_serializer, responses=output_serializer)(run)

@@ -63,8 +63,10 @@ def validate(instance: models.Model, *, exclude: list[str] | None = None) -> Non
 
 
 def save_changes(instance: models.Model, changes: dict) -> None:
-    """Save the changed fields with a new version; nothing to save, nothing written."""
+    """Save the changed fields, with a new version where the row keeps one; nothing to
+    save, nothing written."""
     if not changes:
         return
-    instance.version += 1
+    if hasattr(instance, "version"):
+        instance.version += 1
     instance.save()

@@ -1,5 +1,5 @@
 """API: your notifications (list, read marks), your preferences, and webhook endpoints
-with their delivery log. Built on milestones_site.api_views like every other resource."""
+with their delivery log. Built on milestones_site.api.viewsets like every other resource."""
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -7,7 +7,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from milestones_site.api.inputs import InputSerializer, ModelInputSerializer, VisibleRelatedField
 from milestones_site.api.viewsets import (
     CreateMixin,
     DestroyMixin,
@@ -18,124 +17,20 @@ from milestones_site.api.viewsets import (
     UpdateMixin,
 )
 from notifications import selectors, services
-from notifications.models import (
-    Notification,
-    NotificationPreference,
-    WebhookDelivery,
-    WebhookEndpoint,
-)
+from notifications.api import inputs
+from notifications.api import outputs as out
+from notifications.models import Notification, WebhookEndpoint
 from notifications.preferences import preference_for
 from projects import permissions
-from projects.models import Workspace
-from projects.permissions import Action, readable_workspace_ids
-
-# Outputs -------------------------------------------------------------------------------------
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    is_read = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Notification
-        fields = (
-            "id",
-            "kind",
-            "title",
-            "body",
-            "url",
-            "created_at",
-            "read_at",
-            "is_read",
-            "email_state",
-        )
-
-    def get_is_read(self, notification) -> bool:
-        return notification.read_at is not None
-
-
-class PreferenceSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = NotificationPreference
-        fields = (
-            "timezone",
-            "email_reminders",
-            "email_events",
-            "digest",
-            "digest_weekday",
-            "digest_hour",
-        )
-
-
-class WebhookEndpointSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = WebhookEndpoint
-        fields = (
-            "id",
-            "workspace",
-            "url",
-            "event_types",
-            "active",
-            "consecutive_failures",
-            "disabled_reason",
-            "created_at",
-        )
-
-
-class CreatedWebhookEndpointSerializer(WebhookEndpointSerializer):
-    class Meta(WebhookEndpointSerializer.Meta):
-        fields = (*WebhookEndpointSerializer.Meta.fields, "secret")
-
-
-class WebhookDeliverySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = WebhookDelivery
-        fields = (
-            "id",
-            "event",
-            "event_type",
-            "state",
-            "attempts",
-            "response_status",
-            "last_error",
-            "next_attempt_at",
-            "created_at",
-            "delivered_at",
-        )
-
-
-# Inputs --------------------------------------------------------------------------------------
-
-
-class PreferenceInput(ModelInputSerializer):
-    class Meta:
-        model = NotificationPreference
-        fields = PreferenceSerializer.Meta.fields
-
-
-class EventTypesField(serializers.ListField):
-    child = serializers.CharField(max_length=64)
-
-
-class WebhookCreateInput(InputSerializer):
-    workspace = VisibleRelatedField(queryset=Workspace.objects.all())
-    url = serializers.URLField(max_length=500)
-    event_types = EventTypesField(required=False, max_length=50)
-
-
-class WebhookUpdateInput(InputSerializer):
-    url = serializers.URLField(max_length=500, required=False)
-    event_types = EventTypesField(required=False, max_length=50)
-    active = serializers.BooleanField(required=False)
-
-
-# Views ---------------------------------------------------------------------------------------
+from projects.permissions import Action
+from projects.querysets import readable_workspace_ids
 
 
 class NotificationViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
     """Your notifications, newest first; `?unread=true` for the unread ones."""
 
     model = Notification
-    output_serializer_class = NotificationSerializer
+    output_serializer_class = out.NotificationSerializer
     ordering_fields = ("created_at",)
     ordering = ("-created_at", "-id")
     search_fields = ("title",)
@@ -146,13 +41,13 @@ class NotificationViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
             notifications = notifications.unread()
         return notifications
 
-    @extend_schema(request=None, responses=NotificationSerializer)
+    @extend_schema(request=None, responses=out.NotificationSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         notification = services.notification_mark_read(
             notification=self.get_object(), user=request.user
         )
-        return Response(NotificationSerializer(notification).data)
+        return Response(out.NotificationSerializer(notification).data)
 
     @extend_schema(
         request=None,
@@ -166,16 +61,16 @@ class NotificationViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
 class NotificationPreferenceView(ThrottleUnauthenticatedMixin, APIView):
     """Your notification preferences (defaults until you change them)."""
 
-    @extend_schema(responses=PreferenceSerializer)
+    @extend_schema(responses=out.PreferenceSerializer)
     def get(self, request):
-        return Response(PreferenceSerializer(preference_for(request.user)).data)
+        return Response(out.PreferenceSerializer(preference_for(request.user)).data)
 
-    @extend_schema(request=PreferenceInput, responses=PreferenceSerializer)
+    @extend_schema(request=inputs.PreferenceInput, responses=out.PreferenceSerializer)
     def patch(self, request):
-        data = PreferenceInput(data=request.data, partial=True)
+        data = inputs.PreferenceInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         preference = services.preference_update(user=request.user, data=data.validated_data)
-        return Response(PreferenceSerializer(preference).data)
+        return Response(out.PreferenceSerializer(preference).data)
 
 
 class WebhookEndpointViewSet(
@@ -185,9 +80,10 @@ class WebhookEndpointViewSet(
     shown once, in the create response."""
 
     model = WebhookEndpoint
-    output_serializer_class = WebhookEndpointSerializer
-    create_serializer_class = WebhookCreateInput
-    update_serializer_class = WebhookUpdateInput
+    writes = services.WEBHOOK_ENDPOINT_WRITES
+    output_serializer_class = out.WebhookEndpointSerializer
+    create_serializer_class = inputs.WebhookCreateInput
+    update_serializer_class = inputs.WebhookUpdateInput
     ordering_fields = ("created_at",)
     ordering = ("id",)
 
@@ -208,9 +104,9 @@ class WebhookEndpointViewSet(
         permissions.ensure(self.request.user, Action.WORKSPACE_UPDATE, endpoint.workspace)
         return endpoint
 
-    @extend_schema(responses={201: CreatedWebhookEndpointSerializer})
+    @extend_schema(responses={201: out.CreatedWebhookEndpointSerializer})
     def create(self, request, *args, **kwargs):
-        data = self.parse(WebhookCreateInput)
+        data = self.parse(inputs.WebhookCreateInput)
         endpoint = services.webhook_endpoint_create(
             workspace=data["workspace"],
             actor=request.user,
@@ -218,19 +114,11 @@ class WebhookEndpointViewSet(
             event_types=data.get("event_types", []),
         )
         return Response(
-            CreatedWebhookEndpointSerializer(endpoint).data, status=status.HTTP_201_CREATED
+            out.CreatedWebhookEndpointSerializer(endpoint).data, status=status.HTTP_201_CREATED
         )
 
-    def update_object(self, endpoint, data, *, expected_version):
-        return services.webhook_endpoint_update(
-            endpoint=endpoint, actor=self.request.user, data=data
-        )
-
-    def delete_object(self, endpoint):
-        services.webhook_endpoint_delete(endpoint=endpoint, actor=self.request.user)
-
-    @extend_schema(responses=WebhookDeliverySerializer(many=True))
+    @extend_schema(responses=out.WebhookDeliverySerializer(many=True))
     @action(detail=True, methods=["get"])
     def deliveries(self, request, pk=None):
         page = self.paginate_queryset(selectors.delivery_log(self.get_object()))
-        return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
+        return self.get_paginated_response(out.WebhookDeliverySerializer(page, many=True).data)

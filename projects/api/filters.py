@@ -20,6 +20,7 @@ from projects.models import (
     Project,
     Role,
     StatusUpdate,
+    Template,
 )
 
 
@@ -170,3 +171,15 @@ class ActivityEventFilter(filters.FilterSet):
             "since",
             "until",
         )
+
+
+class TemplateFilter(filters.FilterSet):
+    workspace = id_filter("workspace_id", "Workspace id (its own templates)")
+    builtin = filters.BooleanFilter(
+        field_name="workspace", lookup_expr="isnull", label="Built-in playbooks only (true/false)"
+    )
+    project_kind = filters.ChoiceFilter(choices=Project.Kind.choices)
+
+    class Meta:
+        model = Template
+        fields = ("workspace", "builtin", "project_kind")

@@ -6,8 +6,8 @@ from rest_framework import serializers
 from deliverables.models import Deliverable
 from milestones_site.api.inputs import (
     MAX_ID,
+    IdField,
     InputSerializer,
-    MemberField,
     ModelInputSerializer,
     VisibleRelatedField,
 )
@@ -23,7 +23,27 @@ from projects.models import (
     StatusUpdate,
     Workspace,
 )
-from projects.services.projects import MILESTONE_FIELDS, PROJECT_FIELDS
+from projects.playbooks.planning import Direction
+from projects.querysets import readable_workspace_ids
+from projects.services.milestones import MILESTONE_FIELDS
+from projects.services.projects import PROJECT_FIELDS
+
+
+class MemberField(IdField):
+    """The id of a user who shares a workspace with the caller."""
+
+    default_error_messages = {
+        "does_not_exist": "There is no member with id {pk_value} in your workspaces.",
+        "incorrect_type": "Send the user id as a whole number, not {data_type}.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", get_user_model().objects.all())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        workspaces = readable_workspace_ids(self.context["request"].user)
+        return super().get_queryset().filter(memberships__workspace_id__in=workspaces).distinct()
 
 
 class WorkspaceCreateInput(ModelInputSerializer):
@@ -49,6 +69,7 @@ class WorkspaceUpdateInput(ModelInputSerializer):
 class MembershipCreateInput(ModelInputSerializer):
     workspace = VisibleRelatedField(queryset=Workspace.objects.all())
     username = serializers.SlugRelatedField(
+        source="user",
         slug_field="username",
         queryset=get_user_model().objects.filter(is_active=True),
         error_messages={"does_not_exist": "There is no active user named “{value}”."},
@@ -197,3 +218,37 @@ class ApiTokenCreateInput(ModelInputSerializer):
     class Meta:
         model = ApiToken
         fields = ("name", "read_only", "expires_at")
+
+
+class InstantiateInput(InputSerializer):
+    workspace = VisibleRelatedField(queryset=Workspace.objects.all())
+    name = serializers.CharField(max_length=200, required=False, help_text="Required to create.")
+    direction = serializers.ChoiceField(
+        choices=[d.value for d in Direction],
+        help_text="forward: `date` is the start; backward: the anchor milestone lands on `date`.",
+    )
+    date = serializers.DateField()
+    skip_weekends = serializers.BooleanField(default=False)
+    roles = serializers.DictField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        help_text="Role placeholder → user id of a workspace member.",
+    )
+    client = VisibleRelatedField(queryset=Client.objects.all(), required=False, allow_null=True)
+    dry_run = serializers.BooleanField(default=False, help_text="Only preview the dates.")
+
+    def validate_roles(self, roles: dict) -> dict:
+        users = get_user_model().objects.in_bulk(set(roles.values()))
+        unknown = sorted(str(user_id) for user_id in roles.values() if user_id not in users)
+        if unknown:
+            raise serializers.ValidationError(f"No user with id {', '.join(unknown)}.")
+        return {role: users[user_id] for role, user_id in roles.items()}
+
+    def validate(self, data: dict) -> dict:
+        if not data["dry_run"] and not data.get("name", "").strip():
+            raise serializers.ValidationError({"name": "Name the new project."})
+        return data
+
+
+class SaveAsTemplateInput(InputSerializer):
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)

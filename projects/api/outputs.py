@@ -3,6 +3,7 @@ querysets and never run a query of their own."""
 
 from rest_framework import serializers
 
+from milestones_site.api import representations
 from projects.models import (
     ActivityEvent,
     ApiToken,
@@ -16,8 +17,14 @@ from projects.models import (
     Project,
     Role,
     StatusUpdate,
+    Template,
+    TemplateDeliverable,
+    TemplateMilestone,
+    TemplatePhase,
     Workspace,
 )
+from projects.playbooks.planning import Direction
+from projects.selectors import resources
 
 
 def name_field() -> serializers.CharField:
@@ -288,3 +295,135 @@ class CreatedApiTokenSerializer(ApiTokenSerializer):
 
     class Meta(ApiTokenSerializer.Meta):
         fields = (*ApiTokenSerializer.Meta.fields, "token")
+
+
+# Playbooks ----------------------------------------------------------------------------
+
+
+class TemplateSerializer(serializers.ModelSerializer):
+    is_builtin = serializers.BooleanField(read_only=True)
+    phase_count = serializers.IntegerField(read_only=True)
+    milestone_count = serializers.IntegerField(read_only=True)
+    deliverable_count = serializers.IntegerField(read_only=True)
+    anchor_title = serializers.CharField(
+        read_only=True, allow_null=True, help_text="The milestone a backward plan lands on."
+    )
+    plans_backward = serializers.BooleanField(
+        read_only=True, help_text="True when an anchor (launch, event, sale) is marked."
+    )
+
+    class Meta:
+        model = Template
+        fields = (
+            "id",
+            "workspace",
+            "key",
+            "name",
+            "summary",
+            "objective",
+            "project_kind",
+            "roles",
+            "is_builtin",
+            "phase_count",
+            "milestone_count",
+            "deliverable_count",
+            "anchor_title",
+            "plans_backward",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+class TemplateDeliverableSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TemplateDeliverable
+        fields = ("id", "title", "kind", "offset_days", "owner_role", "checklist")
+        read_only_fields = fields
+
+
+class TemplateMilestoneSerializer(serializers.ModelSerializer):
+    deliverables = TemplateDeliverableSerializer(many=True, read_only=True)
+    depends_on = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = TemplateMilestone
+        fields = (
+            "id",
+            "phase",
+            "title",
+            "description",
+            "category",
+            "offset_days",
+            "is_anchor",
+            "owner_role",
+            "reminder_days",
+            "success_criteria",
+            "kpi_name",
+            "kpi_unit",
+            "checklist",
+            "depends_on",
+            "deliverables",
+        )
+        read_only_fields = fields
+
+
+class TemplatePhaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TemplatePhase
+        fields = ("id", "name", "order")
+        read_only_fields = fields
+
+
+class TemplateDetailSerializer(TemplateSerializer):
+    phases = TemplatePhaseSerializer(many=True, read_only=True)
+    milestones = TemplateMilestoneSerializer(many=True, read_only=True)
+
+    class Meta(TemplateSerializer.Meta):
+        fields = (*TemplateSerializer.Meta.fields, "phases", "milestones")
+        read_only_fields = fields
+
+
+class PlannedDeliverableSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    due_date = serializers.DateField()
+    owner_role = serializers.CharField()
+    owner = serializers.IntegerField(source="owner.pk", allow_null=True, default=None)
+
+
+class PlannedMilestoneSerializer(serializers.Serializer):
+    template_milestone = serializers.IntegerField(source="source_id")
+    title = serializers.CharField()
+    category = serializers.CharField()
+    due_date = serializers.DateField()
+    is_anchor = serializers.BooleanField()
+    owner_role = serializers.CharField()
+    owner = serializers.IntegerField(source="owner.pk", allow_null=True, default=None)
+    depends_on = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Template milestone ids it waits for."
+    )
+    deliverables = PlannedDeliverableSerializer(many=True)
+
+
+class PlannedPhaseSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    milestones = PlannedMilestoneSerializer(many=True)
+
+
+class PlanSerializer(serializers.Serializer):
+    """Every date a plan computes, before anything is created."""
+
+    direction = serializers.ChoiceField(choices=[d.value for d in Direction])
+    date = serializers.DateField(source="on")
+    start_date = serializers.DateField()
+    target_date = serializers.DateField()
+    phases = PlannedPhaseSerializer(many=True)
+
+
+representations.register(Workspace, WorkspaceSerializer, resources.workspace_rows)
+representations.register(Client, ClientSerializer, resources.client_rows)
+representations.register(Project, ProjectSerializer, resources.project_rows)
+representations.register(Phase, PhaseSerializer, resources.phase_rows)
+representations.register(Milestone, MilestoneSerializer, resources.milestone_rows)

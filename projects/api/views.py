@@ -1,18 +1,14 @@
 """API viewsets for workspaces, members, clients, projects, phases, milestones, status
-updates, comments, activity and tokens. Each parses with an input serializer, calls the
-service that owns the write and renders the re-read row (milestones_site/api_views.py)."""
+updates, comments, activity, tokens and playbooks. Each lists the rows of
+projects.selectors.resources, parses writes with an input serializer and calls the services
+named in its `writes` (milestones_site/api/viewsets.py)."""
 
-from datetime import date
-from functools import partial
-
-from django.db import transaction
-from django.db.models import F, OuterRef, QuerySet, Subquery
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from milestones_site.api.concurrency import etag_for
-from milestones_site.api.errors import errors_under
 from milestones_site.api.viewsets import (
     CreateMixin,
     DestroyMixin,
@@ -20,16 +16,11 @@ from milestones_site.api.viewsets import (
     RetrieveMixin,
     ServiceViewSet,
     UpdateMixin,
+    row_action,
 )
-from milestones_site.querysets.names import name_of, person_name
+from projects import permissions
 from projects.api import filters, inputs
 from projects.api import outputs as out
-from projects.api.playbooks import (
-    SaveAsTemplateInput,
-    TemplateDetailSerializer,
-    template_representation,
-)
-from projects.api.representations import project_rows
 from projects.models import (
     ActivityEvent,
     ApiToken,
@@ -40,19 +31,29 @@ from projects.models import (
     Phase,
     Project,
     StatusUpdate,
+    Template,
     Workspace,
 )
-from projects.permissions import readable_workspace_ids
-from projects.playbooks.services import template_save_from_project
-from projects.querysets import count_of
+from projects.permissions import Action
+from projects.playbooks.selectors import template_rows
+from projects.playbooks.services import (
+    template_instantiate,
+    template_plan,
+    template_save_from_project,
+)
+from projects.selectors import resources
 from projects.services import access
-from projects.services import projects as services
+from projects.services import comments as comment_services
+from projects.services import milestones as milestone_services
+from projects.services import projects as project_services
+from projects.services import workspaces as workspace_services
 
 
 class WorkspaceViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ServiceViewSet):
     """Workspaces you belong to. Anyone may create one (and owns it); owners update."""
 
     model = Workspace
+    writes = workspace_services.WORKSPACE_WRITES
     output_serializer_class = out.WorkspaceSerializer
     create_serializer_class = inputs.WorkspaceCreateInput
     update_serializer_class = inputs.WorkspaceUpdateInput
@@ -61,25 +62,7 @@ class WorkspaceViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, Servi
     ordering = ("name",)
 
     def visible_queryset(self):
-        members = Membership.objects.filter(workspace=OuterRef("pk"))
-        projects = Project.objects.filter(workspace=OuterRef("pk"))
-        readable = readable_workspace_ids(self.request.user)
-        return Workspace.objects.filter(pk__in=readable).annotate(
-            role=Subquery(members.filter(user=self.request.user).values("role")[:1]),
-            members_count=count_of(members, "workspace"),
-            projects_count=count_of(projects, "workspace"),
-        )
-
-    def create_object(self, data):
-        return services.workspace_create(
-            name=data["name"],
-            slug=data.get("slug", ""),
-            timezone_name=data.get("timezone", "UTC"),
-            owner=self.request.user,
-        )
-
-    def update_object(self, workspace, data, *, expected_version):
-        return services.workspace_update(workspace=workspace, actor=self.request.user, data=data)
+        return resources.workspace_rows(self.request.user)
 
 
 class MembershipViewSet(
@@ -88,6 +71,7 @@ class MembershipViewSet(
     """Members of your workspaces and their roles; owners add, change and remove them."""
 
     model = Membership
+    writes = workspace_services.MEMBERSHIP_WRITES
     output_serializer_class = out.MembershipSerializer
     create_serializer_class = inputs.MembershipCreateInput
     update_serializer_class = inputs.MembershipUpdateInput
@@ -97,27 +81,7 @@ class MembershipViewSet(
     ordering = ("workspace_id", "user__username")
 
     def visible_queryset(self):
-        return (
-            Membership.objects.filter(workspace_id__in=readable_workspace_ids(self.request.user))
-            .select_related("user")
-            .annotate(name=person_name("user"))
-        )
-
-    def create_object(self, data):
-        return services.membership_add(
-            workspace=data["workspace"],
-            user=data["username"],
-            role=data.get("role", "member"),
-            actor=self.request.user,
-        )
-
-    def update_object(self, membership, data, *, expected_version):
-        return services.membership_change_role(
-            membership=membership, role=data.get("role", membership.role), actor=self.request.user
-        )
-
-    def delete_object(self, membership):
-        services.membership_remove(membership=membership, actor=self.request.user)
+        return resources.membership_rows(self.request.user)
 
 
 class ClientViewSet(
@@ -127,6 +91,7 @@ class ClientViewSet(
     without a client)."""
 
     model = Client
+    writes = workspace_services.CLIENT_WRITES
     output_serializer_class = out.ClientSerializer
     create_serializer_class = inputs.ClientCreateInput
     update_serializer_class = inputs.ClientUpdateInput
@@ -136,19 +101,7 @@ class ClientViewSet(
     ordering = ("name", "id")
 
     def visible_queryset(self):
-        projects = Project.objects.filter(client=OuterRef("pk"))
-        return Client.objects.visible_to(self.request.user).annotate(
-            projects_count=count_of(projects, "client")
-        )
-
-    def create_object(self, data):
-        return services.client_create(actor=self.request.user, **data)
-
-    def update_object(self, client, data, *, expected_version):
-        return services.client_update(client=client, actor=self.request.user, data=data)
-
-    def delete_object(self, client):
-        services.client_delete(client=client, actor=self.request.user)
+        return resources.client_rows(self.request.user)
 
 
 class ProjectViewSet(
@@ -157,6 +110,7 @@ class ProjectViewSet(
     """Campaigns with their progress, health and next milestone."""
 
     model = Project
+    writes = project_services.PROJECT_WRITES
     output_serializer_class = out.ProjectSerializer
     create_serializer_class = inputs.ProjectCreateInput
     update_serializer_class = inputs.ProjectUpdateInput
@@ -174,31 +128,23 @@ class ProjectViewSet(
     ordering = ("name", "id")
 
     def visible_queryset(self):
-        return project_rows(self.request.user, self.today)
+        return resources.project_rows(self.request.user)
 
-    def create_object(self, data):
-        return services.project_create(actor=self.request.user, **data)
-
-    def update_object(self, project, data, *, expected_version):
-        return services.project_update(
-            project=project, actor=self.request.user, data=data, expected_version=expected_version
-        )
-
-    def delete_object(self, project):
-        services.project_delete(project=project, actor=self.request.user)
-
-    @extend_schema(request=SaveAsTemplateInput, responses={201: TemplateDetailSerializer})
+    @extend_schema(
+        request=inputs.SaveAsTemplateInput, responses={201: out.TemplateDetailSerializer}
+    )
     @action(detail=True, methods=["post"], url_path="save-as-template")
     def save_as_template(self, request, pk=None):
         """Make this project a template of its workspace: dates become offsets from its
         start; statuses, actuals and history are dropped."""
         project = self.get_object()
-        data = self.parse(SaveAsTemplateInput)
+        data = self.parse(inputs.SaveAsTemplateInput)
         template = template_save_from_project(
             project=project, actor=request.user, name=data.get("name", "")
         )
-        body, etag = template_representation(template.pk, request.user)
-        return Response(body, status=201, headers={"ETag": etag})
+        row = template_rows(request.user, with_structure=True).get(pk=template.pk)
+        body = out.TemplateDetailSerializer(row).data
+        return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(row)})
 
 
 class PhaseViewSet(
@@ -207,6 +153,7 @@ class PhaseViewSet(
     """Ordered stages of a project; managers and owners edit them."""
 
     model = Phase
+    writes = project_services.PHASE_WRITES
     output_serializer_class = out.PhaseSerializer
     create_serializer_class = inputs.PhaseCreateInput
     update_serializer_class = inputs.PhaseUpdateInput
@@ -216,33 +163,7 @@ class PhaseViewSet(
     ordering = ("project_id", "order", "id")
 
     def visible_queryset(self):
-        milestones = Milestone.objects.filter(phase=OuterRef("pk"))
-        return Phase.objects.visible_to(self.request.user).annotate(
-            project_name=F("project__name"),
-            milestones_count=count_of(milestones, "phase"),
-        )
-
-    def create_object(self, data):
-        return services.phase_create(actor=self.request.user, **data)
-
-    def update_object(self, phase, data, *, expected_version):
-        return services.phase_update(phase=phase, actor=self.request.user, data=data)
-
-    def delete_object(self, phase):
-        services.phase_delete(phase=phase, actor=self.request.user)
-
-
-def milestone_rows(today: date) -> QuerySet:
-    """Every milestone with what MilestoneSerializer shows, derived for `today`."""
-    return (
-        Milestone.objects.with_derived(today=today)
-        .with_dependency_ids()
-        .annotate(
-            project_name=F("project__name"),
-            phase_name=name_of("phase", Phase),
-            owner_name=person_name("owner"),
-        )
-    )
+        return resources.phase_rows(self.request.user)
 
 
 class MilestoneViewSet(
@@ -254,6 +175,7 @@ class MilestoneViewSet(
     `complete/`); the due date moves only through `reschedule/`."""
 
     model = Milestone
+    writes = milestone_services.MILESTONE_WRITES
     output_serializer_class = out.MilestoneSerializer
     create_serializer_class = inputs.MilestoneCreateInput
     update_serializer_class = inputs.MilestoneUpdateInput
@@ -263,54 +185,34 @@ class MilestoneViewSet(
     ordering = ("due_date", "id")
 
     def visible_queryset(self):
-        return milestone_rows(self.today).visible_to(self.request.user)
+        return resources.milestone_rows(self.request.user)
 
     def rows_to_change(self):
         milestones = Milestone.objects.visible_to(self.request.user)
         return milestones.select_related("project__workspace")
 
-    def create_object(self, data):
-        project = data.pop("project")
-        return services.milestone_create(project=project, actor=self.request.user, **data)
-
-    def update_object(self, milestone, data, *, expected_version):
-        actor = self.request.user
-        depends_on = data.pop("depends_on", None)
-        status = data.pop("status", None)
-        steps = []
-        if data or (depends_on is None and status is None):
-            steps.append(partial(services.milestone_update, data=data))
-        if depends_on is not None:
-            steps.append(partial(services.milestone_set_dependencies, depends_on=depends_on))
-        if status is not None:
-            steps.append(partial(services.milestone_set_status, status=status))
-        # The first service checks If-Match and locks the row for the ones after it.
-        for step in steps:
-            milestone = step(milestone=milestone, actor=actor, expected_version=expected_version)
-            expected_version = None
-        return milestone
-
-    def delete_object(self, milestone):
-        services.milestone_delete(milestone=milestone, actor=self.request.user)
-
-    @extend_schema(request=inputs.MilestoneCompleteInput, responses=out.MilestoneSerializer)
-    @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
-        """Complete the milestone. Refused while deliverables or dependencies are open,
-        naming them; a manager may `force` it with a `reason`, kept in the audit log."""
-        return self.run_action(inputs.MilestoneCompleteInput, services.milestone_complete)
-
-    @extend_schema(request=inputs.MilestoneRescheduleInput, responses=out.MilestoneSerializer)
-    @action(detail=True, methods=["post"])
-    def reschedule(self, request, pk=None):
-        """Move the due date (the baseline stays; the change and its reason are logged)."""
-        return self.run_action(inputs.MilestoneRescheduleInput, services.milestone_reschedule)
-
-    @extend_schema(request=inputs.MilestoneRebaselineInput, responses=out.MilestoneSerializer)
-    @action(detail=True, methods=["post"])
-    def rebaseline(self, request, pk=None):
-        """Accept the current due date as the plan: the baseline moves to it (managers)."""
-        return self.run_action(inputs.MilestoneRebaselineInput, services.milestone_rebaseline)
+    complete = row_action(
+        "complete",
+        milestone_services.milestone_complete,
+        inputs.MilestoneCompleteInput,
+        out.MilestoneSerializer,
+        description="Complete the milestone. Refused while deliverables or dependencies are "
+        "open, naming them; a manager may `force` it with a `reason`, kept in the audit log.",
+    )
+    reschedule = row_action(
+        "reschedule",
+        milestone_services.milestone_reschedule,
+        inputs.MilestoneRescheduleInput,
+        out.MilestoneSerializer,
+        description="Move the due date (the baseline stays; the change and its reason are logged).",
+    )
+    rebaseline = row_action(
+        "rebaseline",
+        milestone_services.milestone_rebaseline,
+        inputs.MilestoneRebaselineInput,
+        out.MilestoneSerializer,
+        description="Accept the current due date as the plan: the baseline moves to it (managers).",
+    )
 
     @extend_schema(
         request=inputs.MilestoneBulkStatusInput, responses=out.MilestoneBulkStatusSerializer
@@ -319,20 +221,18 @@ class MilestoneViewSet(
     def bulk_status(self, request):
         """Set the status of many milestones at once: all change, or none does."""
         items = self.parse(inputs.MilestoneBulkStatusInput)["items"]
-        with transaction.atomic():
-            for index, item in enumerate(items):
-                with errors_under(f"items.{index}"):
-                    services.milestone_set_status(
-                        milestone=item["id"], status=item["status"], actor=request.user
-                    )
-        changed = self.get_queryset().filter(pk__in=[item["id"].pk for item in items])
-        return Response({"items": self.get_serializer(changed, many=True).data})
+        changed = milestone_services.milestones_set_status(
+            changes=[(item["id"], item["status"]) for item in items], actor=request.user
+        )
+        rows = self.get_queryset().filter(pk__in=[milestone.pk for milestone in changed])
+        return Response({"items": self.get_serializer(rows, many=True).data})
 
 
 class StatusUpdateViewSet(ListMixin, RetrieveMixin, CreateMixin, ServiceViewSet):
     """Dated project status posts; managers and owners post them."""
 
     model = StatusUpdate
+    writes = project_services.STATUS_UPDATE_WRITES
     output_serializer_class = out.StatusUpdateSerializer
     create_serializer_class = inputs.StatusUpdateCreateInput
     filterset_class = filters.StatusUpdateFilter
@@ -341,18 +241,14 @@ class StatusUpdateViewSet(ListMixin, RetrieveMixin, CreateMixin, ServiceViewSet)
     ordering = ("-created_at", "-id")
 
     def visible_queryset(self):
-        return StatusUpdate.objects.filter(
-            project__workspace_id__in=readable_workspace_ids(self.request.user)
-        ).annotate(project_name=F("project__name"), author_name=person_name("author"))
-
-    def create_object(self, data):
-        return services.status_update_post(actor=self.request.user, **data)
+        return resources.status_update_rows(self.request.user)
 
 
 class CommentViewSet(ListMixin, RetrieveMixin, CreateMixin, ServiceViewSet):
     """Comments on milestones and deliverables; members and up post them."""
 
     model = Comment
+    writes = comment_services.COMMENT_WRITES
     output_serializer_class = out.CommentSerializer
     create_serializer_class = inputs.CommentCreateInput
     filterset_class = filters.CommentFilter
@@ -361,14 +257,7 @@ class CommentViewSet(ListMixin, RetrieveMixin, CreateMixin, ServiceViewSet):
     ordering = ("created_at", "id")
 
     def visible_queryset(self):
-        return (
-            Comment.objects.visible_to(self.request.user)
-            .select_related("target_type")
-            .annotate(author_name=person_name("author"))
-        )
-
-    def create_object(self, data):
-        return services.comment_post(actor=self.request.user, **data)
+        return resources.comment_rows(self.request.user)
 
 
 class ActivityViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
@@ -382,9 +271,7 @@ class ActivityViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
     ordering = ("-created_at", "-id")
 
     def visible_queryset(self):
-        return ActivityEvent.objects.filter(
-            workspace_id__in=readable_workspace_ids(self.request.user)
-        ).select_related("target_type")
+        return resources.activity_rows(self.request.user)
 
 
 class ApiTokenViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin, ServiceViewSet):
@@ -407,7 +294,57 @@ class ApiTokenViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin, Servi
             user=request.user, **self.parse(inputs.ApiTokenCreateInput)
         )
         data = out.ApiTokenSerializer(token).data | {"token": plain}
-        return Response(data, status=201, headers={"ETag": etag_for(token)})
+        return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(token)})
 
     def delete_object(self, token):
         access.api_token_revoke(token=token, actor=self.request.user)
+
+
+class TemplateViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
+    """Playbooks: the built-in ones and your workspaces' own templates."""
+
+    model = Template
+    output_serializer_class = out.TemplateSerializer
+    filterset_class = filters.TemplateFilter
+    search_fields = ("name", "summary")
+    ordering_fields = ("name", "created_at")
+    ordering = ("name", "id")
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return out.TemplateDetailSerializer
+        return out.TemplateSerializer
+
+    def visible_queryset(self):
+        return template_rows(self.request.user, with_structure=self.action == "retrieve")
+
+    @extend_schema(
+        request=inputs.InstantiateInput,
+        responses={
+            200: OpenApiResponse(out.PlanSerializer, description="dry_run: the computed plan"),
+            201: OpenApiResponse(out.ProjectSerializer, description="The new project"),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def instantiate(self, request, pk=None):
+        """Plan a project from this template, forward from a start date or backward from an
+        event date; with `dry_run` only the dates are returned. All or nothing."""
+        template = self.get_object()
+        data = self.parse(inputs.InstantiateInput)
+        plan_input = {
+            "template": template,
+            "workspace": data["workspace"],
+            "direction": data["direction"],
+            "on": data["date"],
+            "skip_weekends": data["skip_weekends"],
+            "role_map": data.get("roles"),
+        }
+        if data["dry_run"]:
+            permissions.ensure(request.user, Action.PROJECT_CREATE, data["workspace"])
+            return Response(out.PlanSerializer(template_plan(**plan_input)).data)
+        project = template_instantiate(
+            actor=request.user, name=data["name"].strip(), client=data.get("client"), **plan_input
+        )
+        row = resources.project_rows(request.user).get(pk=project.pk)
+        body = out.ProjectSerializer(row).data
+        return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(row)})

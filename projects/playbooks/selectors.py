@@ -170,3 +170,9 @@ def plan_preview(plan: Plan) -> list[PreviewPhase]:
             rows.append(PreviewMilestone(planned, offset_date, reason))
         phases.append(PreviewPhase(phase, rows))
     return phases
+
+
+def template_rows(reader, *, with_structure: bool = False):
+    """The playbooks `reader` may use, with their counts (and their whole structure)."""
+    templates = Template.objects.visible_to(reader).with_summary()
+    return template_with_structure(templates) if with_structure else templates

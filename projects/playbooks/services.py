@@ -10,6 +10,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Prefetch
 
+from deliverables.services import checklists as checklist_services
 from deliverables.services import deliverables as deliverable_services
 from milestones_site.services.errors import invalid
 from projects import activity, permissions
@@ -24,7 +25,8 @@ from projects.models import (
 )
 from projects.permissions import Action
 from projects.playbooks.planning import Direction, Step, anchor_of, plan_calendar, schedule
-from projects.services import projects as services
+from projects.services import milestones as milestone_services
+from projects.services import projects as project_services
 
 LIBRARY = Path(__file__).resolve().parent / "library"
 
@@ -199,7 +201,7 @@ def template_instantiate(
         skip_weekends=skip_weekends,
         role_map=role_map,
     )
-    project = services.project_create(
+    project = project_services.project_create(
         workspace=workspace,
         actor=actor,
         name=name,
@@ -214,7 +216,7 @@ def template_instantiate(
     for order, planned_phase in enumerate(plan.phases):
         phase = None
         if planned_phase.name:
-            phase = services.phase_create(
+            phase = project_services.phase_create(
                 project=project,
                 actor=actor,
                 name=planned_phase.name,
@@ -224,7 +226,7 @@ def template_instantiate(
             )
         for planned in planned_phase.milestones:
             source = planned.template
-            milestone = services.milestone_create(
+            milestone = milestone_services.milestone_create(
                 project=project,
                 actor=actor,
                 title=planned.title,
@@ -240,7 +242,7 @@ def template_instantiate(
             )
             created[planned.source_id] = milestone
             for text in source.checklist:
-                deliverable_services.checklist_item_add(parent=milestone, actor=actor, text=text)
+                checklist_services.checklist_item_add(parent=milestone, actor=actor, text=text)
             for planned_deliverable in planned.deliverables:
                 deliverable = deliverable_services.deliverable_create(
                     milestone=milestone,
@@ -251,12 +253,12 @@ def template_instantiate(
                     owner=planned_deliverable.owner,
                 )
                 for text in planned_deliverable.checklist:
-                    deliverable_services.checklist_item_add(
+                    checklist_services.checklist_item_add(
                         parent=deliverable, actor=actor, text=text
                     )
     for planned in plan.milestones:
         if planned.depends_on:
-            services.milestone_set_dependencies(
+            milestone_services.milestone_set_dependencies(
                 milestone=created[planned.source_id],
                 depends_on=[created[key] for key in planned.depends_on],
                 actor=actor,

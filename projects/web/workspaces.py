@@ -1,9 +1,6 @@
 """Which workspace a browser session is looking at, and the list it may switch between."""
 
-from datetime import UTC, date
-
 from django.http import HttpRequest
-from django.utils import timezone
 
 from projects.models import Workspace
 from projects.permissions import workspaces_with_roles
@@ -27,14 +24,6 @@ def current_workspace(request: HttpRequest) -> Workspace | None:
 def user_workspaces(request: HttpRequest) -> list[Workspace]:
     current_workspace(request)
     return request.__dict__["_user_workspaces"]
-
-
-def reference_date(workspaces: list[Workspace]) -> date:
-    """Today in the timezone the workspaces share, else in UTC (a read spanning timezones
-    needs one date)."""
-    if len({workspace.timezone for workspace in workspaces}) == 1:
-        return workspaces[0].today()
-    return timezone.localdate(timezone=UTC)
 
 
 def switch_workspace(request: HttpRequest, workspace_id: int) -> Workspace | None:

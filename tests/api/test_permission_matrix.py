@@ -1,6 +1,6 @@
 """Every API route, method and role, generated from the URL configuration.
 
-`OPERATIONS` is read from milestones_site.api_urls at collection time, so a new route or
+`OPERATIONS` is read from milestones_site.urls (api_v1) at collection time, so a new route or
 method appears here by itself, and fails until EXPECTATIONS says who may use it."""
 
 import re
@@ -15,12 +15,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from deliverables.models import Deliverable
-from milestones_site.api import urls as api_urls
+from milestones_site.urls import api_v1
 from notifications.models import Notification, WebhookEndpoint
 from projects import activity
 from projects.models import Role
 from projects.playbooks.services import template_save_from_project
-from projects.services.projects import comment_post
+from projects.services.comments import comment_post
 from tests.api.conftest import client_with_token
 from tests.factories import (
     ChecklistItemFactory,
@@ -48,7 +48,7 @@ def route_template(pattern) -> str:
 def discover_operations() -> list[tuple[str, str, str]]:
     """(route, method, view action) for every route of the API's URL configuration."""
     operations = []
-    for pattern in api_urls.urlpatterns:
+    for pattern in api_v1:
         assert not isinstance(pattern, URLResolver), "flatten nested includes here"
         assert isinstance(pattern, URLPattern)
         route = route_template(pattern)
@@ -63,9 +63,7 @@ def discover_operations() -> list[tuple[str, str, str]]:
 
 OPERATIONS = discover_operations()
 VIEWSET_ROUTES = sorted(
-    route_template(pattern)
-    for pattern in api_urls.urlpatterns
-    if hasattr(pattern.callback, "actions")
+    route_template(pattern) for pattern in api_v1 if hasattr(pattern.callback, "actions")
 )
 
 

@@ -160,9 +160,8 @@ def test_reading_and_patching_a_milestone_cost_a_fixed_number_of_queries(project
     # The token with its user, the caller's workspaces (for the date health is derived on),
     # the annotated row with its dependency ids.
     assert len(read) == 3, [query["sql"] for query in read]
-    # The token with its user, the caller's workspaces, the row with its workspace, the role,
-    # the
-    # locked row (which keeps the project already read), the update, the event and the
-    # re-read row; the test's own transaction turns the request's and the service's into
-    # two savepoints.
-    assert len(write) == 12, [query["sql"] for query in write]
+    # The token with its user, the row with its workspace, the role, the locked row (which
+    # keeps the project already read), the update, the event, the caller's workspaces and
+    # the re-read row; the test's own transaction turns the request's, milestone_edit's and
+    # the status service's into three savepoints.
+    assert len(write) == 14, [query["sql"] for query in write]

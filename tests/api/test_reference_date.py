@@ -1,13 +1,12 @@
-"""The one date an API request derives overdue and health for (projects/workspaces.py)."""
+"""The one date an API request derives overdue and health for (projects.models.reference_date)."""
 
 from datetime import UTC, date, datetime
 
 import pytest
 from django.utils import timezone
 
-from projects.models import Role
+from projects.models import Role, reference_date
 from projects.permissions import workspaces_with_roles
-from projects.web.workspaces import reference_date
 from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 
 # 20:00 UTC: already the next day at UTC+14, still the same day at UTC-12.

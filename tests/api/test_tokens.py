@@ -6,8 +6,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from projects.models import ApiToken
-from projects.secrets import hash_secret
+from projects.models import ApiToken, hash_secret
 from projects.services.access import api_token_create
 
 API = "/api/v1"

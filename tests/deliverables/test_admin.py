@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deliverables.models import ChecklistItem, Deliverable
-from deliverables.services import deliverables as services
+from deliverables.services import checklists as checklist_services
+from deliverables.services import deliverables as deliverable_services
 from projects.models import ActivityEvent, Milestone
-from projects.services import projects as project_services
+from projects.services import milestones as milestone_services
 from tests.admin_forms import change_form_data
 from tests.audit import assert_recorded
 
@@ -25,7 +26,7 @@ def admin_url(model, view="changelist", *args) -> str:
 
 @pytest.fixture
 def milestone(project, manager):
-    return project_services.milestone_create(
+    return milestone_services.milestone_create(
         project=project,
         actor=manager,
         title="Black Friday email sequence approved",
@@ -35,21 +36,23 @@ def milestone(project, manager):
 
 @pytest.fixture
 def deliverable(milestone, manager):
-    return services.deliverable_create(
+    return deliverable_services.deliverable_create(
         milestone=milestone, actor=manager, title="Teaser email copy", kind="email"
     )
 
 
 @pytest.fixture
 def checklist_item(deliverable, manager):
-    return services.checklist_item_add(
+    return checklist_services.checklist_item_add(
         parent=deliverable, actor=manager, text="Unsubscribe link tested"
     )
 
 
 def in_review(milestone, manager, title: str) -> Deliverable:
-    created = services.deliverable_create(milestone=milestone, actor=manager, title=title)
-    return services.deliverable_submit(deliverable=created, actor=manager)
+    created = deliverable_services.deliverable_create(
+        milestone=milestone, actor=manager, title=title
+    )
+    return deliverable_services.deliverable_submit(deliverable=created, actor=manager)
 
 
 def run_action(admin_client, action: str, *deliverables):
@@ -87,9 +90,11 @@ def test_list_costs_the_same_queries_for_2_and_20_deliverables(
     def queries_listing(total: int) -> int:
         for number in range(Deliverable.objects.count(), total):
             created = in_review(milestone, manager, f"Ad variant {number}")
-            services.checklist_item_add(parent=created, actor=manager, text="Sizes checked")
+            checklist_services.checklist_item_add(
+                parent=created, actor=manager, text="Sizes checked"
+            )
             if number % 2:
-                services.deliverable_approve(deliverable=created, actor=manager)
+                deliverable_services.deliverable_approve(deliverable=created, actor=manager)
         with CaptureQueriesContext(connection) as queries:
             response = admin_client.get(admin_url(model))
         assert response.context["cl"].result_count == total
@@ -205,7 +210,7 @@ def test_the_milestone_page_lists_its_deliverables_inline(admin_client, delivera
 def test_a_deliverable_added_to_a_closed_milestone_is_refused_above_its_row(
     admin_client, manager, milestone
 ):
-    project_services.milestone_set_status(milestone=milestone, status="cancelled", actor=manager)
+    milestone_services.milestone_set_status(milestone=milestone, status="cancelled", actor=manager)
     page = admin_url(Milestone, "change", milestone.pk)
     data = change_form_data(admin_client.get(page)) | {"deliverables-0-title": "Late banner"}
 

@@ -7,11 +7,18 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from deliverables.models import ChecklistItem, Deliverable
-from deliverables.services import deliverables as services
+from deliverables.services import checklists as checklist_services
+from deliverables.services import deliverables as deliverable_services
 from milestones_site.services.errors import StaleVersion
 from projects.models import ActivityEvent
 from tests.audit import assert_recorded, table_counts
-from tests.factories import ChecklistItemFactory, DeliverableFactory, MilestoneFactory
+from tests.factories import (
+    ChecklistItemFactory,
+    DeliverableFactory,
+    MilestoneFactory,
+    ProjectFactory,
+    ShareLinkFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,11 +50,11 @@ POSSIBLE_FROM = {
     "delivered": "none",
 }
 MOVES = {
-    "start": services.deliverable_start,
-    "submit": services.deliverable_submit,
-    "approve": services.deliverable_approve,
-    "request_changes": services.deliverable_request_changes,
-    "deliver": services.deliverable_deliver,
+    "start": deliverable_services.deliverable_start,
+    "submit": deliverable_services.deliverable_submit,
+    "approve": deliverable_services.deliverable_approve,
+    "request_changes": deliverable_services.deliverable_request_changes,
+    "deliver": deliverable_services.deliverable_deliver,
 }
 
 
@@ -97,12 +104,14 @@ def test_every_move_from_every_status(milestone, manager, move, status):
 
 def test_the_whole_cycle_with_its_events(milestone, member, manager):
     deliverable = deliverable_in(milestone, "not_started")
-    services.deliverable_start(deliverable=deliverable, actor=member)
-    services.deliverable_submit(deliverable=deliverable, actor=member)
-    services.deliverable_request_changes(deliverable=deliverable, actor=manager, note=" Logo ")
-    services.deliverable_submit(deliverable=deliverable, actor=member)
-    services.deliverable_approve(deliverable=deliverable, actor=manager)
-    delivered = services.deliverable_deliver(deliverable=deliverable, actor=member)
+    deliverable_services.deliverable_start(deliverable=deliverable, actor=member)
+    deliverable_services.deliverable_submit(deliverable=deliverable, actor=member)
+    deliverable_services.deliverable_request_changes(
+        deliverable=deliverable, actor=manager, note=" Logo "
+    )
+    deliverable_services.deliverable_submit(deliverable=deliverable, actor=member)
+    deliverable_services.deliverable_approve(deliverable=deliverable, actor=manager)
+    delivered = deliverable_services.deliverable_deliver(deliverable=deliverable, actor=member)
     assert delivered.version == 7
     verbs = list(ActivityEvent.objects.order_by("id").values_list("verb", "actor"))
     assert verbs == [
@@ -119,7 +128,7 @@ def test_the_whole_cycle_with_its_events(milestone, member, manager):
 
 
 def test_approve_by_a_manager_records_the_approver(milestone, manager):
-    approved = services.deliverable_approve(
+    approved = deliverable_services.deliverable_approve(
         deliverable=deliverable_in(milestone, "in_review"), actor=manager
     )
     assert approved.approved_by == manager
@@ -134,10 +143,18 @@ def test_approve_by_a_manager_records_the_approver(milestone, manager):
     assert event.data == {}
 
 
+def signoff(deliverable, **decision):
+    """A client's decision through a link to the deliverable's project."""
+    link = ShareLinkFactory(project=deliverable.milestone.project)
+    return deliverable_services.deliverable_client_signoff(
+        link=link, deliverable=deliverable, **decision
+    )
+
+
 def test_approve_by_an_external_reviewer_keeps_their_name_and_email(milestone):
-    approved = services.deliverable_approve(
-        deliverable=deliverable_in(milestone, "in_review"),
-        actor=None,
+    approved = signoff(
+        deliverable_in(milestone, "in_review"),
+        decision="approve",
         reviewer_name=" Dana Client ",
         reviewer_email="dana@client.test",
     )
@@ -158,22 +175,45 @@ def test_approve_by_an_external_reviewer_keeps_their_name_and_email(milestone):
     }
 
 
+@pytest.mark.parametrize(
+    ("link_state", "refusal"),
+    [
+        ({"revoked_at": datetime(2026, 1, 1).astimezone()}, PermissionDenied),
+        ({"allow_signoff": False}, PermissionDenied),
+        ({"project": None}, Deliverable.DoesNotExist),
+    ],
+    ids=["revoked link", "link without sign-off", "link to another project"],
+)
+def test_client_signoff_checks_the_link_itself(milestone, link_state, refusal):
+    deliverable = deliverable_in(milestone, "in_review")
+    link = ShareLinkFactory(project=milestone.project)
+    for field, value in link_state.items():
+        setattr(link, field, value if field != "project" else ProjectFactory())
+    with pytest.raises(refusal):
+        deliverable_services.deliverable_client_signoff(
+            link=link, deliverable=deliverable, decision="approve", reviewer_name="Dana"
+        )
+    deliverable.refresh_from_db()
+    assert deliverable.status == "in_review"
+    assert not ActivityEvent.objects.filter(verb="deliverable.approved").exists()
+
+
 def test_an_external_reviewer_must_give_a_name(milestone):
     deliverable = deliverable_in(milestone, "in_review")
     with pytest.raises(ValidationError) as error:
-        services.deliverable_approve(deliverable=deliverable, actor=None, reviewer_name="  ")
+        signoff(deliverable, decision="approve", reviewer_name="  ")
     assert error.value.message_dict == {"reviewer_name": ["Tell us who signs off."]}
     with pytest.raises(ValidationError) as error:
-        services.deliverable_request_changes(deliverable=deliverable, actor=None, note="Brighter")
+        signoff(deliverable, decision="request_changes", reviewer_name="", note="Brighter")
     assert error.value.message_dict == {"reviewer_name": ["Tell us who asks for changes."]}
     deliverable.refresh_from_db()
     assert deliverable.status == "in_review"
 
 
 def test_an_external_reviewer_may_request_changes(milestone):
-    deliverable = services.deliverable_request_changes(
-        deliverable=deliverable_in(milestone, "in_review"),
-        actor=None,
+    deliverable = signoff(
+        deliverable_in(milestone, "in_review"),
+        decision="request_changes",
         note="Use the new logo.",
         reviewer_name="Dana Client",
     )
@@ -187,7 +227,9 @@ def test_an_external_reviewer_may_request_changes(milestone):
 def test_request_changes_needs_a_note(milestone, manager, note):
     deliverable = deliverable_in(milestone, "in_review")
     with pytest.raises(ValidationError) as error:
-        services.deliverable_request_changes(deliverable=deliverable, actor=manager, note=note)
+        deliverable_services.deliverable_request_changes(
+            deliverable=deliverable, actor=manager, note=note
+        )
     assert error.value.message_dict == {"note": ["Say what needs to change."]}
     deliverable.refresh_from_db()
     assert deliverable.status == "in_review"
@@ -204,16 +246,18 @@ def test_review_needs_a_manager(milestone, member, move):
 
 def test_moves_need_a_member(milestone, viewer):
     with pytest.raises(PermissionDenied):
-        services.deliverable_submit(
+        deliverable_services.deliverable_submit(
             deliverable=deliverable_in(milestone, "in_progress"), actor=viewer
         )
 
 
 def test_a_stale_version_refuses_the_move(milestone, member):
     deliverable = deliverable_in(milestone, "not_started")
-    services.deliverable_start(deliverable=deliverable, actor=member)
+    deliverable_services.deliverable_start(deliverable=deliverable, actor=member)
     with pytest.raises(StaleVersion) as error:
-        services.deliverable_submit(deliverable=deliverable, actor=member, expected_version=1)
+        deliverable_services.deliverable_submit(
+            deliverable=deliverable, actor=member, expected_version=1
+        )
     assert (error.value.current.status, error.value.current.version) == ("in_progress", 2)
 
 
@@ -221,7 +265,7 @@ def test_a_stale_version_refuses_the_move(milestone, member):
 
 
 def test_deliverable_create_records_it(milestone, member):
-    deliverable = services.deliverable_create(
+    deliverable = deliverable_services.deliverable_create(
         milestone=milestone, actor=member, title="Launch email", kind="email", owner=member
     )
     assert (deliverable.status, deliverable.version) == ("not_started", 1)
@@ -236,7 +280,9 @@ def test_deliverable_create_on_a_closed_milestone_is_refused(project, member, st
         project=project, title="Launch", status=status, completed_at=completed_at
     )
     with pytest.raises(ValidationError) as error:
-        services.deliverable_create(milestone=milestone, actor=member, title="Late email")
+        deliverable_services.deliverable_create(
+            milestone=milestone, actor=member, title="Late email"
+        )
     assert error.value.message_dict == {"milestone": [f"“Launch” is {status}; reopen it first."]}
     assert not Deliverable.objects.exists()
 
@@ -244,7 +290,9 @@ def test_deliverable_create_on_a_closed_milestone_is_refused(project, member, st
 def test_deliverable_create_refuses_an_owner_who_is_not_a_member(milestone, member, outsider):
     before = table_counts(Deliverable, ActivityEvent)
     with pytest.raises(ValidationError) as error:
-        services.deliverable_create(milestone=milestone, actor=member, title="Ad", owner=outsider)
+        deliverable_services.deliverable_create(
+            milestone=milestone, actor=member, title="Ad", owner=outsider
+        )
     assert error.value.message_dict == {
         "owner": [f"{outsider} is not a member of {milestone.project.workspace}."]
     }
@@ -253,7 +301,7 @@ def test_deliverable_create_refuses_an_owner_who_is_not_a_member(milestone, memb
 
 def test_deliverable_create_refuses_a_bad_link_and_kind(milestone, member):
     with pytest.raises(ValidationError) as error:
-        services.deliverable_create(
+        deliverable_services.deliverable_create(
             milestone=milestone, actor=member, title="Ad", link="not a url", kind="poster"
         )
     assert set(error.value.message_dict) == {"link", "kind"}
@@ -261,7 +309,7 @@ def test_deliverable_create_refuses_a_bad_link_and_kind(milestone, member):
 
 def test_deliverable_update_records_changes_and_bumps_the_version(milestone, member):
     deliverable = deliverable_in(milestone, "in_progress")
-    updated = services.deliverable_update(
+    updated = deliverable_services.deliverable_update(
         deliverable=deliverable,
         actor=member,
         data={"link": "https://drive.example.com/hero.mp4", "due_date": "2026-11-18"},
@@ -281,7 +329,7 @@ def test_deliverable_update_records_changes_and_bumps_the_version(milestone, mem
 
 def test_deliverable_update_without_a_change_keeps_the_version(milestone, member):
     deliverable = deliverable_in(milestone, "in_progress")
-    updated = services.deliverable_update(
+    updated = deliverable_services.deliverable_update(
         deliverable=deliverable, actor=member, data={"title": deliverable.title}
     )
     assert updated.version == 1
@@ -291,7 +339,7 @@ def test_deliverable_update_without_a_change_keeps_the_version(milestone, member
 def test_deliverable_update_refuses_a_status(milestone, member):
     deliverable = deliverable_in(milestone, "in_progress")
     with pytest.raises(ValidationError) as error:
-        services.deliverable_update(
+        deliverable_services.deliverable_update(
             deliverable=deliverable, actor=member, data={"status": "approved"}
         )
     assert error.value.message_dict == {
@@ -302,7 +350,7 @@ def test_deliverable_update_refuses_a_status(milestone, member):
 @pytest.mark.parametrize("field", ["approved_by", "approved_at", "milestone", "version", "colour"])
 def test_deliverable_update_refuses_fields_it_does_not_own(milestone, member, field):
     with pytest.raises(ValidationError) as error:
-        services.deliverable_update(
+        deliverable_services.deliverable_update(
             deliverable=deliverable_in(milestone, "in_progress"), actor=member, data={field: None}
         )
     assert error.value.message_dict == {field: ["This field cannot be changed here."]}
@@ -310,9 +358,11 @@ def test_deliverable_update_refuses_fields_it_does_not_own(milestone, member, fi
 
 def test_deliverable_update_with_a_stale_version(milestone, member):
     deliverable = deliverable_in(milestone, "in_progress")
-    services.deliverable_update(deliverable=deliverable, actor=member, data={"title": "Cut A"})
+    deliverable_services.deliverable_update(
+        deliverable=deliverable, actor=member, data={"title": "Cut A"}
+    )
     with pytest.raises(StaleVersion) as error:
-        services.deliverable_update(
+        deliverable_services.deliverable_update(
             deliverable=deliverable, actor=member, data={"title": "Cut B"}, expected_version=1
         )
     assert error.value.current.title == "Cut A"
@@ -320,7 +370,7 @@ def test_deliverable_update_with_a_stale_version(milestone, member):
 
 def test_deliverable_delete_is_recorded_on_the_milestone(milestone, manager):
     deliverable = deliverable_in(milestone, "in_progress")
-    services.deliverable_delete(deliverable=deliverable, actor=manager)
+    deliverable_services.deliverable_delete(deliverable=deliverable, actor=manager)
     assert not Deliverable.objects.exists()
     event = assert_recorded("deliverable.deleted", actor=manager, target=milestone)
     assert event.data == {"deliverable": "Hero video"}
@@ -328,7 +378,7 @@ def test_deliverable_delete_is_recorded_on_the_milestone(milestone, manager):
 
 def test_deliverable_delete_needs_a_manager(milestone, member):
     with pytest.raises(PermissionDenied):
-        services.deliverable_delete(
+        deliverable_services.deliverable_delete(
             deliverable=deliverable_in(milestone, "in_progress"), actor=member
         )
 
@@ -338,9 +388,15 @@ def test_deliverable_delete_needs_a_manager(milestone, member):
 
 def test_checklist_items_are_added_in_order_on_a_deliverable_or_a_milestone(milestone, member):
     deliverable = deliverable_in(milestone, "in_progress")
-    first = services.checklist_item_add(parent=deliverable, actor=member, text=" Alt text ")
-    second = services.checklist_item_add(parent=deliverable, actor=member, text="UTM tags")
-    on_milestone = services.checklist_item_add(parent=milestone, actor=member, text="Go/no-go")
+    first = checklist_services.checklist_item_add(
+        parent=deliverable, actor=member, text=" Alt text "
+    )
+    second = checklist_services.checklist_item_add(
+        parent=deliverable, actor=member, text="UTM tags"
+    )
+    on_milestone = checklist_services.checklist_item_add(
+        parent=milestone, actor=member, text="Go/no-go"
+    )
     assert (first.text, first.order, second.order, on_milestone.order) == ("Alt text", 0, 1, 0)
     assert on_milestone.milestone == milestone
     assert on_milestone.deliverable is None
@@ -350,14 +406,14 @@ def test_checklist_items_are_added_in_order_on_a_deliverable_or_a_milestone(mile
 
 def test_checklist_item_add_refuses_empty_text(milestone, member):
     with pytest.raises(ValidationError) as error:
-        services.checklist_item_add(parent=milestone, actor=member, text="  ")
+        checklist_services.checklist_item_add(parent=milestone, actor=member, text="  ")
     assert list(error.value.message_dict) == ["text"]
     assert not ChecklistItem.objects.exists()
 
 
 def test_checklist_toggle_sets_and_clears_who_and_when(milestone, member):
     item = ChecklistItemFactory(deliverable=deliverable_in(milestone, "in_progress"))
-    ticked = services.checklist_item_toggle(item=item, done=True, actor=member)
+    ticked = checklist_services.checklist_item_toggle(item=item, done=True, actor=member)
     ticked.refresh_from_db()
     assert (ticked.done, ticked.done_by) == (True, member)
     assert ticked.done_at is not None
@@ -369,7 +425,7 @@ def test_checklist_toggle_sets_and_clears_who_and_when(milestone, member):
     )
     assert event.data == {"item": item.pk, "text": item.text}
 
-    unticked = services.checklist_item_toggle(item=item, done=False, actor=member)
+    unticked = checklist_services.checklist_item_toggle(item=item, done=False, actor=member)
     unticked.refresh_from_db()
     assert (unticked.done, unticked.done_by, unticked.done_at) == (False, None, None)
     assert_recorded(
@@ -382,21 +438,21 @@ def test_checklist_toggle_sets_and_clears_who_and_when(milestone, member):
 
 def test_checklist_toggle_to_the_same_state_records_nothing(milestone, member):
     item = ChecklistItemFactory(deliverable=None, milestone=milestone)
-    services.checklist_item_toggle(item=item, done=False, actor=member)
+    checklist_services.checklist_item_toggle(item=item, done=False, actor=member)
     assert not ActivityEvent.objects.exists()
 
 
 def test_checklist_edits_need_a_member(milestone, viewer):
     item = ChecklistItemFactory(deliverable=None, milestone=milestone)
     with pytest.raises(PermissionDenied):
-        services.checklist_item_toggle(item=item, done=True, actor=viewer)
+        checklist_services.checklist_item_toggle(item=item, done=True, actor=viewer)
     item.refresh_from_db()
     assert not item.done
 
 
 def test_checklist_item_delete_is_recorded_on_its_parent(milestone, member):
     item = ChecklistItemFactory(deliverable=None, milestone=milestone, text="Go/no-go")
-    services.checklist_item_delete(item=item, actor=member)
+    checklist_services.checklist_item_delete(item=item, actor=member)
     assert not ChecklistItem.objects.exists()
     event = assert_recorded("checklist_item.removed", actor=member, target=milestone)
     assert event.data == {"text": "Go/no-go"}

@@ -11,7 +11,8 @@ from notifications.digests import digest_period, dispatch_digests
 from notifications.email import send_pending_email
 from notifications.models import DigestFrequency, Kind, Notification, NotificationPreference
 from projects.models import Role
-from projects.services import projects as services
+from projects.services import milestones as milestone_services
+from projects.services import projects as project_services
 from tests.factories import DeliverableFactory, MembershipFactory, MilestoneFactory
 
 LOS_ANGELES, TOKYO = "America/Los_Angeles", "Asia/Tokyo"
@@ -50,7 +51,7 @@ def busy_project(project, manager, member):
     MilestoneFactory(project=project, title="Press kit", due_date=today + timedelta(days=3))
     MilestoneFactory(project=project, title="Teaser video", due_date=today - timedelta(days=2))
     done = MilestoneFactory(project=project, title="Brand brief", due_date=today)
-    services.milestone_complete(milestone=done, actor=manager)
+    milestone_services.milestone_complete(milestone=done, actor=manager)
     # completed the afternoon before the digest (the tests' clock is not the calendar's)
     type(done).objects.filter(pk=done.pk).update(
         completed_at=datetime(2026, 11, 30, 12, tzinfo=UTC)
@@ -96,7 +97,7 @@ def test_a_daily_digest_arrives_at_the_local_hour_once_with_all_sections(
 
 def test_a_status_update_since_the_last_digest_is_included(project, manager, viewer):
     subscribe(viewer, "UTC", frequency="daily", hour=0)
-    services.status_update_post(
+    project_services.status_update_post(
         project=project, actor=manager, health="at_risk", summary="Print run delayed a week."
     )
     dispatch_digests()

@@ -8,7 +8,7 @@ from notifications.email import send_pending_email
 from notifications.models import Notification, NotificationPreference
 from notifications.reminders import reminder_scan
 from projects.models import Role
-from projects.services import projects as services
+from projects.services import milestones as milestone_services
 from tests.factories import MembershipFactory, MilestoneFactory
 
 NOW = datetime(2026, 12, 9, 9, tzinfo=UTC)
@@ -45,7 +45,7 @@ def test_a_reminder_is_emailed_once_as_text_and_html_with_a_link(
 
 def test_completing_the_milestone_stops_its_pending_reminder(due_reminder, smtp_inbox, manager):
     reminder, milestone = due_reminder
-    services.milestone_complete(milestone=milestone, actor=manager)
+    milestone_services.milestone_complete(milestone=milestone, actor=manager)
     assert send_pending_email(now=NOW) == {"skipped": 1}
     assert smtp_inbox.messages == []
     reminder.refresh_from_db()

@@ -8,8 +8,14 @@ from deliverables.services import deliverables as deliverable_services
 from notifications.events import process_events
 from notifications.models import Follow, Kind, Notification, ProcessedEvent
 from projects.models import ActivityEvent, Role
-from projects.services import projects as services
-from tests.factories import DeliverableFactory, MembershipFactory, MilestoneFactory
+from projects.services import milestones as milestone_services
+from projects.services import projects as project_services
+from tests.factories import (
+    DeliverableFactory,
+    MembershipFactory,
+    MilestoneFactory,
+    ShareLinkFactory,
+)
 
 
 def notified(kind=None):
@@ -35,7 +41,7 @@ def test_completing_a_milestone_tells_project_owner_and_followers_but_not_the_ac
     team, manager, member
 ):
     milestone, follower = team
-    services.milestone_complete(milestone=milestone, actor=member)
+    milestone_services.milestone_complete(milestone=milestone, actor=member)
     process_all()
     assert notified(Kind.MILESTONE_COMPLETED) == sorted([manager.username, follower.username])
     note = Notification.objects.get(recipient=manager)
@@ -45,7 +51,7 @@ def test_completing_a_milestone_tells_project_owner_and_followers_but_not_the_ac
 
 def test_processing_an_event_twice_notifies_once(team, manager):
     milestone, _ = team
-    services.milestone_reschedule(
+    milestone_services.milestone_reschedule(
         milestone=milestone, new_date=date(2026, 12, 20), reason="Print slot moved", actor=manager
     )
     first = process_all()
@@ -60,7 +66,7 @@ def test_processing_an_event_twice_notifies_once(team, manager):
 
 def test_blocking_a_milestone_warns_that_it_is_at_risk(team, member, manager):
     milestone, _ = team
-    services.milestone_set_status(milestone=milestone, status="blocked", actor=member)
+    milestone_services.milestone_set_status(milestone=milestone, status="blocked", actor=member)
     process_all()
     assert manager.username in notified(Kind.MILESTONE_AT_RISK)
 
@@ -78,8 +84,11 @@ def test_milestone_follower_hears_about_its_deliverables(workspace, project, man
 def test_client_sign_off_through_a_share_link_tells_the_owner(project, member):
     milestone = MilestoneFactory(project=project, due_date=date(2026, 12, 10))
     deliverable = DeliverableFactory(milestone=milestone, owner=member, status="in_review")
-    deliverable_services.deliverable_approve(
-        deliverable=deliverable, actor=None, reviewer_name="Dana Client"
+    deliverable_services.deliverable_client_signoff(
+        link=ShareLinkFactory(project=project),
+        deliverable=deliverable,
+        decision="approve",
+        reviewer_name="Dana Client",
     )
     process_all()
     note = Notification.objects.get(recipient=member, kind=Kind.DELIVERABLE_APPROVED)
@@ -91,7 +100,7 @@ def test_status_update_reaches_followers_who_are_still_members(team, manager, wo
     gone = MembershipFactory(workspace=workspace, role=Role.MEMBER)
     Follow.objects.create(user=gone.user, project=milestone.project)
     gone.delete()
-    services.status_update_post(
+    project_services.status_update_post(
         project=milestone.project, actor=manager, health="at_risk", summary="Media costs up."
     )
     process_all()

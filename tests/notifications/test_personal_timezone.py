@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from notifications.models import NotificationPreference
 from projects.models import ActivityEvent
-from projects.services import projects as services
+from projects.services import projects as project_services
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def activity_page(client, user, project) -> str:
 
 
 def test_times_follow_the_personal_timezone_else_the_workspace(client, workspace, manager):
-    project = services.project_create(
+    project = project_services.project_create(
         workspace=workspace, actor=manager, name="Tokyo pop-up", start_date=datetime(2026, 11, 1)
     )
     ActivityEvent.objects.filter(project=project).update(

@@ -14,7 +14,7 @@ from notifications.models import Kind, Notification, NotificationPreference
 from notifications.preferences import local_today
 from notifications.reminders import occasion_on, overdue_offsets, reminder_scan
 from projects.models import Milestone, Project, Role
-from projects.services import projects as services
+from projects.services import milestones as milestone_services
 from tests.factories import (
     DeliverableFactory,
     MembershipFactory,
@@ -184,7 +184,7 @@ def test_rescheduling_brings_reminders_for_the_new_date(campaign, settings):
     owner = person(workspace)
     milestone = MilestoneFactory(project=project, owner=owner, due_date=date(2026, 12, 10))
     reminder_scan(now=datetime(2026, 12, 9, 9, tzinfo=UTC))
-    services.milestone_reschedule(
+    milestone_services.milestone_reschedule(
         milestone=milestone, new_date=date(2026, 12, 12), reason="Creative late", actor=manager
     )
     reminder_scan(now=datetime(2026, 12, 11, 9, tzinfo=UTC))

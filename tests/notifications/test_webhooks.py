@@ -13,7 +13,7 @@ from notifications.events import process_events
 from notifications.models import Kind, Notification, WebhookDelivery
 from notifications.webhooks.delivery import DISABLE_AFTER, send_pending_webhooks
 from projects.models import ActivityEvent
-from projects.services import projects as services
+from projects.services import milestones as milestone_services
 from tests.api.conftest import client_with_token
 from tests.factories import MilestoneFactory
 
@@ -40,7 +40,7 @@ def endpoint(settings, workspace, owner, webhook_receiver):
 
 def complete_a_milestone(project, manager):
     milestone = MilestoneFactory(project=project)
-    services.milestone_complete(milestone=milestone, actor=manager)
+    milestone_services.milestone_complete(milestone=milestone, actor=manager)
     process_events(list(ActivityEvent.objects.values_list("pk", flat=True)))
     return milestone
 

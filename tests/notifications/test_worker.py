@@ -15,7 +15,7 @@ from notifications.models import Notification, ProcessedEvent
 from notifications.reminders import reminder_scan
 from notifications.tasks import scan_reminders, send_emails, sweep_outbox
 from projects.models import Role
-from projects.services import projects as services
+from projects.services import milestones as milestone_services
 from tests.factories import MembershipFactory, MilestoneFactory, ProjectFactory, WorkspaceFactory
 from tests.notifications.conftest import (
     BASE_DIR,
@@ -116,7 +116,7 @@ def test_saves_succeed_while_the_broker_is_down_and_the_sweep_delivers_each_once
     with caplog.at_level(logging.WARNING), broker_at(dead_broker, broker.queue):
         started = time.monotonic()
         for milestone in milestones[:2]:
-            services.milestone_complete(milestone=milestone, actor=manager)
+            milestone_services.milestone_complete(milestone=milestone, actor=manager)
         created = reminder_scan()
         assert time.monotonic() - started < 10, "a dead broker must not hold the save"
     assert created == 1, "the third milestone is still due tomorrow"
@@ -140,13 +140,13 @@ def test_saves_succeed_while_the_broker_is_down_and_the_sweep_delivers_each_once
 def test_a_rolled_back_transaction_enqueues_nothing(broker, project, manager):
     milestone = MilestoneFactory(project=project, due_date=timezone.localdate())
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.milestone_complete(milestone=milestone, actor=manager)
+        milestone_services.milestone_complete(milestone=milestone, actor=manager)
         raise RuntimeError("the request failed after the save")
     assert broker.waiting() == 0
     milestone.refresh_from_db()
     assert milestone.status != "completed"
 
-    services.milestone_complete(milestone=milestone, actor=manager)
+    milestone_services.milestone_complete(milestone=milestone, actor=manager)
     assert broker.waiting() == 1, "a committed change rings the doorbell once"
 
 

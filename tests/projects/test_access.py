@@ -8,10 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from projects.models import ActivityEvent, ApiToken, CalendarFeed, ShareLink
-from projects.secrets import hash_secret
-from projects.services import access
-from projects.services import projects as services
+from projects.models import ActivityEvent, ApiToken, CalendarFeed, ShareLink, hash_secret
+from projects.services import access, sharing
+from projects.services import workspaces as workspace_services
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +31,7 @@ def expire(row) -> None:
 @pytest.fixture
 def secrets_of_every_kind(project, manager):
     token, token_secret = access.api_token_create(user=manager, name="CRM sync")
-    link, link_secret = access.share_link_create(project=project, actor=manager, label="Client")
+    link, link_secret = sharing.share_link_create(project=project, actor=manager, label="Client")
     feed, feed_secret = access.calendar_feed_create(user=manager, project=project)
     return [(token, token_secret), (link, link_secret), (feed, feed_secret)]
 
@@ -54,7 +53,7 @@ def test_secrets_are_unguessable_and_distinct(manager):
 
 LOOKUPS = {
     ApiToken: access.api_token_for,
-    ShareLink: access.share_link_for,
+    ShareLink: sharing.share_link_for,
     CalendarFeed: access.calendar_feed_for,
 }
 
@@ -80,7 +79,7 @@ def test_expired_secrets_find_nothing(secrets_of_every_kind):
 def test_revoked_secrets_find_nothing(secrets_of_every_kind, manager):
     token, link, feed = (row for row, _ in secrets_of_every_kind)
     access.api_token_revoke(token=token, actor=manager)
-    access.share_link_revoke(link=link, actor=manager)
+    sharing.share_link_revoke(link=link, actor=manager)
     access.calendar_feed_revoke(feed=feed, actor=manager)
     for row, plain in secrets_of_every_kind:
         row.refresh_from_db()
@@ -117,7 +116,7 @@ def test_expiry_must_be_in_the_future(project, manager, create):
         if create == "api_token":
             access.api_token_create(user=manager, name="Old", expires_at=past)
         else:
-            access.share_link_create(project=project, actor=manager, expires_at=past)
+            sharing.share_link_create(project=project, actor=manager, expires_at=past)
     assert error.value.message_dict == {"expires_at": ["Choose an expiry in the future."]}
     assert not any(model.objects.exists() for model in SECRET_MODELS)
 
@@ -145,13 +144,13 @@ def test_api_token_use_is_stamped_at_most_once_a_minute(manager):
 
 
 def test_share_link_views_are_stamped_at_most_once_a_minute(manager, project):
-    link, plain = access.share_link_create(project=project, actor=manager)
+    link, plain = sharing.share_link_create(project=project, actor=manager)
     assert link.last_viewed_at is None
-    first = access.share_link_for(plain).last_viewed_at
+    first = sharing.share_link_for(plain).last_viewed_at
     assert ShareLink.objects.get(pk=link.pk).last_viewed_at == first is not None
-    assert access.share_link_for(plain).last_viewed_at == first
+    assert sharing.share_link_for(plain).last_viewed_at == first
     ShareLink.objects.filter(pk=link.pk).update(last_viewed_at=first - timedelta(minutes=2))
-    assert access.share_link_for(plain).last_viewed_at > first
+    assert sharing.share_link_for(plain).last_viewed_at > first
 
 
 def test_only_the_owner_revokes_a_token(manager, member):
@@ -167,22 +166,22 @@ def test_only_the_owner_revokes_a_token(manager, member):
 
 
 def test_share_link_create_and_revoke_are_recorded_once(project, manager):
-    link, _ = access.share_link_create(project=project, actor=manager, allow_signoff=True)
+    link, _ = sharing.share_link_create(project=project, actor=manager, allow_signoff=True)
     created = ActivityEvent.objects.get(verb="share_link.created")
     assert (created.actor, created.target, created.data) == (
         manager,
         project,
         {"link": link.pk, "allow_signoff": True},
     )
-    access.share_link_revoke(link=link, actor=manager)
-    access.share_link_revoke(link=link, actor=manager)
+    sharing.share_link_revoke(link=link, actor=manager)
+    sharing.share_link_revoke(link=link, actor=manager)
     assert ActivityEvent.objects.filter(verb="share_link.revoked").count() == 1
 
 
 @pytest.mark.parametrize("who", ["member", "viewer", "outsider"])
 def test_share_links_are_for_managers(request, project, who):
     with pytest.raises(PermissionDenied):
-        access.share_link_create(project=project, actor=request.getfixturevalue(who))
+        sharing.share_link_create(project=project, actor=request.getfixturevalue(who))
     assert not ShareLink.objects.exists()
 
 
@@ -203,12 +202,12 @@ def test_a_viewer_may_follow_a_project_feed(project, viewer):
 
 def test_the_project_feed_stops_when_its_user_leaves_the_workspace(workspace, project, owner):
     leaver = UserFactory()
-    membership = services.membership_add(
+    membership = workspace_services.membership_add(
         workspace=workspace, user=leaver, role="member", actor=owner
     )
     feed, plain = access.calendar_feed_create(user=leaver, project=project)
     assert access.calendar_feed_for(plain) == feed
-    services.membership_remove(membership=membership, actor=owner)
+    workspace_services.membership_remove(membership=membership, actor=owner)
     assert access.calendar_feed_for(plain) is None
 
 

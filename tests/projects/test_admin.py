@@ -30,8 +30,11 @@ from projects.models import (
     StatusUpdate,
     Workspace,
 )
-from projects.services import access
-from projects.services import projects as services
+from projects.services import access, sharing
+from projects.services import comments as comment_services
+from projects.services import milestones as milestone_services
+from projects.services import projects as project_services
+from projects.services import workspaces as workspace_services
 from tests.admin_forms import change_form_data
 from tests.audit import assert_recorded
 from tests.factories import MilestoneFactory, ProjectFactory, WorkspaceFactory
@@ -55,8 +58,10 @@ def project(workspace, manager):
 
 def write_plan(project, manager, client_name="Northwind Coffee") -> SimpleNamespace:
     """One row of every model, written the way the app writes them."""
-    phase = services.phase_create(project=project, actor=manager, name="Creative production")
-    milestone = services.milestone_create(
+    phase = project_services.phase_create(
+        project=project, actor=manager, name="Creative production"
+    )
+    milestone = milestone_services.milestone_create(
         project=project,
         actor=manager,
         title="Holiday landing page live",
@@ -64,7 +69,7 @@ def write_plan(project, manager, client_name="Northwind Coffee") -> SimpleNamesp
         phase=phase,
         owner=manager,
     )
-    milestone = services.milestone_reschedule(
+    milestone = milestone_services.milestone_reschedule(
         milestone=milestone,
         new_date=TODAY + timedelta(days=24),
         reason="Legal review of the offer terms",
@@ -73,18 +78,20 @@ def write_plan(project, manager, client_name="Northwind Coffee") -> SimpleNamesp
     deliverable = deliverable_services.deliverable_create(
         milestone=milestone, actor=manager, title="Hero banner set"
     )
-    services.client_create(
+    workspace_services.client_create(
         workspace=project.workspace,
         actor=manager,
         name=client_name,
         contact_email="marketing@northwind.example",
     )
-    services.status_update_post(
+    project_services.status_update_post(
         project=project, actor=manager, health="at_risk", summary="Offer terms still with legal"
     )
-    services.comment_post(target=milestone, actor=manager, body="Copy approved by the client")
+    comment_services.comment_post(
+        target=milestone, actor=manager, body="Copy approved by the client"
+    )
     token, _ = access.api_token_create(user=manager, name="CRM sync")
-    link, _ = access.share_link_create(project=project, actor=manager, label="Client dashboard")
+    link, _ = sharing.share_link_create(project=project, actor=manager, label="Client dashboard")
     feed, _ = access.calendar_feed_create(user=manager, project=project)
     return SimpleNamespace(
         phase=phase, milestone=milestone, deliverable=deliverable, secrets=[token, link, feed]
@@ -330,7 +337,7 @@ def test_completing_with_an_open_deliverable_is_refused_naming_it(admin_client, 
 def test_completing_a_milestone_without_open_work_runs_milestone_complete(
     admin_client, admin_user, project, manager
 ):
-    milestone = services.milestone_create(
+    milestone = milestone_services.milestone_create(
         project=project, actor=manager, title="Press release out", due_date=TODAY
     )
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from projects.models import ActivityEvent
 from projects.selectors.burnup import MilestoneEvent, burnup_series, replay
-from projects.services import projects as services
+from projects.services import milestones as milestone_services
 from projects.web.charts import BurnupPoint
 
 D1, D2, D3 = date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)
@@ -35,16 +35,18 @@ def test_replay_counts_scope_and_done_per_day():
 @pytest.mark.django_db
 def test_burnup_series_from_real_services(workspace, manager, project):
     today = workspace.today()
-    first = services.milestone_create(project=project, actor=manager, title="Brief", due_date=today)
-    second = services.milestone_create(
+    first = milestone_services.milestone_create(
+        project=project, actor=manager, title="Brief", due_date=today
+    )
+    second = milestone_services.milestone_create(
         project=project, actor=manager, title="Launch", due_date=today + timedelta(days=9)
     )
     # Pretend the plan was made a week ago.
     ActivityEvent.objects.filter(verb="milestone.created").update(
         created_at=timezone.now() - timedelta(days=7)
     )
-    services.milestone_complete(milestone=first, actor=manager)
-    services.milestone_delete(milestone=second, actor=manager)
+    milestone_services.milestone_complete(milestone=first, actor=manager)
+    milestone_services.milestone_delete(milestone=second, actor=manager)
 
     points = burnup_series(project=project, today=today)
     assert points == [
@@ -56,15 +58,17 @@ def test_burnup_series_from_real_services(workspace, manager, project):
 @pytest.mark.django_db
 def test_burnup_series_reads_status_changes_from_the_log(workspace, manager, project):
     today = workspace.today()
-    services.milestone_create(project=project, actor=manager, title="Brief", due_date=today)
-    dropped = services.milestone_create(
+    milestone_services.milestone_create(
+        project=project, actor=manager, title="Brief", due_date=today
+    )
+    dropped = milestone_services.milestone_create(
         project=project, actor=manager, title="Teaser", due_date=today
     )
-    services.milestone_set_status(milestone=dropped, status="cancelled", actor=manager)
+    milestone_services.milestone_set_status(milestone=dropped, status="cancelled", actor=manager)
     assert burnup_series(project=project, today=today) == [BurnupPoint(today, 1, 0)]
 
     dropped.refresh_from_db()
-    services.milestone_set_status(milestone=dropped, status="planned", actor=manager)
+    milestone_services.milestone_set_status(milestone=dropped, status="planned", actor=manager)
     assert burnup_series(project=project, today=today) == [BurnupPoint(today, 2, 0)]
 
 
@@ -74,20 +78,24 @@ def test_burnup_series_counts_a_day_by_where_each_milestone_ended_it(workspace, 
     days whose events changed nothing still get their point."""
     today = workspace.today()
     toggled, done, deleted = (
-        services.milestone_create(project=project, actor=manager, title=title, due_date=today)
+        milestone_services.milestone_create(
+            project=project, actor=manager, title=title, due_date=today
+        )
         for title in ("Toggled", "Done", "Deleted")
     )
     ActivityEvent.objects.update(created_at=timezone.now() - timedelta(days=2))
     for status in ("in_progress", "cancelled", "blocked", "cancelled", "planned"):
-        toggled = services.milestone_set_status(milestone=toggled, status=status, actor=manager)
-    done = services.milestone_complete(milestone=done, actor=manager)
-    done = services.milestone_set_status(milestone=done, status="planned", actor=manager)
-    done = services.milestone_complete(milestone=done, actor=manager)
+        toggled = milestone_services.milestone_set_status(
+            milestone=toggled, status=status, actor=manager
+        )
+    done = milestone_services.milestone_complete(milestone=done, actor=manager)
+    done = milestone_services.milestone_set_status(milestone=done, status="planned", actor=manager)
+    done = milestone_services.milestone_complete(milestone=done, actor=manager)
     yesterday = ActivityEvent.objects.exclude(verb="milestone.created")
     yesterday.update(created_at=timezone.now() - timedelta(days=1))
-    services.milestone_set_status(milestone=toggled, status="cancelled", actor=manager)
-    services.milestone_set_status(milestone=deleted, status="in_progress", actor=manager)
-    services.milestone_delete(milestone=deleted, actor=manager)
+    milestone_services.milestone_set_status(milestone=toggled, status="cancelled", actor=manager)
+    milestone_services.milestone_set_status(milestone=deleted, status="in_progress", actor=manager)
+    milestone_services.milestone_delete(milestone=deleted, actor=manager)
 
     assert burnup_series(project=project, today=today) == [
         BurnupPoint(today - timedelta(days=2), 3, 0),

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from projects.models import Role
-from projects.services import projects as services
+from projects.services import workspaces as workspace_services
 from tests.factories import MembershipFactory, WorkspaceFactory
 
 
@@ -22,7 +22,9 @@ def test_owners_demoting_each_other_at_once_leave_one_owner():
     def demote_first_and_hold():
         try:
             with transaction.atomic():
-                services.membership_change_role(membership=first, role=Role.MANAGER, actor=None)
+                workspace_services.membership_update(
+                    membership=first, actor=None, data={"role": Role.MANAGER}
+                )
                 first_demoted.set()
                 release.wait(timeout=10)
         finally:
@@ -31,7 +33,9 @@ def test_owners_demoting_each_other_at_once_leave_one_owner():
 
     def demote_second():
         try:
-            services.membership_change_role(membership=second, role=Role.MANAGER, actor=None)
+            workspace_services.membership_update(
+                membership=second, actor=None, data={"role": Role.MANAGER}
+            )
             outcome["second"] = "demoted"
         except ValidationError as error:
             outcome["second"] = error.message_dict

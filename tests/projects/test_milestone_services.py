@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from milestones_site.services.errors import StaleVersion
 from projects.models import ActivityEvent, Milestone, MilestoneDateChange
-from projects.services import projects as services
+from projects.services import milestones as milestone_services
 from tests.audit import assert_recorded, table_counts
 from tests.factories import (
     DeliverableFactory,
@@ -43,7 +43,7 @@ def chain(project, length: int) -> list[Milestone]:
 def test_milestone_create_sets_the_baseline_to_the_due_date(project, member):
     phase = PhaseFactory(project=project)
     prerequisite = MilestoneFactory(project=project)
-    milestone = services.milestone_create(
+    milestone = milestone_services.milestone_create(
         project=project,
         actor=member,
         title="Holiday email sent",
@@ -65,7 +65,7 @@ def refused_create(project, actor, **fields) -> dict[str, list[str]]:
     """Run a milestone_create that must be refused; show it wrote nothing."""
     before = table_counts(Milestone, ActivityEvent)
     with pytest.raises(ValidationError) as error:
-        services.milestone_create(project=project, actor=actor, due_date=DUE, **fields)
+        milestone_services.milestone_create(project=project, actor=actor, due_date=DUE, **fields)
     assert table_counts(Milestone, ActivityEvent) == before
     assert not Milestone.depends_on.through.objects.filter(from_milestone__title="New").exists()
     return error.value.message_dict
@@ -111,7 +111,9 @@ def test_milestone_create_refuses_bad_reminder_days(project, manager):
 
 def test_milestone_create_needs_a_member(project, viewer):
     with pytest.raises(PermissionDenied):
-        services.milestone_create(project=project, actor=viewer, title="New", due_date=DUE)
+        milestone_services.milestone_create(
+            project=project, actor=viewer, title="New", due_date=DUE
+        )
     assert not Milestone.objects.exists()
 
 
@@ -119,7 +121,7 @@ def test_milestone_create_needs_a_member(project, viewer):
 
 
 def test_milestone_update_records_before_and_after_and_bumps_the_version(milestone, member):
-    updated = services.milestone_update(
+    updated = milestone_services.milestone_update(
         milestone=milestone,
         actor=member,
         data={"title": "Landing page live", "owner": member, "kpi_target": 5000},
@@ -139,7 +141,7 @@ def test_milestone_update_records_before_and_after_and_bumps_the_version(milesto
 
 
 def test_milestone_update_without_a_change_keeps_the_version(milestone, member):
-    updated = services.milestone_update(
+    updated = milestone_services.milestone_update(
         milestone=milestone, actor=member, data={"title": milestone.title}, expected_version=1
     )
     assert updated.version == 1
@@ -148,7 +150,7 @@ def test_milestone_update_without_a_change_keeps_the_version(milestone, member):
 
 def test_milestone_update_refuses_to_move_the_due_date(milestone, member):
     with pytest.raises(ValidationError) as error:
-        services.milestone_update(
+        milestone_services.milestone_update(
             milestone=milestone, actor=member, data={"due_date": DUE + timedelta(days=3)}
         )
     assert error.value.message_dict == {
@@ -163,13 +165,15 @@ def test_milestone_update_refuses_to_move_the_due_date(milestone, member):
 )
 def test_milestone_update_refuses_fields_with_their_own_service(milestone, member, field):
     with pytest.raises(ValidationError) as error:
-        services.milestone_update(milestone=milestone, actor=member, data={field: None})
+        milestone_services.milestone_update(milestone=milestone, actor=member, data={field: None})
     assert error.value.message_dict == {field: ["This field cannot be changed here."]}
 
 
 def test_milestone_update_refuses_a_phase_of_another_project(milestone, member):
     with pytest.raises(ValidationError) as error:
-        services.milestone_update(milestone=milestone, actor=member, data={"phase": PhaseFactory()})
+        milestone_services.milestone_update(
+            milestone=milestone, actor=member, data={"phase": PhaseFactory()}
+        )
     assert error.value.message_dict == {"phase": ["Choose a phase of this milestone's project."]}
     milestone.refresh_from_db()
     assert milestone.phase is None
@@ -178,16 +182,18 @@ def test_milestone_update_refuses_a_phase_of_another_project(milestone, member):
 
 def test_milestone_update_refuses_an_owner_who_is_not_a_member(milestone, member, outsider):
     with pytest.raises(ValidationError) as error:
-        services.milestone_update(milestone=milestone, actor=member, data={"owner": outsider})
+        milestone_services.milestone_update(
+            milestone=milestone, actor=member, data={"owner": outsider}
+        )
     assert list(error.value.message_dict) == ["owner"]
     milestone.refresh_from_db()
     assert milestone.owner is None
 
 
 def test_milestone_update_with_a_stale_version_carries_the_current_row(milestone, member):
-    services.milestone_update(milestone=milestone, actor=member, data={"title": "First"})
+    milestone_services.milestone_update(milestone=milestone, actor=member, data={"title": "First"})
     with pytest.raises(StaleVersion) as error:
-        services.milestone_update(
+        milestone_services.milestone_update(
             milestone=milestone, actor=member, data={"title": "Second"}, expected_version=1
         )
     assert (error.value.current.version, error.value.current.title) == (2, "First")
@@ -195,19 +201,23 @@ def test_milestone_update_with_a_stale_version_carries_the_current_row(milestone
 
 
 def test_stale_version_is_checked_by_every_milestone_service(milestone, manager):
-    services.milestone_update(milestone=milestone, actor=manager, data={"title": "Moved on"})
+    milestone_services.milestone_update(
+        milestone=milestone, actor=manager, data={"title": "Moved on"}
+    )
     stale_calls = [
-        lambda: services.milestone_reschedule(
+        lambda: milestone_services.milestone_reschedule(
             milestone=milestone, new_date=DUE, reason="x", actor=manager, expected_version=1
         ),
-        lambda: services.milestone_rebaseline(
+        lambda: milestone_services.milestone_rebaseline(
             milestone=milestone, actor=manager, expected_version=1
         ),
-        lambda: services.milestone_complete(milestone=milestone, actor=manager, expected_version=1),
-        lambda: services.milestone_set_status(
+        lambda: milestone_services.milestone_complete(
+            milestone=milestone, actor=manager, expected_version=1
+        ),
+        lambda: milestone_services.milestone_set_status(
             milestone=milestone, status="blocked", actor=manager, expected_version=1
         ),
-        lambda: services.milestone_set_dependencies(
+        lambda: milestone_services.milestone_set_dependencies(
             milestone=milestone, depends_on=[], actor=manager, expected_version=1
         ),
     ]
@@ -223,7 +233,7 @@ def test_stale_version_is_checked_by_every_milestone_service(milestone, manager)
 
 def test_set_dependencies_records_the_change_and_bumps_the_version(project, member):
     first, second = MilestoneFactory(project=project), MilestoneFactory(project=project)
-    updated = services.milestone_set_dependencies(
+    updated = milestone_services.milestone_set_dependencies(
         milestone=second, depends_on=[first], actor=member, expected_version=1
     )
     assert updated.version == 2
@@ -235,7 +245,7 @@ def test_set_dependencies_records_the_change_and_bumps_the_version(project, memb
 
 def test_set_dependencies_to_the_same_set_changes_nothing(project, member):
     first, second = chain(project, 2)
-    updated = services.milestone_set_dependencies(
+    updated = milestone_services.milestone_set_dependencies(
         milestone=second, depends_on=[first], actor=member
     )
     assert updated.version == 1
@@ -244,7 +254,7 @@ def test_set_dependencies_to_the_same_set_changes_nothing(project, member):
 
 def test_a_milestone_cannot_depend_on_itself(milestone, member):
     with pytest.raises(ValidationError) as error:
-        services.milestone_set_dependencies(
+        milestone_services.milestone_set_dependencies(
             milestone=milestone, depends_on=[milestone], actor=member
         )
     assert error.value.message_dict == {"depends_on": ["A milestone cannot depend on itself."]}
@@ -256,7 +266,9 @@ def test_dependency_cycles_are_refused(project, member, length):
     milestones = chain(project, length)
     first, last = milestones[0], milestones[-1]
     with pytest.raises(ValidationError) as error:
-        services.milestone_set_dependencies(milestone=first, depends_on=[last], actor=member)
+        milestone_services.milestone_set_dependencies(
+            milestone=first, depends_on=[last], actor=member
+        )
     assert error.value.message_dict == {"depends_on": ["These dependencies would create a cycle."]}
     assert not first.depends_on.exists()
     first.refresh_from_db()
@@ -267,14 +279,18 @@ def test_a_diamond_is_not_a_cycle(project, member):
     top, left, right, bottom = (MilestoneFactory(project=project) for _ in range(4))
     left.depends_on.add(top)
     right.depends_on.add(top)
-    services.milestone_set_dependencies(milestone=bottom, depends_on=[left, right], actor=member)
+    milestone_services.milestone_set_dependencies(
+        milestone=bottom, depends_on=[left, right], actor=member
+    )
     assert set(bottom.depends_on.all()) == {left, right}
 
 
 def test_dependencies_on_another_project_are_refused(milestone, member):
     foreign = MilestoneFactory(project=ProjectFactory(workspace=milestone.project.workspace))
     with pytest.raises(ValidationError) as error:
-        services.milestone_set_dependencies(milestone=milestone, depends_on=[foreign], actor=member)
+        milestone_services.milestone_set_dependencies(
+            milestone=milestone, depends_on=[foreign], actor=member
+        )
     assert error.value.message_dict == {
         "depends_on": ["A milestone can only depend on milestones of the same project."]
     }
@@ -286,7 +302,9 @@ def test_dependencies_on_another_project_are_refused(milestone, member):
 
 @pytest.mark.parametrize("status", ["in_progress", "blocked", "cancelled"])
 def test_set_status_records_the_move(milestone, member, status):
-    updated = services.milestone_set_status(milestone=milestone, status=status, actor=member)
+    updated = milestone_services.milestone_set_status(
+        milestone=milestone, status=status, actor=member
+    )
     assert (updated.status, updated.version, updated.completed_at) == (status, 2, None)
     assert_recorded(
         "milestone.status_changed",
@@ -297,14 +315,16 @@ def test_set_status_records_the_move(milestone, member, status):
 
 
 def test_set_status_to_the_same_status_changes_nothing(milestone, member):
-    updated = services.milestone_set_status(milestone=milestone, status="planned", actor=member)
+    updated = milestone_services.milestone_set_status(
+        milestone=milestone, status="planned", actor=member
+    )
     assert updated.version == 1
     assert not ActivityEvent.objects.exists()
 
 
 def test_set_status_refuses_an_unknown_status(milestone, member):
     with pytest.raises(ValidationError) as error:
-        services.milestone_set_status(milestone=milestone, status="done", actor=member)
+        milestone_services.milestone_set_status(milestone=milestone, status="done", actor=member)
     assert error.value.message_dict == {
         "status": ["Choose one of: planned, in_progress, blocked, completed, cancelled."]
     }
@@ -313,13 +333,15 @@ def test_set_status_refuses_an_unknown_status(milestone, member):
 def test_set_status_to_completed_goes_through_the_completion_rules(milestone, member):
     DeliverableFactory(milestone=milestone, title="Hero banner")
     with pytest.raises(ValidationError) as error:
-        services.milestone_set_status(milestone=milestone, status="completed", actor=member)
+        milestone_services.milestone_set_status(
+            milestone=milestone, status="completed", actor=member
+        )
     assert error.value.message_dict == {"deliverables": ["Open deliverables: “Hero banner”."]}
 
 
 def test_reopening_clears_completed_at(milestone, member):
-    services.milestone_complete(milestone=milestone, actor=member)
-    reopened = services.milestone_set_status(
+    milestone_services.milestone_complete(milestone=milestone, actor=member)
+    reopened = milestone_services.milestone_set_status(
         milestone=milestone, status="in_progress", actor=member
     )
     assert (reopened.status, reopened.completed_at, reopened.version) == ("in_progress", None, 3)
@@ -335,14 +357,16 @@ def test_reopening_clears_completed_at(milestone, member):
 
 def test_set_status_needs_a_member(milestone, viewer):
     with pytest.raises(PermissionDenied):
-        services.milestone_set_status(milestone=milestone, status="blocked", actor=viewer)
+        milestone_services.milestone_set_status(milestone=milestone, status="blocked", actor=viewer)
 
 
 # Complete ---------------------------------------------------------------------------------
 
 
 def test_complete_without_open_work(milestone, member):
-    completed = services.milestone_complete(milestone=milestone, actor=member, expected_version=1)
+    completed = milestone_services.milestone_complete(
+        milestone=milestone, actor=member, expected_version=1
+    )
     assert completed.status == "completed"
     assert completed.completed_at is not None
     assert completed.version == 2
@@ -356,7 +380,7 @@ def test_complete_without_open_work(milestone, member):
 
 
 def test_force_means_nothing_when_no_work_is_open(milestone, member):
-    completed = services.milestone_complete(milestone=milestone, actor=member, force=True)
+    completed = milestone_services.milestone_complete(milestone=milestone, actor=member, force=True)
     assert completed.status == "completed"
     assert ActivityEvent.objects.get().data == {}
 
@@ -371,7 +395,10 @@ def test_complete_counts_approved_delivered_deliverables_and_closed_dependencies
         DeliverableFactory(
             milestone=milestone, status=status, approved_at=datetime.now().astimezone()
         )
-    assert services.milestone_complete(milestone=milestone, actor=member).status == "completed"
+    assert (
+        milestone_services.milestone_complete(milestone=milestone, actor=member).status
+        == "completed"
+    )
 
 
 def blocked_milestone(project) -> Milestone:
@@ -385,7 +412,7 @@ def blocked_milestone(project) -> Milestone:
 def test_complete_is_refused_while_work_is_open_naming_it(project, member):
     milestone = blocked_milestone(project)
     with pytest.raises(ValidationError) as error:
-        services.milestone_complete(milestone=milestone, actor=member)
+        milestone_services.milestone_complete(milestone=milestone, actor=member)
     assert error.value.message_dict == {
         "deliverables": ["Open deliverables: “Press kit”, “Launch video”."],
         "depends_on": ["Incomplete dependencies: “Legal sign-off”."],
@@ -397,7 +424,7 @@ def test_complete_is_refused_while_work_is_open_naming_it(project, member):
 
 def test_a_manager_may_force_completion_with_a_reason_the_log_keeps(project, manager):
     milestone = blocked_milestone(project)
-    completed = services.milestone_complete(
+    completed = milestone_services.milestone_complete(
         milestone=milestone, actor=manager, force=True, reason="  Client signed off by phone. "
     )
     assert completed.status == "completed"
@@ -416,7 +443,9 @@ def test_a_manager_may_force_completion_with_a_reason_the_log_keeps(project, man
 def test_forcing_needs_a_reason(project, manager, reason):
     milestone = blocked_milestone(project)
     with pytest.raises(ValidationError) as error:
-        services.milestone_complete(milestone=milestone, actor=manager, force=True, reason=reason)
+        milestone_services.milestone_complete(
+            milestone=milestone, actor=manager, force=True, reason=reason
+        )
     assert error.value.message_dict == {
         "reason": ["Say why the milestone is completed with work still open."]
     }
@@ -427,7 +456,9 @@ def test_forcing_needs_a_reason(project, manager, reason):
 def test_a_member_may_not_force_completion(project, member):
     milestone = blocked_milestone(project)
     with pytest.raises(PermissionDenied):
-        services.milestone_complete(milestone=milestone, actor=member, force=True, reason="Done")
+        milestone_services.milestone_complete(
+            milestone=milestone, actor=member, force=True, reason="Done"
+        )
     milestone.refresh_from_db()
     assert milestone.status == "planned"
 
@@ -443,13 +474,13 @@ def test_complete_refuses_a_closed_milestone(project, member, status, message):
     completed_at = datetime.now().astimezone() if status == "completed" else None
     milestone = MilestoneFactory(project=project, status=status, completed_at=completed_at)
     with pytest.raises(ValidationError) as error:
-        services.milestone_complete(milestone=milestone, actor=member)
+        milestone_services.milestone_complete(milestone=milestone, actor=member)
     assert error.value.message_dict == {"status": [message]}
 
 
 def test_complete_needs_a_member(milestone, viewer):
     with pytest.raises(PermissionDenied):
-        services.milestone_complete(milestone=milestone, actor=viewer)
+        milestone_services.milestone_complete(milestone=milestone, actor=viewer)
 
 
 # Reschedule and re-baseline ---------------------------------------------------------------
@@ -457,7 +488,7 @@ def test_complete_needs_a_member(milestone, viewer):
 
 def test_reschedule_moves_the_date_keeps_the_baseline_and_logs_the_change(milestone, member):
     new_date = DUE + timedelta(days=5)
-    moved = services.milestone_reschedule(
+    moved = milestone_services.milestone_reschedule(
         milestone=milestone,
         new_date=new_date,
         reason=" Printer delay ",
@@ -482,10 +513,10 @@ def test_reschedule_moves_the_date_keeps_the_baseline_and_logs_the_change(milest
 
 
 def test_each_reschedule_is_kept_and_slip_is_measured_from_the_baseline(milestone, member):
-    services.milestone_reschedule(
+    milestone_services.milestone_reschedule(
         milestone=milestone, new_date=DUE + timedelta(days=7), reason="Late assets", actor=member
     )
-    services.milestone_reschedule(
+    milestone_services.milestone_reschedule(
         milestone=milestone, new_date=DUE - timedelta(days=2), reason="Pulled in", actor=member
     )
     assert MilestoneDateChange.objects.filter(milestone=milestone).count() == 2
@@ -497,7 +528,7 @@ def test_each_reschedule_is_kept_and_slip_is_measured_from_the_baseline(mileston
 
 def refused_reschedule(milestone, actor, **arguments) -> dict[str, list[str]]:
     with pytest.raises(ValidationError) as error:
-        services.milestone_reschedule(milestone=milestone, actor=actor, **arguments)
+        milestone_services.milestone_reschedule(milestone=milestone, actor=actor, **arguments)
     assert not MilestoneDateChange.objects.exists()
     assert not ActivityEvent.objects.filter(verb="milestone.rescheduled").exists()
     return error.value.message_dict
@@ -540,17 +571,17 @@ def test_a_closed_milestone_cannot_be_rescheduled(project, member, status):
 
 def test_reschedule_needs_a_member(milestone, viewer):
     with pytest.raises(PermissionDenied):
-        services.milestone_reschedule(
+        milestone_services.milestone_reschedule(
             milestone=milestone, new_date=DUE + timedelta(days=1), reason="Late", actor=viewer
         )
     assert not MilestoneDateChange.objects.exists()
 
 
 def test_rebaseline_accepts_the_current_date_as_the_plan(milestone, manager):
-    services.milestone_reschedule(
+    milestone_services.milestone_reschedule(
         milestone=milestone, new_date=DUE + timedelta(days=4), reason="Late", actor=manager
     )
-    rebaselined = services.milestone_rebaseline(
+    rebaselined = milestone_services.milestone_rebaseline(
         milestone=milestone, actor=manager, reason=" New plan agreed ", expected_version=2
     )
     assert rebaselined.baseline_due_date == DUE + timedelta(days=4)
@@ -568,13 +599,13 @@ def test_rebaseline_reason_is_optional(project, manager):
     milestone = MilestoneFactory(
         project=project, baseline_due_date=DUE, due_date=DUE + timedelta(1)
     )
-    services.milestone_rebaseline(milestone=milestone, actor=manager, reason=None)
+    milestone_services.milestone_rebaseline(milestone=milestone, actor=manager, reason=None)
     assert ActivityEvent.objects.get(verb="milestone.rebaselined").data == {"reason": ""}
 
 
 def test_rebaseline_without_a_slip_is_refused(milestone, manager):
     with pytest.raises(ValidationError) as error:
-        services.milestone_rebaseline(milestone=milestone, actor=manager)
+        milestone_services.milestone_rebaseline(milestone=milestone, actor=manager)
     assert error.value.message_dict == {
         "baseline_due_date": ["The baseline already matches the due date."]
     }
@@ -586,7 +617,7 @@ def test_rebaseline_needs_a_manager(project, member):
         project=project, baseline_due_date=DUE, due_date=DUE + timedelta(1)
     )
     with pytest.raises(PermissionDenied):
-        services.milestone_rebaseline(milestone=milestone, actor=member)
+        milestone_services.milestone_rebaseline(milestone=milestone, actor=member)
     milestone.refresh_from_db()
     assert milestone.baseline_due_date == DUE
 
@@ -596,7 +627,7 @@ def test_rebaseline_needs_a_manager(project, member):
 
 def test_milestone_delete_is_recorded_on_the_project(milestone, manager, project):
     milestone_id = milestone.pk
-    services.milestone_delete(milestone=milestone, actor=manager)
+    milestone_services.milestone_delete(milestone=milestone, actor=manager)
     assert not Milestone.objects.exists()
     event = assert_recorded("milestone.deleted", actor=manager, target=project)
     assert event.data == {"milestone": "Launch landing page live", "milestone_id": milestone_id}
@@ -604,12 +635,12 @@ def test_milestone_delete_is_recorded_on_the_project(milestone, manager, project
 
 def test_milestone_delete_needs_a_manager(milestone, member):
     with pytest.raises(PermissionDenied):
-        services.milestone_delete(milestone=milestone, actor=member)
+        milestone_services.milestone_delete(milestone=milestone, actor=member)
     assert Milestone.objects.exists()
 
 
 def test_the_system_actor_is_recorded_without_a_name(milestone):
-    services.milestone_set_status(milestone=milestone, status="blocked", actor=None)
+    milestone_services.milestone_set_status(milestone=milestone, status="blocked", actor=None)
     event = assert_recorded("milestone.status_changed", actor=None, target=milestone)
     assert event.actor_name == ""
     assert str(event) == f"system milestone.status_changed {milestone.title}"
@@ -618,5 +649,5 @@ def test_the_system_actor_is_recorded_without_a_name(milestone):
 def test_the_actor_name_is_kept_in_the_log(milestone):
     actor = UserFactory(first_name="Maya", last_name="Ortiz")
     milestone.project.workspace.memberships.create(user=actor, role="member")
-    services.milestone_set_status(milestone=milestone, status="blocked", actor=actor)
+    milestone_services.milestone_set_status(milestone=milestone, status="blocked", actor=actor)
     assert ActivityEvent.objects.get().actor_name == "Maya Ortiz"

@@ -8,10 +8,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from deliverables.models import ChecklistItem, Deliverable
+from deliverables.services import checklists as checklist_services
 from deliverables.services import deliverables as deliverable_services
 from projects.models import Client, Comment, Milestone, Phase, Project, Role
 from projects.permissions import ACTION_MIN_ROLE, Action, can, can_read, ensure
-from projects.services import projects as services
+from projects.services import comments as comment_services
+from projects.services import milestones as milestone_services
+from projects.services import projects as project_services
+from projects.services import workspaces as workspace_services
 from tests.factories import (
     ChecklistItemFactory,
     ClientFactory,
@@ -114,28 +118,28 @@ def refused_calls(project):
     milestone = MilestoneFactory(project=project)
     deliverable = DeliverableFactory(milestone=milestone, status="in_review")
     return {
-        "project_update": lambda actor: services.project_update(
+        "project_update": lambda actor: project_services.project_update(
             project=project, actor=actor, data={"name": "Taken over"}
         ),
-        "milestone_create": lambda actor: services.milestone_create(
+        "milestone_create": lambda actor: milestone_services.milestone_create(
             project=project, actor=actor, title="Sneaky", due_date=date(2026, 12, 1)
         ),
-        "milestone_reschedule": lambda actor: services.milestone_reschedule(
+        "milestone_reschedule": lambda actor: milestone_services.milestone_reschedule(
             milestone=milestone, new_date=date(2027, 1, 1), reason="Because", actor=actor
         ),
-        "milestone_complete": lambda actor: services.milestone_complete(
+        "milestone_complete": lambda actor: milestone_services.milestone_complete(
             milestone=milestone, actor=actor
         ),
         "deliverable_approve": lambda actor: deliverable_services.deliverable_approve(
             deliverable=deliverable, actor=actor
         ),
-        "checklist_item_add": lambda actor: deliverable_services.checklist_item_add(
+        "checklist_item_add": lambda actor: checklist_services.checklist_item_add(
             parent=deliverable, actor=actor, text="Sneaky"
         ),
-        "comment_post": lambda actor: services.comment_post(
+        "comment_post": lambda actor: comment_services.comment_post(
             target=milestone, actor=actor, body="Hello"
         ),
-        "status_update_post": lambda actor: services.status_update_post(
+        "status_update_post": lambda actor: project_services.status_update_post(
             project=project, actor=actor, health="off_track", summary="Sneaky"
         ),
     }
@@ -185,8 +189,10 @@ def rows_of_one_workspace(workspace) -> dict[type, list]:
             ChecklistItemFactory(deliverable=None, milestone=milestone),
         ],
         Comment: [
-            services.comment_post(target=milestone, actor=None, body="On the milestone"),
-            services.comment_post(target=deliverable, actor=None, body="On the deliverable"),
+            comment_services.comment_post(target=milestone, actor=None, body="On the milestone"),
+            comment_services.comment_post(
+                target=deliverable, actor=None, body="On the deliverable"
+            ),
         ],
     }
 
@@ -218,5 +224,5 @@ def test_visible_to_a_superuser_is_everything_and_to_anonymous_nothing(two_works
 def test_visible_to_follows_membership_changes(two_workspaces, workspace, owner, viewer):
     mine, _ = two_workspaces
     assert Project.objects.visible_to(viewer).get() == mine[Project][0]
-    services.membership_remove(membership=viewer.memberships.get(), actor=owner)
+    workspace_services.membership_remove(membership=viewer.memberships.get(), actor=owner)
     assert not Project.objects.visible_to(viewer).exists()

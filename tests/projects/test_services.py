@@ -18,7 +18,10 @@ from projects.models import (
     StatusUpdate,
     Workspace,
 )
-from projects.services import projects as services
+from projects.services import comments as comment_services
+from projects.services import milestones as milestone_services
+from projects.services import projects as project_services
+from projects.services import workspaces as workspace_services
 from tests.audit import assert_recorded, table_counts
 from tests.factories import (
     ClientFactory,
@@ -41,7 +44,7 @@ def messages(error: ValidationError) -> dict[str, list[str]]:
 
 def test_workspace_create_makes_the_creator_owner_and_records_it():
     creator = UserFactory()
-    workspace = services.workspace_create(name="Northwind Agency", owner=creator)
+    workspace = workspace_services.workspace_create(name="Northwind Agency", actor=creator)
     assert workspace.slug == "northwind-agency"
     assert Membership.objects.get(workspace=workspace, user=creator).role == Role.OWNER
     assert_recorded("workspace.created", actor=creator, target=workspace)
@@ -50,7 +53,9 @@ def test_workspace_create_makes_the_creator_owner_and_records_it():
 def test_workspace_create_refuses_an_unknown_timezone_and_writes_nothing():
     before = table_counts(Workspace, Membership, ActivityEvent)
     with pytest.raises(ValidationError) as error:
-        services.workspace_create(name="Northwind", owner=UserFactory(), timezone_name="Mars/Base")
+        workspace_services.workspace_create(
+            name="Northwind", actor=UserFactory(), timezone="Mars/Base"
+        )
     assert "timezone" in messages(error.value)
     assert table_counts(Workspace, Membership, ActivityEvent) == before
 
@@ -58,13 +63,13 @@ def test_workspace_create_refuses_an_unknown_timezone_and_writes_nothing():
 def test_workspace_create_refuses_a_slug_in_use():
     WorkspaceFactory(slug="northwind")
     with pytest.raises(ValidationError) as error:
-        services.workspace_create(name="Northwind", owner=UserFactory())
+        workspace_services.workspace_create(name="Northwind", actor=UserFactory())
     assert list(messages(error.value)) == ["slug"]
     assert Workspace.objects.count() == 1
 
 
 def test_workspace_update_records_changed_fields(workspace, owner):
-    services.workspace_update(
+    workspace_services.workspace_update(
         workspace=workspace, actor=owner, data={"warning_window_days": 5, "name": workspace.name}
     )
     workspace.refresh_from_db()
@@ -76,7 +81,7 @@ def test_workspace_update_records_changed_fields(workspace, owner):
 
 def test_workspace_update_refuses_invalid_reminder_days(workspace, owner):
     with pytest.raises(ValidationError) as error:
-        services.workspace_update(
+        workspace_services.workspace_update(
             workspace=workspace, actor=owner, data={"reminder_lead_days": [7, -1]}
         )
     assert messages(error.value) == {
@@ -88,18 +93,24 @@ def test_workspace_update_refuses_invalid_reminder_days(workspace, owner):
 
 def test_workspace_update_refuses_fields_it_does_not_own(workspace, owner):
     with pytest.raises(ValidationError) as error:
-        services.workspace_update(workspace=workspace, actor=owner, data={"slug": "elsewhere"})
+        workspace_services.workspace_update(
+            workspace=workspace, actor=owner, data={"slug": "elsewhere"}
+        )
     assert messages(error.value) == {"slug": ["This field cannot be changed here."]}
 
 
 def test_workspace_update_without_a_change_records_nothing(workspace, owner):
-    services.workspace_update(workspace=workspace, actor=owner, data={"name": workspace.name})
+    workspace_services.workspace_update(
+        workspace=workspace, actor=owner, data={"name": workspace.name}
+    )
     assert not ActivityEvent.objects.filter(verb="workspace.updated").exists()
 
 
 def test_workspace_update_needs_an_owner(workspace, manager):
     with pytest.raises(PermissionDenied):
-        services.workspace_update(workspace=workspace, actor=manager, data={"name": "Renamed"})
+        workspace_services.workspace_update(
+            workspace=workspace, actor=manager, data={"name": "Renamed"}
+        )
 
 
 # Memberships ------------------------------------------------------------------------------
@@ -107,7 +118,7 @@ def test_workspace_update_needs_an_owner(workspace, manager):
 
 def test_membership_add_records_the_new_member(workspace, owner):
     newcomer = UserFactory()
-    membership = services.membership_add(
+    membership = workspace_services.membership_add(
         workspace=workspace, user=newcomer, role=Role.MEMBER, actor=owner
     )
     assert membership.role == Role.MEMBER
@@ -117,20 +128,24 @@ def test_membership_add_records_the_new_member(workspace, owner):
 
 def test_membership_add_refuses_a_duplicate(workspace, owner, member):
     with pytest.raises(ValidationError) as error:
-        services.membership_add(workspace=workspace, user=member, role=Role.VIEWER, actor=owner)
+        workspace_services.membership_add(
+            workspace=workspace, user=member, role=Role.VIEWER, actor=owner
+        )
     assert messages(error.value) == {"user": [f"{member} is already a member of {workspace}."]}
     assert Membership.objects.get(workspace=workspace, user=member).role == Role.MEMBER
 
 
 def test_membership_add_refuses_an_unknown_role(workspace, owner):
     with pytest.raises(ValidationError) as error:
-        services.membership_add(workspace=workspace, user=UserFactory(), role="admin", actor=owner)
+        workspace_services.membership_add(
+            workspace=workspace, user=UserFactory(), role="admin", actor=owner
+        )
     assert messages(error.value) == {"role": ["Choose one of: owner, manager, member, viewer."]}
 
 
 def test_membership_add_needs_an_owner(workspace, manager):
     with pytest.raises(PermissionDenied):
-        services.membership_add(
+        workspace_services.membership_add(
             workspace=workspace, user=UserFactory(), role=Role.MEMBER, actor=manager
         )
 
@@ -139,18 +154,22 @@ def test_a_new_member_gains_rights_at_once(workspace, owner, project):
     """The role cache on the user object must not hide a membership just added."""
     newcomer = UserFactory()
     with pytest.raises(PermissionDenied):
-        services.milestone_create(
+        milestone_services.milestone_create(
             project=project, actor=newcomer, title="Teaser", due_date=date(2026, 11, 2)
         )
-    services.membership_add(workspace=workspace, user=newcomer, role=Role.MEMBER, actor=owner)
-    services.milestone_create(
+    workspace_services.membership_add(
+        workspace=workspace, user=newcomer, role=Role.MEMBER, actor=owner
+    )
+    milestone_services.milestone_create(
         project=project, actor=newcomer, title="Teaser", due_date=date(2026, 11, 2)
     )
 
 
-def test_membership_change_role_records_before_and_after(workspace, owner, member):
+def test_membership_update_records_before_and_after(workspace, owner, member):
     membership = Membership.objects.get(workspace=workspace, user=member)
-    services.membership_change_role(membership=membership, role=Role.MANAGER, actor=owner)
+    workspace_services.membership_update(
+        membership=membership, actor=owner, data={"role": Role.MANAGER}
+    )
     membership.refresh_from_db()
     assert membership.role == Role.MANAGER
     event = assert_recorded(
@@ -162,16 +181,20 @@ def test_membership_change_role_records_before_and_after(workspace, owner, membe
     assert event.data == {"user": member.pk}
 
 
-def test_membership_change_role_to_the_same_role_records_nothing(workspace, owner, member):
+def test_membership_update_to_the_same_role_records_nothing(workspace, owner, member):
     membership = Membership.objects.get(workspace=workspace, user=member)
-    services.membership_change_role(membership=membership, role=Role.MEMBER, actor=owner)
+    workspace_services.membership_update(
+        membership=membership, actor=owner, data={"role": Role.MEMBER}
+    )
     assert not ActivityEvent.objects.filter(verb="membership.role_changed").exists()
 
 
 def test_the_last_owner_cannot_be_demoted(workspace, owner):
     membership = Membership.objects.get(workspace=workspace, user=owner)
     with pytest.raises(ValidationError) as error:
-        services.membership_change_role(membership=membership, role=Role.MANAGER, actor=owner)
+        workspace_services.membership_update(
+            membership=membership, actor=owner, data={"role": Role.MANAGER}
+        )
     assert messages(error.value) == {
         "role": ["A workspace needs at least one owner; make someone else owner first."]
     }
@@ -181,7 +204,9 @@ def test_the_last_owner_cannot_be_demoted(workspace, owner):
 
 def test_one_of_two_owners_can_be_demoted(workspace, owner):
     co_owner = MembershipFactory(workspace=workspace, role=Role.OWNER)
-    services.membership_change_role(membership=co_owner, role=Role.MANAGER, actor=owner)
+    workspace_services.membership_update(
+        membership=co_owner, actor=owner, data={"role": Role.MANAGER}
+    )
     co_owner.refresh_from_db()
     assert co_owner.role == Role.MANAGER
 
@@ -189,7 +214,7 @@ def test_one_of_two_owners_can_be_demoted(workspace, owner):
 def test_the_last_owner_cannot_be_removed(workspace, owner):
     membership = Membership.objects.get(workspace=workspace, user=owner)
     with pytest.raises(ValidationError) as error:
-        services.membership_remove(membership=membership, actor=owner)
+        workspace_services.membership_remove(membership=membership, actor=owner)
     assert "role" in messages(error.value)
     assert Membership.objects.filter(pk=membership.pk).exists()
 
@@ -197,20 +222,22 @@ def test_the_last_owner_cannot_be_removed(workspace, owner):
 def test_an_owner_can_step_down_once_another_owner_exists(workspace, owner):
     successor = MembershipFactory(workspace=workspace, role=Role.OWNER).user
     membership = Membership.objects.get(workspace=workspace, user=owner)
-    services.membership_remove(membership=membership, actor=successor)
+    workspace_services.membership_remove(membership=membership, actor=successor)
     assert not Membership.objects.filter(pk=membership.pk).exists()
     event = assert_recorded("membership.removed", actor=successor, target=workspace)
     assert event.data == {"user": owner.pk}
 
 
 def test_a_removed_member_loses_rights(workspace, owner, member, project):
-    services.milestone_create(project=project, actor=member, title="Brief", due_date=date.today())
+    milestone_services.milestone_create(
+        project=project, actor=member, title="Brief", due_date=date.today()
+    )
     membership = Membership.objects.get(workspace=workspace, user=member)
-    services.membership_remove(membership=membership, actor=owner)
+    workspace_services.membership_remove(membership=membership, actor=owner)
     # Their next request loads the user afresh.
     returning = type(member).objects.get(pk=member.pk)
     with pytest.raises(PermissionDenied):
-        services.milestone_create(
+        milestone_services.milestone_create(
             project=project, actor=returning, title="Brief 2", due_date=date.today()
         )
 
@@ -219,7 +246,7 @@ def test_a_removed_member_loses_rights(workspace, owner, member, project):
 
 
 def test_client_create_records_it(workspace, manager):
-    client = services.client_create(
+    client = workspace_services.client_create(
         workspace=workspace, actor=manager, name="Lumen Coffee", contact_email="cmo@lumen.test"
     )
     assert_recorded("client.created", actor=manager, target=client)
@@ -229,14 +256,16 @@ def test_client_create_records_it(workspace, manager):
 def test_client_names_are_unique_per_workspace_ignoring_case(workspace, manager, clash):
     ClientFactory(workspace=workspace, name="Lumen Coffee")
     with pytest.raises(ValidationError) as error:
-        services.client_create(workspace=workspace, actor=manager, name=clash)
+        workspace_services.client_create(workspace=workspace, actor=manager, name=clash)
     assert messages(error.value) == {"name": [f"A client named “{clash}” already exists."]}
     assert Client.objects.filter(workspace=workspace).count() == 1
 
 
 def test_the_same_client_name_is_fine_in_another_workspace(workspace, manager):
     ClientFactory(workspace=WorkspaceFactory(), name="Lumen Coffee")
-    client = services.client_create(workspace=workspace, actor=manager, name="Lumen Coffee")
+    client = workspace_services.client_create(
+        workspace=workspace, actor=manager, name="Lumen Coffee"
+    )
     assert (client.workspace, client.name) == (workspace, "Lumen Coffee")
 
 
@@ -244,14 +273,16 @@ def test_client_update_refuses_a_name_taken_by_another_client(workspace, manager
     ClientFactory(workspace=workspace, name="Lumen Coffee")
     client = ClientFactory(workspace=workspace, name="Harbor Bikes")
     with pytest.raises(ValidationError):
-        services.client_update(client=client, actor=manager, data={"name": "LUMEN coffee"})
+        workspace_services.client_update(
+            client=client, actor=manager, data={"name": "LUMEN coffee"}
+        )
     client.refresh_from_db()
     assert client.name == "Harbor Bikes"
 
 
 def test_client_update_may_keep_its_own_name_in_another_case(workspace, manager):
     client = ClientFactory(workspace=workspace, name="Harbor Bikes")
-    services.client_update(client=client, actor=manager, data={"name": "HARBOR Bikes"})
+    workspace_services.client_update(client=client, actor=manager, data={"name": "HARBOR Bikes"})
     assert_recorded(
         "client.updated",
         actor=manager,
@@ -262,14 +293,14 @@ def test_client_update_may_keep_its_own_name_in_another_case(workspace, manager)
 
 def test_client_create_needs_a_manager(workspace, member):
     with pytest.raises(PermissionDenied):
-        services.client_create(workspace=workspace, actor=member, name="Lumen Coffee")
+        workspace_services.client_create(workspace=workspace, actor=member, name="Lumen Coffee")
 
 
 # Projects ---------------------------------------------------------------------------------
 
 
 def test_project_create_is_owned_by_its_creator_and_recorded(workspace, manager):
-    project = services.project_create(
+    project = project_services.project_create(
         workspace=workspace,
         actor=manager,
         name="Holiday Gift Guide",
@@ -285,7 +316,7 @@ def test_project_create_is_owned_by_its_creator_and_recorded(workspace, manager)
 def test_project_create_refuses_a_client_of_another_workspace(workspace, manager):
     foreign_client = ClientFactory(workspace=WorkspaceFactory())
     with pytest.raises(ValidationError) as error:
-        services.project_create(
+        project_services.project_create(
             workspace=workspace,
             actor=manager,
             name="Spring Launch",
@@ -298,7 +329,7 @@ def test_project_create_refuses_a_client_of_another_workspace(workspace, manager
 
 def test_project_create_refuses_an_owner_who_is_not_a_member(workspace, manager, outsider):
     with pytest.raises(ValidationError) as error:
-        services.project_create(
+        project_services.project_create(
             workspace=workspace,
             actor=manager,
             name="Spring Launch",
@@ -311,7 +342,7 @@ def test_project_create_refuses_an_owner_who_is_not_a_member(workspace, manager,
 
 def test_project_create_refuses_a_target_before_the_start(workspace, manager):
     with pytest.raises(ValidationError) as error:
-        services.project_create(
+        project_services.project_create(
             workspace=workspace,
             actor=manager,
             name="Spring Launch",
@@ -325,7 +356,7 @@ def test_project_create_refuses_a_target_before_the_start(workspace, manager):
 
 def test_project_create_refuses_an_unknown_kind_and_currency(workspace, manager):
     with pytest.raises(ValidationError) as error:
-        services.project_create(
+        project_services.project_create(
             workspace=workspace,
             actor=manager,
             name="Spring Launch",
@@ -338,34 +369,36 @@ def test_project_create_refuses_an_unknown_kind_and_currency(workspace, manager)
 
 def test_project_create_needs_a_manager(workspace, member):
     with pytest.raises(PermissionDenied):
-        services.project_create(
+        project_services.project_create(
             workspace=workspace, actor=member, name="Spring", start_date=date(2026, 3, 1)
         )
 
 
 def test_project_update_bumps_the_version_and_records_changes(project, manager):
-    updated = services.project_update(
+    updated = project_services.project_update(
         project=project, actor=manager, data={"status": "on_hold"}, expected_version=1
     )
     assert updated.version == 2
     assert_recorded(
         "project.updated", actor=manager, target=project, changes={"status": ["active", "on_hold"]}
     )
-    again = services.project_update(
+    again = project_services.project_update(
         project=updated, actor=manager, data={"name": "Renamed"}, expected_version=2
     )
     assert again.version == 3
 
 
 def test_project_update_without_a_change_keeps_the_version(project, manager):
-    updated = services.project_update(project=project, actor=manager, data={"name": project.name})
+    updated = project_services.project_update(
+        project=project, actor=manager, data={"name": project.name}
+    )
     assert updated.version == 1
     assert not ActivityEvent.objects.filter(verb="project.updated").exists()
 
 
 def test_project_update_compares_values_as_the_field_reads_them(project, manager):
     """A date or amount given as text is no change when it means the stored value."""
-    updated = services.project_update(
+    updated = project_services.project_update(
         project=project,
         actor=manager,
         data={"start_date": project.start_date.isoformat(), "budget_planned": "0.00"},
@@ -376,16 +409,16 @@ def test_project_update_compares_values_as_the_field_reads_them(project, manager
 
 def test_project_update_refuses_a_value_its_field_cannot_read(project, manager):
     with pytest.raises(ValidationError) as error:
-        services.project_update(project=project, actor=manager, data={"start_date": "soon"})
+        project_services.project_update(project=project, actor=manager, data={"start_date": "soon"})
     assert list(messages(error.value)) == ["start_date"]
     project.refresh_from_db()
     assert project.start_date == date(2026, 10, 1)
 
 
 def test_project_update_with_a_stale_version_carries_the_current_row(project, manager):
-    services.project_update(project=project, actor=manager, data={"name": "Fresh name"})
+    project_services.project_update(project=project, actor=manager, data={"name": "Fresh name"})
     with pytest.raises(StaleVersion) as error:
-        services.project_update(
+        project_services.project_update(
             project=project, actor=manager, data={"name": "Lost edit"}, expected_version=1
         )
     assert error.value.current.version == 2
@@ -396,7 +429,7 @@ def test_project_update_with_a_stale_version_carries_the_current_row(project, ma
 
 def test_project_update_refuses_a_client_of_another_workspace(project, manager):
     with pytest.raises(ValidationError) as error:
-        services.project_update(
+        project_services.project_update(
             project=project,
             actor=manager,
             data={"client": ClientFactory(workspace=WorkspaceFactory())},
@@ -409,7 +442,7 @@ def test_project_update_refuses_a_client_of_another_workspace(project, manager):
 
 def test_project_delete_records_it_on_the_workspace(project, manager, workspace):
     name = project.name
-    services.project_delete(project=project, actor=manager)
+    project_services.project_delete(project=project, actor=manager)
     assert not Project.objects.exists()
     event = assert_recorded("project.deleted", actor=manager, target=workspace)
     assert event.data == {"project": name}
@@ -419,15 +452,15 @@ def test_project_delete_records_it_on_the_workspace(project, manager, workspace)
 
 
 def test_phase_create_appends_in_order(project, manager):
-    first = services.phase_create(project=project, actor=manager, name="Strategy")
-    second = services.phase_create(project=project, actor=manager, name="Production")
+    first = project_services.phase_create(project=project, actor=manager, name="Strategy")
+    second = project_services.phase_create(project=project, actor=manager, name="Production")
     assert (first.order, second.order) == (0, 1)
     assert ActivityEvent.objects.filter(verb="phase.created").count() == 2
 
 
 def test_phase_create_refuses_an_end_before_the_start(project, manager):
     with pytest.raises(ValidationError) as error:
-        services.phase_create(
+        project_services.phase_create(
             project=project,
             actor=manager,
             name="Launch",
@@ -440,7 +473,7 @@ def test_phase_create_refuses_an_end_before_the_start(project, manager):
 
 def test_phase_update_records_changes(project, manager):
     phase = PhaseFactory(project=project, name="Strategy")
-    services.phase_update(phase=phase, actor=manager, data={"name": "Research"})
+    project_services.phase_update(phase=phase, actor=manager, data={"name": "Research"})
     assert_recorded(
         "phase.updated", actor=manager, target=phase, changes={"name": ["Strategy", "Research"]}
     )
@@ -449,7 +482,7 @@ def test_phase_update_records_changes(project, manager):
 def test_phase_delete_keeps_its_milestones(project, manager):
     phase = PhaseFactory(project=project)
     milestone = MilestoneFactory(project=project, phase=phase)
-    services.phase_delete(phase=phase, actor=manager)
+    project_services.phase_delete(phase=phase, actor=manager)
     milestone.refresh_from_db()
     assert milestone.phase is None
     assert_recorded("phase.deleted", actor=manager, target=project)
@@ -457,14 +490,14 @@ def test_phase_delete_keeps_its_milestones(project, manager):
 
 def test_phase_edits_need_a_manager(project, member):
     with pytest.raises(PermissionDenied):
-        services.phase_create(project=project, actor=member, name="Strategy")
+        project_services.phase_create(project=project, actor=member, name="Strategy")
 
 
 # Status updates and comments --------------------------------------------------------------
 
 
 def test_status_update_post_records_its_health(project, manager):
-    update = services.status_update_post(
+    update = project_services.status_update_post(
         project=project, actor=manager, health="at_risk", summary="  Print slot moved.  "
     )
     assert update.summary == "Print slot moved."
@@ -479,19 +512,23 @@ def test_status_update_post_records_its_health(project, manager):
 )
 def test_status_update_post_refuses_bad_input(project, manager, health, summary, field):
     with pytest.raises(ValidationError) as error:
-        services.status_update_post(project=project, actor=manager, health=health, summary=summary)
+        project_services.status_update_post(
+            project=project, actor=manager, health=health, summary=summary
+        )
     assert list(messages(error.value)) == [field]
     assert not StatusUpdate.objects.exists()
 
 
 def test_status_update_post_needs_a_manager(project, member):
     with pytest.raises(PermissionDenied):
-        services.status_update_post(project=project, actor=member, health="on_track", summary="Ok")
+        project_services.status_update_post(
+            project=project, actor=member, health="on_track", summary="Ok"
+        )
 
 
 def test_comment_post_on_a_milestone(project, member):
     milestone = MilestoneFactory(project=project)
-    comment = services.comment_post(target=milestone, actor=member, body=" Copy is in. ")
+    comment = comment_services.comment_post(target=milestone, actor=member, body=" Copy is in. ")
     assert comment.body == "Copy is in."
     assert comment.target == milestone
     event = assert_recorded("comment.posted", actor=member, target=milestone)
@@ -501,7 +538,9 @@ def test_comment_post_on_a_milestone(project, member):
 
 def test_comment_post_refuses_an_empty_body(project, member):
     with pytest.raises(ValidationError) as error:
-        services.comment_post(target=MilestoneFactory(project=project), actor=member, body="  ")
+        comment_services.comment_post(
+            target=MilestoneFactory(project=project), actor=member, body="  "
+        )
     assert list(messages(error.value)) == ["body"]
     assert not Comment.objects.exists()
 
@@ -510,11 +549,13 @@ def test_comment_post_refuses_an_empty_body(project, member):
 def test_comments_belong_on_milestones_and_deliverables(project, member, kind):
     target = project if kind == "project" else PhaseFactory(project=project)
     with pytest.raises(ValidationError) as error:
-        services.comment_post(target=target, actor=member, body="Looks good")
+        comment_services.comment_post(target=target, actor=member, body="Looks good")
     assert messages(error.value) == {"target": ["Comment on a milestone or a deliverable."]}
     assert not Comment.objects.exists()
 
 
 def test_comment_post_needs_a_member(project, viewer):
     with pytest.raises(PermissionDenied):
-        services.comment_post(target=MilestoneFactory(project=project), actor=viewer, body="Hi")
+        comment_services.comment_post(
+            target=MilestoneFactory(project=project), actor=viewer, body="Hi"
+        )

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from deliverables.models import ChecklistItem, Deliverable
-from deliverables.services import deliverables as services
+from deliverables.services import deliverables as deliverable_services
 
 pytestmark = pytest.mark.django_db
 
@@ -67,14 +67,14 @@ def test_submit_then_approve_inline(signed_in, plan, member, manager):
 
 
 def test_member_cannot_approve(signed_in, plan, member, manager):
-    cut = services.deliverable_submit(deliverable=plan["cut"], actor=member)
+    cut = deliverable_services.deliverable_submit(deliverable=plan["cut"], actor=member)
     assert move(signed_in(member), cut, "approve", cut.version).status_code == 403
 
 
 def test_stale_move_shows_who_changed_it_and_changes_nothing(signed_in, plan, member, manager):
     cut = plan["cut"]
     rendered_version = cut.version
-    services.deliverable_submit(deliverable=cut, actor=manager)
+    deliverable_services.deliverable_submit(deliverable=cut, actor=manager)
     response = move(signed_in(member), cut, "start", rendered_version)
     assert response.status_code == 409
     assert f"{manager.get_full_name()} changed this to In review at" in response.content.decode()
@@ -83,7 +83,7 @@ def test_stale_move_shows_who_changed_it_and_changes_nothing(signed_in, plan, me
 
 
 def test_request_changes_needs_a_note(signed_in, plan, manager):
-    cut = services.deliverable_submit(deliverable=plan["cut"], actor=manager)
+    cut = deliverable_services.deliverable_submit(deliverable=plan["cut"], actor=manager)
     response = move(signed_in(manager), cut, "request_changes", cut.version)
     assert response.status_code == 422
     assert "Say what needs to change." in response.content.decode()

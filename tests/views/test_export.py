@@ -18,6 +18,7 @@ from tests.factories import (
     MilestoneFactory,
     PhaseFactory,
     ProjectFactory,
+    ShareLinkFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -84,8 +85,12 @@ def test_project_deliverables_csv_names_the_external_approver(
     approved = DeliverableFactory(
         milestone=milestone, title="Hero video", status=Deliverable.Status.IN_REVIEW
     )
-    deliverable_services.deliverable_approve(
-        deliverable=approved, actor=None, reviewer_name="Dana Client", reviewer_email="d@c.example"
+    deliverable_services.deliverable_client_signoff(
+        link=ShareLinkFactory(project=project),
+        deliverable=approved,
+        decision="approve",
+        reviewer_name="Dana Client",
+        reviewer_email="d@c.example",
     )
     DeliverableFactory(milestone=milestone, title="Banner", due_date=today - timedelta(days=1))
     client.force_login(member)

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from deliverables.models import Deliverable
 from projects.models import CalendarFeed, Membership, Milestone
 from projects.services import access
-from projects.services import projects as services
+from projects.services import workspaces as workspace_services
 from tests.factories import DeliverableFactory, MilestoneFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_project_feed_stops_when_its_owner_leaves_the_workspace(
     _, token = access.calendar_feed_create(user=member, project=project)
     assert client.get(feed_url(token)).status_code == 200
 
-    services.membership_remove(
+    workspace_services.membership_remove(
         membership=Membership.objects.get(user=member, workspace=workspace), actor=owner
     )
 

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Comment, Milestone
-from projects.services import projects as services
+from projects.services import comments as comment_services
+from projects.services import milestones as milestone_services
 from tests.factories import MilestoneFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +20,10 @@ def url(name: str, milestone) -> str:
 
 def test_milestone_page_shows_details_dependencies_work_and_history(signed_in, plan, manager):
     film, launch = plan["film"], plan["launch"]
-    services.milestone_reschedule(
+    milestone_services.milestone_reschedule(
         milestone=film, new_date=film.due_date + timedelta(days=3), reason="Reshoot", actor=manager
     )
-    services.comment_post(target=film, actor=manager, body="Colourist booked.")
+    comment_services.comment_post(target=film, actor=manager, body="Colourist booked.")
     response = signed_in(manager).get(url("milestone_detail", film))
     page = response.content.decode()
 
@@ -171,7 +172,7 @@ def test_inline_status_change_returns_the_control(signed_in, plan, member):
 def test_inline_status_conflict_names_who_changed_it(signed_in, plan, member, manager):
     film = plan["film"]
     stale_version = film.version
-    services.milestone_set_status(milestone=film, status="blocked", actor=manager)
+    milestone_services.milestone_set_status(milestone=film, status="blocked", actor=manager)
     response = signed_in(member).post(
         url("milestone_status", film), {"status": "in_progress", "version": stale_version}, **HTMX
     )
@@ -224,14 +225,14 @@ def test_viewer_reads_the_milestone_page_without_controls(signed_in, plan, viewe
 
 def test_a_completed_milestone_offers_no_reschedule(signed_in, workspace, manager, project):
     done = MilestoneFactory(project=project)
-    services.milestone_complete(milestone=done, actor=manager)
+    milestone_services.milestone_complete(milestone=done, actor=manager)
     page = signed_in(manager).get(url("milestone_detail", done)).content.decode()
     assert "Reschedule" not in page and "Mark completed" not in page
 
 
 def test_rebaseline_is_for_managers(signed_in, plan, manager, member):
     film = plan["film"]
-    film = services.milestone_reschedule(
+    film = milestone_services.milestone_reschedule(
         milestone=film, new_date=film.due_date + timedelta(days=4), reason="Late", actor=manager
     )
     rebaseline = url("milestone_rebaseline", film)

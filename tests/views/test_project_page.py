@@ -8,7 +8,9 @@ from django.urls import reverse
 from deliverables.services import deliverables as deliverable_services
 from notifications.models import Follow
 from projects.models import Phase, Project, StatusUpdate
-from projects.services import projects as services
+from projects.services import comments as comment_services
+from projects.services import milestones as milestone_services
+from projects.services import projects as project_services
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +24,13 @@ def page_of(client, project) -> str:
 
 def test_project_page_shows_the_plan(signed_in, plan, manager):
     film = plan["film"]
-    services.milestone_reschedule(
+    milestone_services.milestone_reschedule(
         milestone=film,
         new_date=film.due_date + timedelta(days=5),
         reason="Grading",
         actor=manager,
     )
-    services.status_update_post(
+    project_services.status_update_post(
         project=plan["project"], actor=manager, health="at_risk", summary="Film runs late."
     )
     page = page_of(signed_in(manager), plan["project"])
@@ -180,7 +182,7 @@ def test_phase_create_and_edit(signed_in, plan, manager, member):
 
 def test_activity_page_is_paginated(signed_in, plan, manager):
     for n in range(55):
-        services.comment_post(target=plan["film"], actor=manager, body=f"Note {n}")
+        comment_services.comment_post(target=plan["film"], actor=manager, body=f"Note {n}")
     client = signed_in(manager)
     url = reverse("projects:project_activity", args=[plan["project"].pk])
     first = client.get(url).content.decode()
@@ -203,7 +205,7 @@ def test_members_follow_and_unfollow_from_the_project_page(signed_in, plan, memb
 
 def test_plan_rows_show_owners_links_and_escaped_titles(signed_in, plan, manager, viewer):
     film, launch = plan["film"], plan["launch"]
-    services.milestone_update(
+    milestone_services.milestone_update(
         milestone=film, actor=manager, data={"title": "Film <final> & locked"}
     )
     deliverable_services.deliverable_create(

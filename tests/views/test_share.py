@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from deliverables.models import Deliverable
 from projects.models import ActivityEvent, ShareLink
-from projects.services import access
+from projects.services import sharing
 from tests.factories import (
     DeliverableFactory,
     MilestoneFactory,
@@ -39,7 +39,7 @@ def in_review(project, manager):
 
 
 def make_link(project, manager, **options) -> str:
-    _, plain = access.share_link_create(project=project, actor=manager, **options)
+    _, plain = sharing.share_link_create(project=project, actor=manager, **options)
     return plain
 
 
@@ -93,7 +93,7 @@ def test_dead_link_is_a_404_page(client, project, manager, state):
     token = make_link(project, manager)
     link = ShareLink.objects.get()
     if state == "revoked":
-        access.share_link_revoke(link=link, actor=manager)
+        sharing.share_link_revoke(link=link, actor=manager)
     elif state == "expired":
         ShareLink.objects.filter(pk=link.pk).update(
             expires_at=timezone.now() - timedelta(minutes=1)
@@ -221,7 +221,7 @@ def test_signoff_on_another_projects_deliverable_is_404(client, project, manager
 
 def test_signoff_through_revoked_link_is_404(client, project, manager, in_review):
     token = make_link(project, manager, allow_signoff=True)
-    access.share_link_revoke(link=ShareLink.objects.get(), actor=manager)
+    sharing.share_link_revoke(link=ShareLink.objects.get(), actor=manager)
 
     response = client.post(signoff_url(token, in_review), signoff_data(in_review))
 

@@ -10,9 +10,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.models import ActivityEvent, ApiToken, CalendarFeed, Membership, Role, ShareLink
-from projects.secrets import hash_secret
-from projects.services import access
+from projects.models import (
+    ActivityEvent,
+    ApiToken,
+    CalendarFeed,
+    Membership,
+    Role,
+    ShareLink,
+    hash_secret,
+)
+from projects.services import access, sharing
 from tests.factories import ClientFactory, MembershipFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +77,7 @@ def test_page_query_count_does_not_grow_with_members_and_secrets(client, owner, 
         for _ in range(count):
             MembershipFactory(workspace=workspace)
             project = ProjectFactory(workspace=workspace, client=ClientFactory(workspace=workspace))
-            access.share_link_create(project=project, actor=owner)
+            sharing.share_link_create(project=project, actor=owner)
             access.api_token_create(user=owner, name="Integration")
             access.calendar_feed_create(user=owner, project=project)
         with CaptureQueriesContext(connection) as captured:
@@ -341,10 +348,10 @@ def test_share_link_for_another_workspaces_project_is_a_form_error(client, manag
 
 
 def test_share_link_revoke_by_role_and_workspace(client, workspace, manager, member, project):
-    link, token = access.share_link_create(project=project, actor=manager)
+    link, token = sharing.share_link_create(project=project, actor=manager)
     foreign_project = ProjectFactory()
     foreign_owner = MembershipFactory(workspace=foreign_project.workspace, role="owner").user
-    foreign, _ = access.share_link_create(project=foreign_project, actor=foreign_owner)
+    foreign, _ = sharing.share_link_create(project=foreign_project, actor=foreign_owner)
 
     client.force_login(member)
     assert client.post(url("share_link_revoke", link.pk)).status_code == 403

@@ -17,10 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from deliverables.services import checklists as checklist_services
 from deliverables.services import deliverables as deliverable_services
 from projects.demo import campaigns as plan
 from projects.models import ActivityEvent, Milestone, StatusUpdate, Workspace
-from projects.services import projects as services
+from projects.services import comments as comment_services
+from projects.services import milestones as milestone_services
+from projects.services import projects as project_services
+from projects.services import workspaces as workspace_services
 
 # The moves of the review cycle that take a new deliverable to each status.
 MOVES_TO_STATUS = {
@@ -74,19 +78,19 @@ class DemoLoader:
             )
         founder, *others = plan.PEOPLE.items()
         owner = self.users[founder[0]]
-        self.workspace = services.workspace_create(
+        self.workspace = workspace_services.workspace_create(
             name=plan.WORKSPACE["name"],
             slug=plan.WORKSPACE["slug"],
-            timezone_name=plan.WORKSPACE["tz"],
-            owner=owner,
+            timezone=plan.WORKSPACE["tz"],
+            actor=owner,
         )
         for username, (_first, _last, role) in others:
-            services.membership_add(
+            workspace_services.membership_add(
                 workspace=self.workspace, user=self.users[username], role=role, actor=owner
             )
         manager = self.users[plan.MANAGER_LOGIN]
         clients = {
-            key: services.client_create(
+            key: workspace_services.client_create(
                 workspace=self.workspace, actor=manager, name=name, contact_email=email
             )
             for key, (name, email) in plan.CLIENTS.items()
@@ -96,7 +100,7 @@ class DemoLoader:
         return self.workspace
 
     def load_project(self, project_plan: plan.DemoProject, client, manager) -> None:
-        project = services.project_create(
+        project = project_services.project_create(
             workspace=self.workspace,
             actor=manager,
             client=client,
@@ -112,7 +116,7 @@ class DemoLoader:
             currency="GBP",
         )
         phases = [
-            services.phase_create(
+            project_services.phase_create(
                 project=project,
                 actor=manager,
                 name=name,
@@ -130,7 +134,7 @@ class DemoLoader:
         for author, health, summary, days_ago in project_plan.status_updates:
             when = self.moment(self.day(-days_ago), 9)
             with self.backdated(when):
-                update = services.status_update_post(
+                update = project_services.status_update_post(
                     project=project, actor=self.users[author], health=health, summary=summary
                 )
             StatusUpdate.objects.filter(pk=update.pk).update(created_at=when)
@@ -138,7 +142,7 @@ class DemoLoader:
     def load_milestone(self, milestone_plan, project, phases, earlier, manager) -> Milestone:
         owner = self.users[milestone_plan.owner]
         kpi_name, kpi_target, kpi_actual, kpi_unit = milestone_plan.kpi or ("", None, None, "")
-        milestone = services.milestone_create(
+        milestone = milestone_services.milestone_create(
             project=project,
             actor=manager,
             title=milestone_plan.title,
@@ -154,7 +158,7 @@ class DemoLoader:
             kpi_unit=kpi_unit,
         )
         if milestone_plan.slip:
-            milestone = services.milestone_reschedule(
+            milestone = milestone_services.milestone_reschedule(
                 milestone=milestone,
                 new_date=self.day(milestone_plan.due),
                 reason=milestone_plan.slip_reason,
@@ -163,14 +167,14 @@ class DemoLoader:
         for deliverable_plan in milestone_plan.deliverables:
             self.load_deliverable(deliverable_plan, milestone, manager)
         for author, body in milestone_plan.comments:
-            services.comment_post(target=milestone, actor=self.users[author], body=body)
+            comment_services.comment_post(target=milestone, actor=self.users[author], body=body)
         if milestone_plan.status == Milestone.Status.COMPLETED:
             when = self.moment(milestone.due_date, 16)
             with self.backdated(when):
-                milestone = services.milestone_complete(milestone=milestone, actor=owner)
+                milestone = milestone_services.milestone_complete(milestone=milestone, actor=owner)
             Milestone.objects.filter(pk=milestone.pk).update(completed_at=when)
         elif milestone_plan.status != Milestone.Status.PLANNED:
-            milestone = services.milestone_set_status(
+            milestone = milestone_services.milestone_set_status(
                 milestone=milestone, status=milestone_plan.status, actor=owner
             )
         return milestone
@@ -189,11 +193,9 @@ class DemoLoader:
             link=f"https://example.com/{path}" if started else "",
         )
         for text, done in deliverable_plan.checklist:
-            item = deliverable_services.checklist_item_add(
-                parent=deliverable, actor=owner, text=text
-            )
+            item = checklist_services.checklist_item_add(parent=deliverable, actor=owner, text=text)
             if done:
-                deliverable_services.checklist_item_toggle(item=item, done=True, actor=owner)
+                checklist_services.checklist_item_toggle(item=item, done=True, actor=owner)
         for move in MOVES_TO_STATUS[deliverable_plan.status]:
             service = getattr(deliverable_services, f"deliverable_{move}")
             extra = {"note": deliverable_plan.note} if move == "request_changes" else {}

@@ -2,8 +2,7 @@
 
 from django import forms
 
-APPROVE = "approve"
-REQUEST_CHANGES = "request_changes"
+from deliverables.services.deliverables import APPROVE, REQUEST_CHANGES
 
 
 class SignoffForm(forms.Form):

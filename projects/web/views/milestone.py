@@ -4,7 +4,6 @@ change used on the project, milestone and my-work pages."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,7 +14,8 @@ from projects import permissions
 from projects.models import Milestone
 from projects.permissions import Action
 from projects.selectors.milestone import milestone_detail as milestone_detail_read
-from projects.services import projects as services
+from projects.services import comments as comment_services
+from projects.services import milestones as milestone_services
 from projects.web.forms.project import (
     CommentForm,
     CompleteForm,
@@ -68,7 +68,7 @@ def milestone_create(request, pk: int):
     form.instance.project = project
     if request.method == "POST" and form.is_valid():
         try:
-            milestone = services.milestone_create(
+            milestone = milestone_services.milestone_create(
                 project=project,
                 actor=request.user,
                 due_date=form.cleaned_data["due_date"],
@@ -96,19 +96,12 @@ def milestone_edit(request, pk: int):
     form = MilestoneForm(request.POST or None, instance=milestone, project=project)
     if request.method == "POST" and form.is_valid():
         try:
-            # Details and dependencies are one edit: a refused dependency keeps the details.
-            with transaction.atomic():
-                milestone = services.milestone_update(
-                    milestone=milestone,
-                    actor=request.user,
-                    data=form.details(),
-                    expected_version=version,
-                )
-                services.milestone_set_dependencies(
-                    milestone=milestone,
-                    depends_on=form.cleaned_data["depends_on"],
-                    actor=request.user,
-                )
+            milestone = milestone_services.milestone_edit(
+                milestone=milestone,
+                actor=request.user,
+                data={**form.details(), "depends_on": form.cleaned_data["depends_on"]},
+                expected_version=version,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         except StaleVersion as stale:
@@ -156,7 +149,7 @@ def milestone_delete(request, pk: int):
         consequences=consequences,
         cancel_url=reverse("projects:milestone_detail", args=[milestone.pk]),
         done_url=reverse("projects:project_detail", args=[project.pk]),
-        delete=lambda: services.milestone_delete(milestone=milestone, actor=request.user),
+        delete=lambda: milestone_services.milestone_delete(milestone=milestone, actor=request.user),
     )
     return confirm_delete(request, deletion, project=project)
 
@@ -169,7 +162,7 @@ def milestone_reschedule(request, pk: int):
     form = RescheduleForm(request.POST)
     if form.is_valid():
         try:
-            milestone = services.milestone_reschedule(
+            milestone = milestone_services.milestone_reschedule(
                 milestone=milestone,
                 new_date=form.cleaned_data["new_date"],
                 reason=form.cleaned_data["reason"],
@@ -196,7 +189,7 @@ def milestone_complete(request, pk: int):
     form = CompleteForm(request.POST)
     if form.is_valid():
         try:
-            services.milestone_complete(
+            milestone_services.milestone_complete(
                 milestone=milestone,
                 actor=request.user,
                 force=form.cleaned_data["force"],
@@ -221,7 +214,7 @@ def milestone_rebaseline(request, pk: int):
     """Accept the current due date as the plan (managers): the slip goes back to zero."""
     milestone = visible_milestone(request.user, pk)
     try:
-        services.milestone_rebaseline(
+        milestone_services.milestone_rebaseline(
             milestone=milestone,
             actor=request.user,
             expected_version=posted_version(request),
@@ -242,7 +235,7 @@ def milestone_comment(request, pk: int):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.comment_post(target=milestone, actor=request.user, **form.cleaned_data)
+            comment_services.comment_post(target=milestone, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -263,7 +256,7 @@ def milestone_status(request, pk: int):
         error = "Choose one of the listed statuses."
     else:
         try:
-            milestone = services.milestone_set_status(
+            milestone = milestone_services.milestone_set_status(
                 milestone=milestone,
                 status=form.cleaned_data["status"],
                 actor=request.user,

@@ -15,7 +15,7 @@ from projects import permissions
 from projects.models import ActivityEvent, Phase, Project
 from projects.permissions import Action
 from projects.selectors.project_page import project_page
-from projects.services import projects as services
+from projects.services import projects as project_services
 from projects.web.forms.project import PhaseForm, ProjectForm, StatusUpdateForm
 from projects.web.views.common import allowed_actions, posted_version
 from projects.web.views.deleting import Deletion, confirm_delete, counted, delete_url
@@ -70,7 +70,7 @@ def project_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            project = services.project_create(
+            project = project_services.project_create(
                 workspace=workspace, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
@@ -89,7 +89,7 @@ def project_edit(request, pk: int):
     version = posted_version(request, project.version)
     if request.method == "POST" and form.is_valid():
         try:
-            services.project_update(
+            project_services.project_update(
                 project=project,
                 actor=request.user,
                 data=form.cleaned_data,
@@ -143,7 +143,7 @@ def project_delete(request, pk: int):
         ],
         cancel_url=reverse("projects:project_edit", args=[project.pk]),
         done_url=reverse("projects:dashboard"),
-        delete=lambda: services.project_delete(project=project, actor=request.user),
+        delete=lambda: project_services.project_delete(project=project, actor=request.user),
     )
     return confirm_delete(request, deletion, project=project)
 
@@ -155,7 +155,9 @@ def status_update_post(request, pk: int):
     form = StatusUpdateForm(request.POST)
     if form.is_valid():
         try:
-            services.status_update_post(project=project, actor=request.user, **form.cleaned_data)
+            project_services.status_update_post(
+                project=project, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -177,7 +179,7 @@ def phase_create(request, pk: int):
     form.instance.project = project
     if request.method == "POST" and form.is_valid():
         try:
-            services.phase_create(project=project, actor=request.user, **form.cleaned_data)
+            project_services.phase_create(project=project, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -196,7 +198,7 @@ def phase_edit(request, pk: int):
     form = PhaseForm(request.POST or None, instance=phase)
     if request.method == "POST" and form.is_valid():
         try:
-            services.phase_update(phase=phase, actor=request.user, data=form.cleaned_data)
+            project_services.phase_update(phase=phase, actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -236,6 +238,6 @@ def phase_delete(request, pk: int):
         ],
         cancel_url=reverse("projects:phase_edit", args=[phase.pk]),
         done_url=reverse("projects:project_detail", args=[project.pk]),
-        delete=lambda: services.phase_delete(phase=phase, actor=request.user),
+        delete=lambda: project_services.phase_delete(phase=phase, actor=request.user),
     )
     return confirm_delete(request, deletion, project=project)

@@ -18,8 +18,8 @@ from projects import permissions
 from projects.models import ApiToken, CalendarFeed, Client, Membership, ShareLink
 from projects.permissions import Action
 from projects.selectors.settings import workspace_projects, workspace_settings
-from projects.services import access
-from projects.services import projects as services
+from projects.services import access, sharing
+from projects.services import workspaces as workspace_services
 from projects.web.forms.settings import (
     ApiTokenForm,
     CalendarFeedForm,
@@ -73,7 +73,7 @@ def _page(request, *, status: int = 200, **context):
             "can_manage_members": permissions.can(user, Action.MEMBERSHIP_MANAGE, workspace),
             "can_edit_workspace": permissions.can(user, Action.WORKSPACE_UPDATE, workspace),
             "can_edit_clients": permissions.can(user, Action.CLIENT_EDIT, workspace),
-            "can_share": permissions.can(user, access.SHARE_LINK_ACTION, workspace),
+            "can_share": permissions.can(user, sharing.SHARE_LINK_ACTION, workspace),
         },
         status=status,
     )
@@ -108,7 +108,7 @@ def member_add(request, workspace):
     form = MemberAddForm(request.POST)
     if form.is_valid():
         try:
-            membership = services.membership_add(
+            membership = workspace_services.membership_add(
                 workspace=workspace,
                 user=form.cleaned_data["user"],
                 role=form.cleaned_data["role"],
@@ -140,8 +140,8 @@ def member_change_role(request, workspace, membership_id: int):
     if not form.is_valid():
         return _page(request, members_errors=form.errors["role"], status=400)
     try:
-        membership = services.membership_change_role(
-            membership=membership, role=form.cleaned_data["role"], actor=request.user
+        membership = workspace_services.membership_update(
+            membership=membership, actor=request.user, data={"role": form.cleaned_data["role"]}
         )
     except ValidationError as error:
         return _page(request, members_errors=error.messages, status=400)
@@ -154,7 +154,7 @@ def member_remove(request, workspace, membership_id: int):
     membership = _membership(workspace, membership_id)
     _ensure(request, Action.MEMBERSHIP_MANAGE, workspace)
     try:
-        services.membership_remove(membership=membership, actor=request.user)
+        workspace_services.membership_remove(membership=membership, actor=request.user)
     except ValidationError as error:
         return _page(request, members_errors=error.messages, status=400)
     messages.success(request, f"{membership.user} no longer has access to {workspace}.")
@@ -170,7 +170,7 @@ def workspace_update(request, workspace):
     form = ReminderDefaultsForm.for_workspace(workspace, data=request.POST)
     if form.is_valid():
         try:
-            services.workspace_update(
+            workspace_services.workspace_update(
                 workspace=workspace, actor=request.user, data=form.cleaned_data
             )
         except ValidationError as error:
@@ -200,7 +200,7 @@ def client_create(request, workspace):
     form = ClientForm(request.POST)
     if form.is_valid():
         try:
-            client = services.client_create(
+            client = workspace_services.client_create(
                 workspace=workspace, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
@@ -217,7 +217,9 @@ def client_edit(request, client_id: int):
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
         try:
-            services.client_update(client=client, actor=request.user, data=form.cleaned_data)
+            workspace_services.client_update(
+                client=client, actor=request.user, data=form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -248,7 +250,7 @@ def client_delete(request, client_id: int):
         ],
         cancel_url=reverse("projects:client_edit", args=[client.pk]),
         done_url=f"{reverse('projects:workspace_settings')}#clients",
-        delete=lambda: services.client_delete(client=client, actor=request.user),
+        delete=lambda: workspace_services.client_delete(client=client, actor=request.user),
     )
     return confirm_delete(request, deletion)
 
@@ -297,7 +299,7 @@ def api_token_revoke(request, workspace, token_id: int):
 
 @settings_action
 def share_link_create(request, workspace):
-    _ensure(request, access.SHARE_LINK_ACTION, workspace)
+    _ensure(request, sharing.SHARE_LINK_ACTION, workspace)
     form = ShareLinkForm(
         request.POST, projects=workspace_projects(user=request.user, workspace=workspace)
     )
@@ -305,7 +307,7 @@ def share_link_create(request, workspace):
         data = form.cleaned_data
         expires_on = data["expires_on"]
         try:
-            link, plain = access.share_link_create(
+            link, plain = sharing.share_link_create(
                 project=data["project"],
                 actor=request.user,
                 label=data["label"],
@@ -334,8 +336,8 @@ def share_link_revoke(request, workspace, link_id: int):
         pk=link_id,
         project__in=workspace_projects(user=request.user, workspace=workspace),
     )
-    _ensure(request, access.SHARE_LINK_ACTION, workspace)
-    access.share_link_revoke(link=link, actor=request.user)
+    _ensure(request, sharing.SHARE_LINK_ACTION, workspace)
+    sharing.share_link_revoke(link=link, actor=request.user)
     messages.success(request, f"“{link}” revoked: the link no longer opens.")
     return _back("share-links")
 

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from deliverables.models import Deliverable
 from deliverables.services import deliverables as deliverable_services
+from deliverables.services.deliverables import APPROVE
 from milestones_site.services.errors import StaleVersion
 from milestones_site.web.forms import add_service_errors
 from projects.models import ShareLink
 from projects.selectors.share import shared_project
-from projects.services import access
-from projects.web.forms.sharing import APPROVE, SignoffForm
+from projects.services import sharing
+from projects.web.forms.sharing import SignoffForm
 
 SIGNOFF_ERROR_FIELDS = {"reviewer_name": "name", "reviewer_email": "email"}
 
@@ -45,7 +46,7 @@ def share_page(view):
 
 
 def _active_link(token: str) -> ShareLink:
-    link = access.share_link_for(token)
+    link = sharing.share_link_for(token)
     if link is None:
         raise Http404("This share link does not exist, was revoked or has expired.")
     return link
@@ -92,30 +93,24 @@ def share_project(request, token: str):
 def share_signoff(request, token: str, deliverable_id: int):
     """Approve or request changes on a deliverable in review, as a named external reviewer."""
     link = _active_link(token)
-    if not link.allow_signoff:
-        raise PermissionDenied("This link does not allow sign-off.")
     deliverable = get_object_or_404(
-        Deliverable.objects.select_related("milestone__project__workspace"),
-        pk=deliverable_id,
-        milestone__project_id=link.project_id,
+        Deliverable.objects.select_related("milestone__project__workspace"), pk=deliverable_id
     )
     form = SignoffForm(request.POST, prefix=f"d{deliverable.pk}")
     if form.is_valid():
         data = form.cleaned_data
-        reviewer = {
-            "deliverable": deliverable,
-            "actor": None,
-            "reviewer_name": data["name"],
-            "reviewer_email": data["email"],
-            "expected_version": data["version"],
-        }
         try:
-            if data["decision"] == APPROVE:
-                deliverable_services.deliverable_approve(**reviewer)
-                done = f"Thank you, {data['name']}: “{deliverable.title}” is approved."
-            else:
-                deliverable_services.deliverable_request_changes(note=data["note"], **reviewer)
-                done = f"Thank you, {data['name']}: the team will rework “{deliverable.title}”."
+            deliverable_services.deliverable_client_signoff(
+                link=link,
+                deliverable=deliverable,
+                decision=data["decision"],
+                reviewer_name=data["name"],
+                reviewer_email=data["email"],
+                note=data["note"],
+                expected_version=data["version"],
+            )
+        except Deliverable.DoesNotExist:
+            raise Http404("There is no such deliverable on this link.") from None
         except ValidationError as error:
             add_service_errors(form, error, SIGNOFF_ERROR_FIELDS)
         except StaleVersion:
@@ -125,6 +120,10 @@ def share_signoff(request, token: str, deliverable_id: int):
                 "Reload the page to see its current state.",
             )
         else:
+            if data["decision"] == APPROVE:
+                done = f"Thank you, {data['name']}: “{deliverable.title}” is approved."
+            else:
+                done = f"Thank you, {data['name']}: the team will rework “{deliverable.title}”."
             messages.success(request, done)
             return redirect("projects:share", token=token)
     return _render(request, link, token=token, forms={deliverable.pk: form}, status=400)

@@ -1,0 +1,75 @@
+"""Output serializers: notifications, preferences, webhook endpoints and their deliveries."""
+
+from rest_framework import serializers
+
+from notifications.models import (
+    Notification,
+    NotificationPreference,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from notifications.services import PREFERENCE_FIELDS
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = (
+            "id",
+            "kind",
+            "title",
+            "body",
+            "url",
+            "created_at",
+            "read_at",
+            "is_read",
+            "email_state",
+        )
+
+    def get_is_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+
+class PreferenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NotificationPreference
+        fields = PREFERENCE_FIELDS
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookEndpoint
+        fields = (
+            "id",
+            "workspace",
+            "url",
+            "event_types",
+            "active",
+            "consecutive_failures",
+            "disabled_reason",
+            "created_at",
+        )
+
+
+class CreatedWebhookEndpointSerializer(WebhookEndpointSerializer):
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = (*WebhookEndpointSerializer.Meta.fields, "secret")
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookDelivery
+        fields = (
+            "id",
+            "event",
+            "event_type",
+            "state",
+            "attempts",
+            "response_status",
+            "last_error",
+            "next_attempt_at",
+            "created_at",
+            "delivered_at",
+        )

@@ -1,0 +1,95 @@
+"""The rows each REST resource of this app shows: scoped to what the reader may read and
+annotated with every derived value and name its representation carries, so that a page of
+rows costs a fixed number of queries. The API's viewsets list them; webhook payloads render
+one of them (milestones_site.api.representations)."""
+
+from datetime import date
+
+from django.db.models import F, OuterRef, QuerySet, Subquery
+
+from milestones_site.querysets.names import name_of, person_name
+from projects.models import (
+    ActivityEvent,
+    Client,
+    Comment,
+    Membership,
+    Milestone,
+    Phase,
+    Project,
+    StatusUpdate,
+    Workspace,
+    reference_date,
+)
+from projects.permissions import workspaces_with_roles
+from projects.querysets import count_of, readable_workspace_ids
+
+
+def reader_today(reader) -> date:
+    """The date overdue and health are derived for, for this reader: today where their
+    workspaces are (in UTC when those span timezones)."""
+    return reference_date(workspaces_with_roles(reader))
+
+
+def workspace_rows(reader) -> QuerySet:
+    members = Membership.objects.filter(workspace=OuterRef("pk"))
+    projects = Project.objects.filter(workspace=OuterRef("pk"))
+    return Workspace.objects.visible_to(reader).annotate(
+        role=Subquery(members.filter(user=reader).values("role")[:1]),
+        members_count=count_of(members, "workspace"),
+        projects_count=count_of(projects, "workspace"),
+    )
+
+
+def membership_rows(reader) -> QuerySet:
+    memberships = Membership.objects.filter(workspace_id__in=readable_workspace_ids(reader))
+    return memberships.select_related("user").annotate(name=person_name("user"))
+
+
+def client_rows(reader) -> QuerySet:
+    projects = Project.objects.filter(client=OuterRef("pk"))
+    return Client.objects.visible_to(reader).annotate(projects_count=count_of(projects, "client"))
+
+
+def project_rows(reader, today: date | None = None) -> QuerySet:
+    today = today or reader_today(reader)
+    return (
+        Project.objects.visible_to(reader)
+        .with_overview(today=today)
+        .annotate(client_name=F("client__name"), owner_name=person_name("owner"))
+    )
+
+
+def phase_rows(reader) -> QuerySet:
+    milestones = Milestone.objects.filter(phase=OuterRef("pk"))
+    return Phase.objects.visible_to(reader).annotate(
+        project_name=F("project__name"), milestones_count=count_of(milestones, "phase")
+    )
+
+
+def milestone_rows(reader, today: date | None = None) -> QuerySet:
+    today = today or reader_today(reader)
+    return (
+        Milestone.objects.visible_to(reader)
+        .with_derived(today=today)
+        .with_dependency_ids()
+        .annotate(
+            project_name=F("project__name"),
+            phase_name=name_of("phase", Phase),
+            owner_name=person_name("owner"),
+        )
+    )
+
+
+def status_update_rows(reader) -> QuerySet:
+    updates = StatusUpdate.objects.filter(project__workspace_id__in=readable_workspace_ids(reader))
+    return updates.annotate(project_name=F("project__name"), author_name=person_name("author"))
+
+
+def comment_rows(reader) -> QuerySet:
+    comments = Comment.objects.visible_to(reader).select_related("target_type")
+    return comments.annotate(author_name=person_name("author"))
+
+
+def activity_rows(reader) -> QuerySet:
+    events = ActivityEvent.objects.filter(workspace_id__in=readable_workspace_ids(reader))
+    return events.select_related("target_type")
