@@ -17,7 +17,7 @@ PROFILE_ARGS ?=
 help:
 	@echo "make run    - install, migrate, seed demo data, serve 127.0.0.1:8000 with a Celery worker and beat"
 	@echo "make test   - install and run the whole test suite"
-	@echo "make lint   - ruff check and ruff format --check"
+	@echo "make lint   - ruff check, ruff format --check and the import contracts (lint-imports)"
 	@echo "make check  - Django system checks and makemigrations --check"
 	@echo "make bench  - benchmark against a bare-Django floor (BENCH_ARGS=\"--scale small\")"
 	@echo "make profile - where one bench target spends its time (TARGET=\"api milestone list\")"
@@ -47,6 +47,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 check: install
 	$(BIN)/python manage.py check

@@ -88,12 +88,7 @@ class DeliverableAdmin(projects_admin.ScopedAdmin):
     list_select_related = ["milestone__project", "owner", "approved_by"]
     fields = [
         "milestone",
-        "title",
-        "kind",
-        "owner",
-        "due_date",
-        "link",
-        "description",
+        *deliverable_services.DELIVERABLE_FIELDS,
         "status",
         "approved_by",
         "approved_by_name",

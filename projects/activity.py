@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.dispatch import Signal
 
+from milestones_site.services.editing import save_changes
 from projects.models import ActivityEvent, Project, Workspace, new_content_version
 
 # Sent once the transaction that wrote the event has committed, with `event_id`.
@@ -111,6 +112,15 @@ def record(
         lambda: event_recorded.send(sender=ActivityEvent, event_id=event.pk), robust=True
     )
     return event
+
+
+def save_recorded(row: models.Model, changes: dict, *, actor, verb: str) -> models.Model:
+    """Save the row's changed fields (with a new version where it keeps one) and record
+    `verb` with them; no change, nothing written."""
+    save_changes(row, changes)
+    if changes:
+        record(actor=actor, verb=verb, target=row, changes=changes)
+    return row
 
 
 def record_deletion(

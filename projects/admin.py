@@ -129,7 +129,7 @@ class ClientAdmin(ScopedAdmin):
     list_filter = ["workspace"]
     search_fields = ["name", "contact_email"]
     list_select_related = ["workspace"]
-    fields = ["workspace", "name", "contact_email"]
+    fields = ["workspace", *workspace_services.CLIENT_FIELDS]
     autocomplete_fields = ["workspace"]
     create_only_fields = ("workspace",)
 
@@ -140,7 +140,7 @@ class ClientAdmin(ScopedAdmin):
 class PhaseInline(ServiceInline):
     model = Phase
     writes = project_services.PHASE_WRITES
-    fields = ["name", "order", "start_date", "end_date"]
+    fields = project_services.PHASE_FIELDS
 
 
 class MilestoneInline(ServiceInline):
@@ -173,21 +173,7 @@ class ProjectAdmin(ScopedAdmin):
     search_fields = ["name", "client__name", "objective"]
     date_hierarchy = "start_date"
     list_select_related = ["workspace", "client", "owner"]
-    fields = [
-        "workspace",
-        "name",
-        "client",
-        "kind",
-        "status",
-        "owner",
-        "start_date",
-        "target_date",
-        "objective",
-        "description",
-        "budget_planned",
-        "budget_spent",
-        "currency",
-    ]
+    fields = ["workspace", *project_services.PROJECT_FIELDS]
     autocomplete_fields = ["workspace", "client", "owner"]
     create_only_fields = ("workspace",)
     inlines = [PhaseInline, MilestoneInline]
@@ -212,7 +198,7 @@ class PhaseAdmin(ScopedAdmin):
     list_filter = ["project__workspace"]
     search_fields = ["name", "project__name"]
     list_select_related = ["project"]
-    fields = ["project", "name", "order", "start_date", "end_date"]
+    fields = ["project", *project_services.PHASE_FIELDS]
     autocomplete_fields = ["project"]
     create_only_fields = ("project",)
 

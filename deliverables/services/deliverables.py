@@ -11,7 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from deliverables.models import Deliverable
-from milestones_site.services.editing import apply_changes, lock_for_update, save_changes, validate
+from milestones_site.services.editing import (
+    apply_changes,
+    apply_edit,
+    lock_for_update,
+    save_changes,
+    validate,
+)
 from milestones_site.services.errors import invalid
 from milestones_site.services.writes import Writes
 from projects import activity, permissions
@@ -22,7 +28,7 @@ from projects.services.workspaces import ensure_member
 Status = Deliverable.Status
 
 
-DELIVERABLE_FIELDS = ("title", "description", "kind", "owner", "due_date", "link")
+DELIVERABLE_FIELDS = ("title", "kind", "owner", "due_date", "link", "description")
 
 
 @dataclass(frozen=True)
@@ -94,16 +100,11 @@ def deliverable_update(
     permissions.ensure(actor, Action.DELIVERABLE_EDIT, _workspace(deliverable))
     if "status" in data:
         raise invalid(status="Change the status with submit, approve, request changes or deliver.")
-    deliverable = lock_for_update(deliverable, expected_version)
-    changes = apply_changes(deliverable, data, editable=DELIVERABLE_FIELDS)
-    validate(deliverable)
+    deliverable, changes = apply_edit(
+        deliverable, data, editable=DELIVERABLE_FIELDS, expected_version=expected_version
+    )
     ensure_member(_workspace(deliverable), deliverable.owner, "owner")
-    save_changes(deliverable, changes)
-    if changes:
-        activity.record(
-            actor=actor, verb="deliverable.updated", target=deliverable, changes=changes
-        )
-    return deliverable
+    return activity.save_recorded(deliverable, changes, actor=actor, verb="deliverable.updated")
 
 
 @dataclass(frozen=True)

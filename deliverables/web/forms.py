@@ -4,10 +4,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from deliverables.models import ChecklistItem, Deliverable
-from deliverables.services.deliverables import TRANSITIONS
-from projects.web.forms.project import DateInput, MemberChoiceField, members_of
-
-DELIVERABLE_FORM_FIELDS = ["title", "kind", "owner", "due_date", "link", "description"]
+from deliverables.services.deliverables import DELIVERABLE_FIELDS, TRANSITIONS
+from milestones_site.web.forms import DateInput
+from projects.web.forms.project import MemberChoiceField, members_of
 
 
 class DeliverableForm(forms.ModelForm):
@@ -21,7 +20,7 @@ class DeliverableForm(forms.ModelForm):
 
     class Meta:
         model = Deliverable
-        fields = DELIVERABLE_FORM_FIELDS
+        fields = DELIVERABLE_FIELDS
         widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, workspace, **kwargs):

@@ -12,11 +12,17 @@ from deliverables.services import checklists as checklist_services
 from deliverables.services import deliverables as deliverable_services
 from deliverables.web.forms import ChecklistItemForm, DeliverableForm, DeliverableMoveForm
 from milestones_site.services.errors import StaleVersion
-from milestones_site.web.forms import add_service_errors
+from milestones_site.web.deleting import Deletion, confirm_delete, counted
+from milestones_site.web.forms import posted_version, save_form
+from milestones_site.web.navigation import safe_next
 from projects import permissions
 from projects.permissions import Action
-from projects.web.views.common import allowed_actions, conflict_message, posted_version, safe_next
-from projects.web.views.deleting import Deletion, confirm_delete, counted, delete_url
+from projects.web.views.common import (
+    allowed_actions,
+    conflict_message,
+    delete_url,
+    stale_message,
+)
 from projects.web.views.milestone import visible_milestone
 
 MOVES = {
@@ -46,17 +52,16 @@ def deliverable_create(request, milestone_pk: int):
     form = DeliverableForm(
         request.POST or None, workspace=workspace, initial={"owner": request.user.pk}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            deliverable = deliverable_services.deliverable_create(
-                milestone=milestone, actor=request.user, **data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Deliverable “{deliverable.title}” added.")
-            return redirect(safe_next(request, milestone_url(milestone.pk)))
+    deliverable = save_form(
+        request,
+        form,
+        lambda: deliverable_services.deliverable_create(
+            milestone=milestone, actor=request.user, **form.cleaned_data
+        ),
+        done=lambda deliverable: f"Deliverable “{deliverable.title}” added.",
+    )
+    if deliverable:
+        return redirect(safe_next(request, milestone_url(milestone.pk)))
     return render(
         request,
         "deliverables/deliverable_form.html",
@@ -72,21 +77,20 @@ def deliverable_edit(request, pk: int):
     permissions.ensure(request.user, Action.DELIVERABLE_EDIT, workspace)
     version = posted_version(request, deliverable.version)
     form = DeliverableForm(request.POST or None, instance=deliverable, workspace=workspace)
-    if request.method == "POST" and form.is_valid():
-        try:
-            deliverable_services.deliverable_update(
-                deliverable=deliverable,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=version,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StaleVersion as stale:
-            form.add_error(None, conflict_message(stale.current, "a newer version"))
-        else:
-            messages.success(request, "Deliverable saved.")
-            return redirect(milestone_url(milestone.pk))
+    saved = save_form(
+        request,
+        form,
+        lambda: deliverable_services.deliverable_update(
+            deliverable=deliverable,
+            actor=request.user,
+            data=form.cleaned_data,
+            expected_version=version,
+        ),
+        done="Deliverable saved.",
+        stale=stale_message,
+    )
+    if saved:
+        return redirect(milestone_url(milestone.pk))
     return render(
         request,
         "deliverables/deliverable_form.html",

@@ -18,8 +18,6 @@ from django.core.cache import cache
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
-from projects.models import ApiToken
-
 logger = logging.getLogger(__name__)
 
 
@@ -69,7 +67,7 @@ class ClientRateThrottle(WindowCounterThrottle):
     scope = "client"
 
     def get_cache_key(self, request, view):
-        if isinstance(request.auth, ApiToken):
+        if request.auth is not None:  # the token a request authenticated with
             ident = f"token-{request.auth.pk}"
         elif request.user and request.user.is_authenticated:
             ident = f"user-{request.user.pk}"

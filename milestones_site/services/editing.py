@@ -16,6 +16,17 @@ def lock_for_update(instance: models.Model, expected_version: int | None) -> mod
     return current
 
 
+def apply_edit(
+    instance: models.Model, data: dict, *, editable: tuple[str, ...], expected_version: int | None
+) -> tuple[models.Model, dict]:
+    """Re-read the row under a lock (refused if stale), set the `editable` fields `data`
+    gives and validate them: the row, not yet saved, and {field: (before, after)}."""
+    current = lock_for_update(instance, expected_version)
+    changes = apply_changes(current, data, editable=editable)
+    validate(current)
+    return current, changes
+
+
 def keep_loaded_relations(loaded: models.Model, current: models.Model) -> None:
     """Give `current` the related rows (its project, say) already loaded on `loaded` that
     it still refers to. The lock covers only the row itself, so reading them again would

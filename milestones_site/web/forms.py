@@ -1,7 +1,21 @@
-"""Service errors shown on the form that caused them."""
+"""What every browser form shares: date inputs, the version a form was rendered with, and
+saving through a service with its refusals shown on the form that caused them."""
+
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+
+from milestones_site.services.errors import StaleVersion
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def add_service_errors(
@@ -10,7 +24,51 @@ def add_service_errors(
     """Put each field message of a service's ValidationError on the matching form field
     (`rename` maps service argument names to form field names); the rest go on top."""
     rename = rename or {}
-    messages = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for name, texts in messages.items():
+    found = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for name, texts in found.items():
         field = rename.get(name, name)
         form.add_error(field if field in form.fields else None, texts)
+
+
+def posted_version(request, default: int | None = None) -> int | None:
+    """The row version the form was rendered with (hidden field `version`)."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return default
+
+
+def save_form(
+    request,
+    form: forms.Form,
+    save: Callable[[], Any],
+    *,
+    done: str | Callable[[Any], str] = "",
+    rename: dict[str, str] | None = None,
+    stale: Callable[[Any], str] | None = None,
+) -> Any:
+    """On a POST whose `form` is valid, call `save()` (one service call) and return what it
+    returns, after flashing `done` (or `done(result)`); None when nothing was saved. A
+    service's refusal becomes errors on the form's fields (`rename`: service argument →
+    form field), a stale version one message above the form (`stale(current row)`)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save()
+    except ValidationError as error:
+        add_service_errors(form, error, rename)
+        return None
+    except StaleVersion as conflict:
+        current = conflict.current
+        form.add_error(
+            None,
+            stale(current)
+            if stale
+            else f"Someone else saved this {current._meta.verbose_name} while you were "
+            "editing. Reload to see it.",
+        )
+        return None
+    message = done(result) if callable(done) else done
+    if message:
+        messages.success(request, message)
+    return result

@@ -3,6 +3,7 @@
 from django import forms
 
 from notifications.models import NotificationPreference
+from notifications.services import PREFERENCE_FIELDS
 from projects.models import TIMEZONE_CHOICES
 
 
@@ -13,14 +14,7 @@ class PreferenceForm(forms.ModelForm):
 
     class Meta:
         model = NotificationPreference
-        fields = [
-            "timezone",
-            "email_reminders",
-            "email_events",
-            "digest",
-            "digest_weekday",
-            "digest_hour",
-        ]
+        fields = PREFERENCE_FIELDS
 
 
 class WebhookEndpointForm(forms.Form):

@@ -10,7 +10,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, RowNumber, TruncDate
 
 from projects.models import ActivityEvent, Project
-from projects.web.charts import BurnupPoint
+from projects.selectors.charts import BurnupPoint
 
 SCOPE_VERBS = (
     "milestone.created",

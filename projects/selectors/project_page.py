@@ -4,8 +4,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from projects.selectors.burnup import burnup_series
+from projects.selectors.charts import (
+    BurnupChart,
+    MilestoneMark,
+    PhaseSpan,
+    Timeline,
+    burnup,
+    timeline,
+)
 from projects.selectors.portfolio import ProjectDetail, project_detail
-from projects.web.charts import BurnupChart, MilestoneMark, PhaseSpan, Timeline, burnup, timeline
 
 
 @dataclass

@@ -11,7 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from milestones_site.services.editing import apply_changes, lock_for_update, save_changes, validate
+from milestones_site.services.editing import (
+    apply_changes,
+    apply_edit,
+    lock_for_update,
+    save_changes,
+    validate,
+)
 from milestones_site.services.errors import invalid
 from milestones_site.services.writes import Writes
 from projects import activity, permissions
@@ -20,14 +26,14 @@ from projects.permissions import Action
 from projects.services.workspaces import ensure_member
 from projects.statuses import DELIVERABLE_DONE_STATUSES
 
-# The details a person may set on a milestone; its dates, status and dependencies have
-# services of their own.
+# The details a person may set on a milestone, in the order the forms show them; its
+# dates, status and dependencies have services of their own.
 MILESTONE_FIELDS = (
-    "phase",
     "title",
-    "description",
+    "phase",
     "category",
     "owner",
+    "description",
     "success_criteria",
     "kpi_name",
     "kpi_target",
@@ -107,14 +113,11 @@ def milestone_update(
         raise invalid(
             due_date="Reschedule the milestone to move its due date (a reason is required)."
         )
-    milestone = lock_for_update(milestone, expected_version)
-    changes = apply_changes(milestone, data, editable=MILESTONE_FIELDS)
-    validate(milestone)
+    milestone, changes = apply_edit(
+        milestone, data, editable=MILESTONE_FIELDS, expected_version=expected_version
+    )
     _validate_milestone_links(milestone)
-    save_changes(milestone, changes)
-    if changes:
-        activity.record(actor=actor, verb="milestone.updated", target=milestone, changes=changes)
-    return milestone
+    return activity.save_recorded(milestone, changes, actor=actor, verb="milestone.updated")
 
 
 @transaction.atomic

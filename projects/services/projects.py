@@ -6,7 +6,11 @@ ValidationError with a message per field; a stale `expected_version` raises Stal
 
 from django.db import transaction
 
-from milestones_site.services.editing import apply_changes, lock_for_update, save_changes, validate
+from milestones_site.services.editing import (
+    apply_changes,
+    apply_edit,
+    validate,
+)
 from milestones_site.services.errors import invalid
 from milestones_site.services.writes import Writes
 from projects import activity, permissions
@@ -14,12 +18,11 @@ from projects.models import Phase, Project, StatusUpdate, Workspace
 from projects.permissions import Action
 from projects.services.workspaces import ensure_member
 
-# What a person may set on a project (the forms, the admin and the API offer these).
+# What a person may set on a project, in the order the forms show it (the browser, the
+# admin and the API offer exactly these).
 PROJECT_FIELDS = (
-    "client",
     "name",
-    "description",
-    "objective",
+    "client",
     "kind",
     "status",
     "owner",
@@ -28,6 +31,8 @@ PROJECT_FIELDS = (
     "budget_planned",
     "budget_spent",
     "currency",
+    "objective",
+    "description",
 )
 
 
@@ -60,14 +65,11 @@ def project_update(
     """Managers change a campaign's details; its client must be of the workspace and its
     owner a member."""
     permissions.ensure(actor, Action.PROJECT_UPDATE, project.workspace)
-    project = lock_for_update(project, expected_version)
-    changes = apply_changes(project, data, editable=PROJECT_FIELDS)
-    validate(project)
+    project, changes = apply_edit(
+        project, data, editable=PROJECT_FIELDS, expected_version=expected_version
+    )
     _validate_project_links(project)
-    save_changes(project, changes)
-    if changes:
-        activity.record(actor=actor, verb="project.updated", target=project, changes=changes)
-    return project
+    return activity.save_recorded(project, changes, actor=actor, verb="project.updated")
 
 
 @transaction.atomic
@@ -98,13 +100,10 @@ def phase_create(
 def phase_update(*, phase: Phase, actor, data: dict, expected_version: int | None = None) -> Phase:
     """Managers rename, reorder or re-date a phase; it cannot end before it starts."""
     permissions.ensure(actor, Action.PHASE_EDIT, phase.project.workspace)
-    phase = lock_for_update(phase, expected_version)
-    changes = apply_changes(phase, data, editable=PHASE_FIELDS)
-    validate(phase)
-    save_changes(phase, changes)
-    if changes:
-        activity.record(actor=actor, verb="phase.updated", target=phase, changes=changes)
-    return phase
+    phase, changes = apply_edit(
+        phase, data, editable=PHASE_FIELDS, expected_version=expected_version
+    )
+    return activity.save_recorded(phase, changes, actor=actor, verb="phase.updated")
 
 
 @transaction.atomic

@@ -6,7 +6,12 @@ saves, runs in one transaction and records an ActivityEvent."""
 from django.db import transaction
 from django.utils.text import slugify
 
-from milestones_site.services.editing import apply_changes, lock_for_update, save_changes, validate
+from milestones_site.services.editing import (
+    apply_changes,
+    apply_edit,
+    lock_for_update,
+    validate,
+)
 from milestones_site.services.errors import invalid
 from milestones_site.services.writes import Writes
 from projects import activity, permissions
@@ -44,13 +49,10 @@ def workspace_update(
     """Owners rename a workspace and set its timezone and reminder defaults; its slug is
     fixed once made."""
     permissions.ensure(actor, Action.WORKSPACE_UPDATE, workspace)
-    workspace = lock_for_update(workspace, expected_version)
-    changes = apply_changes(workspace, data, editable=WORKSPACE_FIELDS)
-    validate(workspace)
-    save_changes(workspace, changes)
-    if changes:
-        activity.record(actor=actor, verb="workspace.updated", target=workspace, changes=changes)
-    return workspace
+    workspace, changes = apply_edit(
+        workspace, data, editable=WORKSPACE_FIELDS, expected_version=expected_version
+    )
+    return activity.save_recorded(workspace, changes, actor=actor, verb="workspace.updated")
 
 
 def ensure_role(role: str) -> None:
@@ -152,14 +154,11 @@ def client_update(
 ) -> Client:
     """Managers rename a client or change its contact; names stay unique."""
     permissions.ensure(actor, Action.CLIENT_EDIT, client.workspace)
-    client = lock_for_update(client, expected_version)
-    changes = apply_changes(client, data, editable=CLIENT_FIELDS)
-    validate(client)
+    client, changes = apply_edit(
+        client, data, editable=CLIENT_FIELDS, expected_version=expected_version
+    )
     _ensure_unique_client_name(client)
-    save_changes(client, changes)
-    if changes:
-        activity.record(actor=actor, verb="client.updated", target=client, changes=changes)
-    return client
+    return activity.save_recorded(client, changes, actor=actor, verb="client.updated")
 
 
 @transaction.atomic

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from projects.models import ActivityEvent
 from projects.selectors.burnup import MilestoneEvent, burnup_series, replay
+from projects.selectors.charts import BurnupPoint
 from projects.services import milestones as milestone_services
-from projects.web.charts import BurnupPoint
 
 D1, D2, D3 = date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from projects.web.charts import (
+from projects.selectors.charts import (
     BurnupPoint,
     DateScale,
     MilestoneMark,

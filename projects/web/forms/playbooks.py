@@ -2,9 +2,10 @@
 
 from django import forms
 
+from milestones_site.web.forms import DateInput
 from projects.models import Client, Template, Workspace
 from projects.playbooks.planning import Direction
-from projects.web.forms.project import DateInput, MemberChoiceField, members_of
+from projects.web.forms.project import MemberChoiceField, members_of
 
 DATE_LABELS = {Direction.FORWARD: "Start date", Direction.BACKWARD: "Launch / event date"}
 ROLE_PREFIX = "role_"

@@ -5,18 +5,14 @@ from django.contrib.auth import get_user_model
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from milestones_site.web.forms import DateInput
 from projects.activity import display_name
 from projects.models import Client, Health, Milestone, Phase, Project, StatusUpdate, Workspace
 from projects.selectors.portfolio import PORTFOLIO_ORDERINGS, PortfolioFilters
+from projects.services.milestones import MILESTONE_FIELDS
+from projects.services.projects import PHASE_FIELDS, PROJECT_FIELDS
 
 User = get_user_model()
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -40,20 +36,7 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = [
-            "name",
-            "client",
-            "kind",
-            "status",
-            "owner",
-            "start_date",
-            "target_date",
-            "budget_planned",
-            "budget_spent",
-            "currency",
-            "objective",
-            "description",
-        ]
+        fields = PROJECT_FIELDS
         widgets = {
             "start_date": DateInput(),
             "target_date": DateInput(),
@@ -74,7 +57,7 @@ class ProjectForm(forms.ModelForm):
 class PhaseForm(forms.ModelForm):
     class Meta:
         model = Phase
-        fields = ["name", "order", "start_date", "end_date"]
+        fields = PHASE_FIELDS
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
         help_texts = {"order": "Phases are listed in this order; leave empty to add it last."}
 
@@ -91,18 +74,8 @@ class PhaseForm(forms.ModelForm):
         return Phase.objects.filter(project=self.instance.project).count()
 
 
-MILESTONE_DETAIL_FIELDS = [
-    "title",
-    "phase",
-    "category",
-    "owner",
-    "description",
-    "success_criteria",
-    "kpi_name",
-    "kpi_target",
-    "kpi_actual",
-    "kpi_unit",
-]
+# The browser leaves a milestone's reminder days to the workspace's defaults.
+MILESTONE_DETAIL_FIELDS = tuple(name for name in MILESTONE_FIELDS if name != "reminder_days")
 
 
 class MilestoneForm(forms.ModelForm):

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from projects.models import TIMEZONE_CHOICES, Client, Project, Role, validate_lead_days
+from projects.services.workspaces import CLIENT_FIELDS
 
 
 def end_of_day(day) -> datetime:
@@ -128,5 +129,5 @@ class CalendarFeedForm(forms.Form):
 class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
-        fields = ["name", "contact_email"]
+        fields = CLIENT_FIELDS
         help_texts = {"contact_email": "Who signs off on their side (optional)."}

@@ -6,9 +6,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from milestones_site.web.navigation import safe_next
 from projects.selectors.portfolio import portfolio_overview
 from projects.web.forms.project import PortfolioFilterForm
-from projects.web.views.common import allowed_actions, safe_next
+from projects.web.views.common import allowed_actions
 from projects.web.workspaces import current_workspace, switch_workspace
 
 PROJECTS_PER_PAGE = 25

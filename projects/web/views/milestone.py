@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from milestones_site.services.errors import StaleVersion
-from milestones_site.web.forms import add_service_errors
+from milestones_site.web.deleting import Deletion, confirm_delete, counted
+from milestones_site.web.forms import posted_version, save_form
+from milestones_site.web.navigation import safe_next
 from projects import permissions
 from projects.models import Milestone
 from projects.permissions import Action
@@ -23,8 +25,12 @@ from projects.web.forms.project import (
     MilestoneStatusForm,
     RescheduleForm,
 )
-from projects.web.views.common import allowed_actions, conflict_message, posted_version, safe_next
-from projects.web.views.deleting import Deletion, confirm_delete, counted, delete_url
+from projects.web.views.common import (
+    allowed_actions,
+    conflict_message,
+    delete_url,
+    stale_message,
+)
 from projects.web.views.project import visible_project
 
 
@@ -66,20 +72,20 @@ def milestone_create(request, pk: int):
         initial={"phase": request.GET.get("phase"), "owner": request.user.pk},
     )
     form.instance.project = project
-    if request.method == "POST" and form.is_valid():
-        try:
-            milestone = milestone_services.milestone_create(
-                project=project,
-                actor=request.user,
-                due_date=form.cleaned_data["due_date"],
-                depends_on=form.cleaned_data["depends_on"],
-                **form.details(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Milestone “{milestone.title}” added.")
-            return redirect("projects:project_detail", pk=project.pk)
+    milestone = save_form(
+        request,
+        form,
+        lambda: milestone_services.milestone_create(
+            project=project,
+            actor=request.user,
+            due_date=form.cleaned_data["due_date"],
+            depends_on=form.cleaned_data["depends_on"],
+            **form.details(),
+        ),
+        done=lambda milestone: f"Milestone “{milestone.title}” added.",
+    )
+    if milestone:
+        return redirect("projects:project_detail", pk=project.pk)
     return render(
         request,
         "projects/milestone_form.html",
@@ -94,21 +100,20 @@ def milestone_edit(request, pk: int):
     permissions.ensure(request.user, Action.MILESTONE_UPDATE, project.workspace)
     version = posted_version(request, milestone.version)
     form = MilestoneForm(request.POST or None, instance=milestone, project=project)
-    if request.method == "POST" and form.is_valid():
-        try:
-            milestone = milestone_services.milestone_edit(
-                milestone=milestone,
-                actor=request.user,
-                data={**form.details(), "depends_on": form.cleaned_data["depends_on"]},
-                expected_version=version,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StaleVersion as stale:
-            form.add_error(None, conflict_message(stale.current, "a newer version"))
-        else:
-            messages.success(request, "Milestone saved.")
-            return redirect("projects:milestone_detail", pk=milestone.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda: milestone_services.milestone_edit(
+            milestone=milestone,
+            actor=request.user,
+            data={**form.details(), "depends_on": form.cleaned_data["depends_on"]},
+            expected_version=version,
+        ),
+        done="Milestone saved.",
+        stale=stale_message,
+    )
+    if saved:
+        return redirect("projects:milestone_detail", pk=milestone.pk)
     return render(
         request,
         "projects/milestone_form.html",
@@ -160,24 +165,22 @@ def milestone_reschedule(request, pk: int):
     milestone = visible_milestone(request.user, pk)
     permissions.ensure(request.user, Action.MILESTONE_RESCHEDULE, milestone.project.workspace)
     form = RescheduleForm(request.POST)
-    if form.is_valid():
-        try:
-            milestone = milestone_services.milestone_reschedule(
-                milestone=milestone,
-                new_date=form.cleaned_data["new_date"],
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, rename={"due_date": "new_date"})
-        except StaleVersion as stale:
-            form.add_error(
-                None, conflict_message(stale.current, f"{stale.current.due_date:%d %b %Y}")
-            )
-        else:
-            messages.success(request, f"Rescheduled to {milestone.due_date:%d %b %Y}.")
-            return redirect("projects:milestone_detail", pk=milestone.pk)
+    moved = save_form(
+        request,
+        form,
+        lambda: milestone_services.milestone_reschedule(
+            milestone=milestone,
+            new_date=form.cleaned_data["new_date"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+        ),
+        done=lambda moved: f"Rescheduled to {moved.due_date:%d %b %Y}.",
+        rename={"due_date": "new_date"},
+        stale=lambda current: conflict_message(current, f"{current.due_date:%d %b %Y}"),
+    )
+    if moved:
+        return redirect("projects:milestone_detail", pk=milestone.pk)
     return milestone_page(request, pk, status=422, reschedule_form=form)
 
 
@@ -187,24 +190,21 @@ def milestone_complete(request, pk: int):
     milestone = visible_milestone(request.user, pk)
     permissions.ensure(request.user, Action.MILESTONE_COMPLETE, milestone.project.workspace)
     form = CompleteForm(request.POST)
-    if form.is_valid():
-        try:
-            milestone_services.milestone_complete(
-                milestone=milestone,
-                actor=request.user,
-                force=form.cleaned_data["force"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StaleVersion as stale:
-            form.add_error(
-                None, conflict_message(stale.current, stale.current.get_status_display())
-            )
-        else:
-            messages.success(request, "Milestone completed.")
-            return redirect("projects:milestone_detail", pk=milestone.pk)
+    completed = save_form(
+        request,
+        form,
+        lambda: milestone_services.milestone_complete(
+            milestone=milestone,
+            actor=request.user,
+            force=form.cleaned_data["force"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        ),
+        done="Milestone completed.",
+        stale=lambda current: conflict_message(current, current.get_status_display()),
+    )
+    if completed:
+        return redirect("projects:milestone_detail", pk=milestone.pk)
     return milestone_page(request, pk, status=422, complete_form=form)
 
 
@@ -233,14 +233,16 @@ def milestone_rebaseline(request, pk: int):
 def milestone_comment(request, pk: int):
     milestone = visible_milestone(request.user, pk)
     form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            comment_services.comment_post(target=milestone, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Comment posted.")
-            return redirect(reverse("projects:milestone_detail", args=[pk]) + "#comments")
+    posted = save_form(
+        request,
+        form,
+        lambda: comment_services.comment_post(
+            target=milestone, actor=request.user, **form.cleaned_data
+        ),
+        done="Comment posted.",
+    )
+    if posted:
+        return redirect(reverse("projects:milestone_detail", args=[pk]) + "#comments")
     return milestone_page(request, pk, status=422, comment_form=form)
 
 

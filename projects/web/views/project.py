@@ -1,24 +1,22 @@
 """The project page, its activity log, and the project, phase and status-update forms."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from milestones_site.services.errors import StaleVersion
-from milestones_site.web.forms import add_service_errors
+from milestones_site.web.deleting import Deletion, confirm_delete, counted
+from milestones_site.web.forms import posted_version, save_form
 from projects import permissions
 from projects.models import ActivityEvent, Phase, Project
 from projects.permissions import Action
 from projects.selectors.project_page import project_page
 from projects.services import projects as project_services
 from projects.web.forms.project import PhaseForm, ProjectForm, StatusUpdateForm
-from projects.web.views.common import allowed_actions, posted_version
-from projects.web.views.deleting import Deletion, confirm_delete, counted, delete_url
+from projects.web.views.common import allowed_actions, delete_url
 from projects.web.workspaces import current_workspace
 
 ACTIVITY_PER_PAGE = 50
@@ -68,16 +66,16 @@ def project_create(request):
     form = ProjectForm(
         request.POST or None, workspace=workspace, initial={"owner": request.user.pk}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = project_services.project_create(
-                workspace=workspace, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Project “{project.name}” created. Add its phases next.")
-            return redirect("projects:project_detail", pk=project.pk)
+    project = save_form(
+        request,
+        form,
+        lambda: project_services.project_create(
+            workspace=workspace, actor=request.user, **form.cleaned_data
+        ),
+        done=lambda project: f"Project “{project.name}” created. Add its phases next.",
+    )
+    if project:
+        return redirect("projects:project_detail", pk=project.pk)
     return render(request, "projects/project_form.html", {"form": form, "project": None})
 
 
@@ -87,23 +85,16 @@ def project_edit(request, pk: int):
     permissions.ensure(request.user, Action.PROJECT_UPDATE, project.workspace)
     form = ProjectForm(request.POST or None, instance=project, workspace=project.workspace)
     version = posted_version(request, project.version)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project_services.project_update(
-                project=project,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=version,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StaleVersion:
-            form.add_error(
-                None, "Someone else saved this project while you were editing. Reload to see it."
-            )
-        else:
-            messages.success(request, "Project saved.")
-            return redirect("projects:project_detail", pk=project.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda: project_services.project_update(
+            project=project, actor=request.user, data=form.cleaned_data, expected_version=version
+        ),
+        done="Project saved.",
+    )
+    if saved:
+        return redirect("projects:project_detail", pk=project.pk)
     return render(
         request,
         "projects/project_form.html",
@@ -153,16 +144,16 @@ def project_delete(request, pk: int):
 def status_update_post(request, pk: int):
     project = visible_project(request.user, pk)
     form = StatusUpdateForm(request.POST)
-    if form.is_valid():
-        try:
-            project_services.status_update_post(
-                project=project, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Status update posted.")
-            return redirect("projects:project_detail", pk=project.pk)
+    posted = save_form(
+        request,
+        form,
+        lambda: project_services.status_update_post(
+            project=project, actor=request.user, **form.cleaned_data
+        ),
+        done="Status update posted.",
+    )
+    if posted:
+        return redirect("projects:project_detail", pk=project.pk)
     return render(
         request,
         "projects/status_update_form.html",
@@ -177,14 +168,16 @@ def phase_create(request, pk: int):
     permissions.ensure(request.user, Action.PHASE_EDIT, project.workspace)
     form = PhaseForm(request.POST or None)
     form.instance.project = project
-    if request.method == "POST" and form.is_valid():
-        try:
-            project_services.phase_create(project=project, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Phase “{form.cleaned_data['name']}” added.")
-            return redirect("projects:project_detail", pk=project.pk)
+    phase = save_form(
+        request,
+        form,
+        lambda: project_services.phase_create(
+            project=project, actor=request.user, **form.cleaned_data
+        ),
+        done=lambda phase: f"Phase “{phase.name}” added.",
+    )
+    if phase:
+        return redirect("projects:project_detail", pk=project.pk)
     return render(
         request, "projects/phase_form.html", {"form": form, "project": project, "phase": None}
     )
@@ -196,14 +189,16 @@ def phase_edit(request, pk: int):
     project = phase.project
     permissions.ensure(request.user, Action.PHASE_EDIT, project.workspace)
     form = PhaseForm(request.POST or None, instance=phase)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project_services.phase_update(phase=phase, actor=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Phase saved.")
-            return redirect("projects:project_detail", pk=project.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda: project_services.phase_update(
+            phase=phase, actor=request.user, data=form.cleaned_data
+        ),
+        done="Phase saved.",
+    )
+    if saved:
+        return redirect("projects:project_detail", pk=project.pk)
     return render(
         request,
         "projects/phase_form.html",

@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from milestones_site.web.forms import add_service_errors
+from milestones_site.web.deleting import Deletion, confirm_delete, counted
+from milestones_site.web.forms import save_form
 from projects import permissions
 from projects.models import ApiToken, CalendarFeed, Client, Membership, ShareLink
 from projects.permissions import Action
@@ -30,7 +31,6 @@ from projects.web.forms.settings import (
     ShareLinkForm,
     end_of_day,
 )
-from projects.web.views.deleting import Deletion, confirm_delete, counted
 from projects.web.workspaces import current_workspace
 
 
@@ -106,21 +106,16 @@ def workspace_settings_page(request):
 def member_add(request, workspace):
     _ensure(request, Action.MEMBERSHIP_MANAGE, workspace)
     form = MemberAddForm(request.POST)
-    if form.is_valid():
-        try:
-            membership = workspace_services.membership_add(
-                workspace=workspace,
-                user=form.cleaned_data["user"],
-                role=form.cleaned_data["role"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"{membership.user} joined as {membership.get_role_display()}."
-            )
-            return _back("members")
+    added = save_form(
+        request,
+        form,
+        lambda: workspace_services.membership_add(
+            workspace=workspace, actor=request.user, **form.cleaned_data
+        ),
+        done=lambda membership: f"{membership.user} joined as {membership.get_role_display()}.",
+    )
+    if added:
+        return _back("members")
     return _page(request, member_form=form, status=400)
 
 
@@ -168,16 +163,16 @@ def member_remove(request, workspace, membership_id: int):
 def workspace_update(request, workspace):
     _ensure(request, Action.WORKSPACE_UPDATE, workspace)
     form = ReminderDefaultsForm.for_workspace(workspace, data=request.POST)
-    if form.is_valid():
-        try:
-            workspace_services.workspace_update(
-                workspace=workspace, actor=request.user, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Workspace settings saved.")
-            return _back("defaults")
+    saved = save_form(
+        request,
+        form,
+        lambda: workspace_services.workspace_update(
+            workspace=workspace, actor=request.user, data=form.cleaned_data
+        ),
+        done="Workspace settings saved.",
+    )
+    if saved:
+        return _back("defaults")
     return _page(request, workspace_form=form, status=400)
 
 
@@ -198,16 +193,16 @@ def _client(request, client_id: int) -> Client:
 def client_create(request, workspace):
     _ensure(request, Action.CLIENT_EDIT, workspace)
     form = ClientForm(request.POST)
-    if form.is_valid():
-        try:
-            client = workspace_services.client_create(
-                workspace=workspace, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Client “{client.name}” added.")
-            return _back("clients")
+    client = save_form(
+        request,
+        form,
+        lambda: workspace_services.client_create(
+            workspace=workspace, actor=request.user, **form.cleaned_data
+        ),
+        done=lambda client: f"Client “{client.name}” added.",
+    )
+    if client:
+        return _back("clients")
     return _page(request, client_form=form, status=400)
 
 
@@ -215,16 +210,16 @@ def client_create(request, workspace):
 def client_edit(request, client_id: int):
     client = _client(request, client_id)
     form = ClientForm(request.POST or None, instance=client)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workspace_services.client_update(
-                client=client, actor=request.user, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Client saved.")
-            return _back("clients")
+    saved = save_form(
+        request,
+        form,
+        lambda: workspace_services.client_update(
+            client=client, actor=request.user, data=form.cleaned_data
+        ),
+        done="Client saved.",
+    )
+    if saved:
+        return _back("clients")
     return render(
         request,
         "projects/settings/client_form.html",
@@ -258,32 +253,39 @@ def client_delete(request, client_id: int):
 # API tokens -------------------------------------------------------------------------------
 
 
+def _secret_page(request, form_name: str, form, create, shown):
+    """Make a secret through `create()`: the settings page showing it once (`shown(row,
+    plain)` says how), or the page again with the form's errors."""
+    created = save_form(request, form, create, rename={"expires_at": "expires_on"})
+    if created:
+        return _page(request, new_secret=shown(*created), status=201)
+    return _page(request, **{form_name: form}, status=400)
+
+
+def _expiry(form) -> dict:
+    expires_on = form.cleaned_data["expires_on"]
+    return {"expires_at": end_of_day(expires_on) if expires_on else None}
+
+
 @settings_action
 def api_token_create(request, workspace):
     form = ApiTokenForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        expires_on = data["expires_on"]
-        try:
-            token, plain = access.api_token_create(
-                user=request.user,
-                name=data["name"],
-                read_only=data["read_only"],
-                expires_at=end_of_day(expires_on) if expires_on else None,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, {"expires_at": "expires_on"})
-        else:
-            return _page(
-                request,
-                new_secret={
-                    "title": f"API token “{token.name}”",
-                    "value": plain,
-                    "hint": "Send it as “Authorization: Bearer <token>”.",
-                },
-                status=201,
-            )
-    return _page(request, token_form=form, status=400)
+    return _secret_page(
+        request,
+        "token_form",
+        form,
+        lambda: access.api_token_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            read_only=form.cleaned_data["read_only"],
+            **_expiry(form),
+        ),
+        lambda token, plain: {
+            "title": f"API token “{token.name}”",
+            "value": plain,
+            "hint": "Send it as “Authorization: Bearer <token>”.",
+        },
+    )
 
 
 @settings_action
@@ -303,30 +305,23 @@ def share_link_create(request, workspace):
     form = ShareLinkForm(
         request.POST, projects=workspace_projects(user=request.user, workspace=workspace)
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        expires_on = data["expires_on"]
-        try:
-            link, plain = sharing.share_link_create(
-                project=data["project"],
-                actor=request.user,
-                label=data["label"],
-                allow_signoff=data["allow_signoff"],
-                expires_at=end_of_day(expires_on) if expires_on else None,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, {"expires_at": "expires_on"})
-        else:
-            return _page(
-                request,
-                new_secret={
-                    "title": f"Share link for {link.project.name}",
-                    "value": request.build_absolute_uri(reverse("projects:share", args=[plain])),
-                    "hint": "Anyone with this link can see the project without signing in.",
-                },
-                status=201,
-            )
-    return _page(request, share_form=form, status=400)
+    return _secret_page(
+        request,
+        "share_form",
+        form,
+        lambda: sharing.share_link_create(
+            project=form.cleaned_data["project"],
+            actor=request.user,
+            label=form.cleaned_data["label"],
+            allow_signoff=form.cleaned_data["allow_signoff"],
+            **_expiry(form),
+        ),
+        lambda link, plain: {
+            "title": f"Share link for {link.project.name}",
+            "value": request.build_absolute_uri(reverse("projects:share", args=[plain])),
+            "hint": "Anyone with this link can see the project without signing in.",
+        },
+    )
 
 
 @settings_action
@@ -350,26 +345,19 @@ def calendar_feed_create(request, workspace):
     form = CalendarFeedForm(
         request.POST, projects=workspace_projects(user=request.user, workspace=workspace)
     )
-    if form.is_valid():
-        try:
-            feed, plain = access.calendar_feed_create(
-                user=request.user, project=form.cleaned_data["project"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _page(
-                request,
-                new_secret={
-                    "title": f"Calendar feed: {feed.project or 'my work'}",
-                    "value": request.build_absolute_uri(
-                        reverse("projects:calendar_feed", args=[plain])
-                    ),
-                    "hint": "Subscribe to this URL in your calendar app (“add calendar from URL”).",
-                },
-                status=201,
-            )
-    return _page(request, feed_form=form, status=400)
+    return _secret_page(
+        request,
+        "feed_form",
+        form,
+        lambda: access.calendar_feed_create(
+            user=request.user, project=form.cleaned_data["project"]
+        ),
+        lambda feed, plain: {
+            "title": f"Calendar feed: {feed.project or 'my work'}",
+            "value": request.build_absolute_uri(reverse("projects:calendar_feed", args=[plain])),
+            "hint": "Subscribe to this URL in your calendar app (“add calendar from URL”).",
+        },
+    )
 
 
 @settings_action

@@ -1,5 +1,6 @@
-"""Deleting a project, phase, milestone or deliverable in the browser: a page that says what
-goes with it, then a POST that deletes it through its service and returns to its parent."""
+"""Deleting a row in the browser (a project, phase, milestone, deliverable or client): a page
+that says what goes with it, then a POST that deletes it through its service and returns to
+where it lived."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -7,10 +8,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
-from django.urls import reverse
 from django.utils.text import capfirst
-
-from projects.permissions import Action, can
 
 
 @dataclass(frozen=True)
@@ -35,8 +33,3 @@ def confirm_delete(request, deletion: Deletion, **context):
         messages.success(request, f"{capfirst(deletion.noun)} “{deletion.name}” deleted.")
         return redirect(deletion.done_url)
     return render(request, "confirm_delete.html", {"deletion": deletion, **context})
-
-
-def delete_url(user, action: Action, workspace, url_name: str, pk: int) -> str | None:
-    """Where an edit page links to delete its object, when the user's role allows it."""
-    return reverse(url_name, args=[pk]) if can(user, action, workspace) else None
