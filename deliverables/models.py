@@ -1,11 +1,10 @@
 """Tangible outputs of milestones, their review cycle and their checklists."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import ExpressionWrapper, OuterRef, Q
 
 from projects.activity import display_name
-from projects.models import Milestone, TimestampedModel, choices_check
+from projects.models import Milestone, TimestampedModel, choices_check, person
 from projects.querysets import WorkspaceScopedQuerySet, count_of, readable_workspace_ids
 from projects.statuses import DELIVERABLE_DONE_STATUSES
 
@@ -75,23 +74,11 @@ class Deliverable(TimestampedModel):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.OTHER)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="owned_deliverables",
-    )
+    owner = person(related_name="owned_deliverables")
     due_date = models.DateField(null=True, blank=True)
     link = models.URLField(max_length=500, blank=True)
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.NOT_STARTED)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="approved_deliverables",
-    )
+    approved_by = person(related_name="approved_deliverables")
     approved_by_name = models.CharField(
         max_length=200, blank=True, help_text="External reviewer who signed off via a share link."
     )
@@ -147,9 +134,7 @@ class ChecklistItem(TimestampedModel):
     text = models.CharField(max_length=300)
     order = models.PositiveSmallIntegerField(default=0)
     done = models.BooleanField(default=False)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
+    done_by = person()
     done_at = models.DateTimeField(null=True, blank=True)
 
     objects = ChecklistItemQuerySet.as_manager()

@@ -53,6 +53,14 @@ def reference_date(workspaces: list["Workspace"]) -> date:
     return timezone.localdate(timezone=UTC)
 
 
+def person(**options) -> models.ForeignKey:
+    """A person a row names (its owner, author, approver): the row stays, without them,
+    when they are deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, **options
+    )
+
+
 def choices_check(
     field: str, choices: type[models.TextChoices], name: str
 ) -> models.CheckConstraint:
@@ -214,13 +222,7 @@ class Project(TimestampedModel):
     objective = models.TextField(blank=True)
     kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.OTHER)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNING)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="owned_projects",
-    )
+    owner = person(related_name="owned_projects")
     start_date = models.DateField()
     target_date = models.DateField(null=True, blank=True)
     budget_planned = models.DecimalField(
@@ -335,13 +337,7 @@ class Milestone(TimestampedModel):
     description = models.TextField(blank=True)
     category = models.CharField(max_length=32, choices=Category.choices, default=Category.OTHER)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="owned_milestones",
-    )
+    owner = person(related_name="owned_milestones")
     due_date = models.DateField()
     baseline_due_date = models.DateField(
         help_text="The originally planned date; moved only by a re-baseline."
@@ -401,9 +397,7 @@ class MilestoneDateChange(models.Model):
     old_date = models.DateField()
     new_date = models.DateField()
     reason = models.TextField()
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
+    changed_by = person()
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -425,9 +419,7 @@ class StatusUpdate(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="status_updates")
     health = models.CharField(max_length=16, choices=Health.choices)
     summary = models.TextField()
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
+    author = person()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -449,9 +441,7 @@ class ActivityEvent(models.Model):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, null=True, blank=True, related_name="activity"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
+    actor = person()
     actor_name = models.CharField(
         max_length=200, blank=True, help_text="Who acted, kept even for external reviewers."
     )
@@ -482,9 +472,7 @@ class Comment(TimestampedModel):
     target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     target_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("target_type", "target_id")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
+    author = person()
     body = models.TextField()
 
     objects = WorkspaceScopedQuerySet.as_manager()
@@ -585,9 +573,7 @@ class ShareLink(HashedSecret):
         default=False,
         help_text="Visitors may approve or request changes on deliverables in review.",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
+    created_by = person()
     last_viewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -636,9 +622,7 @@ class Template(TimestampedModel):
     roles = models.JSONField(
         default=list, blank=True, help_text="Owner placeholders, e.g. ['Content lead']."
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
+    created_by = person()
 
     objects = TemplateQuerySet.as_manager()
 

@@ -21,6 +21,7 @@ from projects.permissions import Action
 from projects.selectors.settings import workspace_projects, workspace_settings
 from projects.services import access, sharing
 from projects.services import workspaces as workspace_services
+from projects.web import settings_tables as tables
 from projects.web.forms.settings import (
     ApiTokenForm,
     CalendarFeedForm,
@@ -52,7 +53,7 @@ def _page(request, *, status: int = 200, **context):
     workspace = _workspace(request)
     user = request.user
     projects = workspace_projects(user=user, workspace=workspace)
-    defaults = {
+    context = {
         "member_form": MemberAddForm(),
         "workspace_form": ReminderDefaultsForm.for_workspace(workspace),
         "client_form": ClientForm(),
@@ -61,19 +62,33 @@ def _page(request, *, status: int = 200, **context):
             projects=projects, initial={"project": request.GET.get("project")}
         ),
         "feed_form": CalendarFeedForm(projects=projects),
+        **context,
     }
+    settings = workspace_settings(user=user, workspace=workspace)
+    page = tables.Page(user=user, context=context)
+    can_manage_members = permissions.can(user, Action.MEMBERSHIP_MANAGE, workspace)
+    sections = [
+        tables.members(page, settings.memberships, can_manage=can_manage_members),
+        tables.clients(
+            page, settings.clients, can_edit=permissions.can(user, Action.CLIENT_EDIT, workspace)
+        ),
+        tables.share_links(
+            page,
+            settings.share_links,
+            can_share=permissions.can(user, sharing.SHARE_LINK_ACTION, workspace),
+        ),
+        tables.api_tokens(page, settings.api_tokens),
+        tables.calendar_feeds(page, settings.calendar_feeds),
+    ]
     return render(
         request,
         "projects/settings/workspace.html",
         {
-            **defaults,
             **context,
-            "settings": workspace_settings(user=user, workspace=workspace),
+            "settings": settings,
+            "sections": sections,
             "roles": MemberRoleForm.base_fields["role"].choices,
-            "can_manage_members": permissions.can(user, Action.MEMBERSHIP_MANAGE, workspace),
             "can_edit_workspace": permissions.can(user, Action.WORKSPACE_UPDATE, workspace),
-            "can_edit_clients": permissions.can(user, Action.CLIENT_EDIT, workspace),
-            "can_share": permissions.can(user, sharing.SHARE_LINK_ACTION, workspace),
         },
         status=status,
     )
