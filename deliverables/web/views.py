@@ -13,7 +13,7 @@ from deliverables.services import deliverables as deliverable_services
 from deliverables.web.forms import ChecklistItemForm, DeliverableForm, DeliverableMoveForm
 from milestones_site.services.errors import StaleVersion
 from milestones_site.web.deleting import Deletion, confirm_delete, counted
-from milestones_site.web.forms import posted_version, save_form
+from milestones_site.web.forms import form_page, posted_version
 from milestones_site.web.navigation import safe_next
 from projects import permissions
 from projects.permissions import Action
@@ -52,20 +52,16 @@ def deliverable_create(request, milestone_pk: int):
     form = DeliverableForm(
         request.POST or None, workspace=workspace, initial={"owner": request.user.pk}
     )
-    deliverable = save_form(
+    return form_page(
         request,
+        "deliverables/deliverable_form.html",
         form,
         lambda: deliverable_services.deliverable_create(
             milestone=milestone, actor=request.user, **form.cleaned_data
         ),
+        then=safe_next(request, milestone_url(milestone.pk)),
         done=lambda deliverable: f"Deliverable “{deliverable.title}” added.",
-    )
-    if deliverable:
-        return redirect(safe_next(request, milestone_url(milestone.pk)))
-    return render(
-        request,
-        "deliverables/deliverable_form.html",
-        {"form": form, "milestone": milestone, "project": milestone.project, "deliverable": None},
+        context={"milestone": milestone, "project": milestone.project, "deliverable": None},
     )
 
 
@@ -77,8 +73,9 @@ def deliverable_edit(request, pk: int):
     permissions.ensure(request.user, Action.DELIVERABLE_EDIT, workspace)
     version = posted_version(request, deliverable.version)
     form = DeliverableForm(request.POST or None, instance=deliverable, workspace=workspace)
-    saved = save_form(
+    return form_page(
         request,
+        "deliverables/deliverable_form.html",
         form,
         lambda: deliverable_services.deliverable_update(
             deliverable=deliverable,
@@ -86,16 +83,10 @@ def deliverable_edit(request, pk: int):
             data=form.cleaned_data,
             expected_version=version,
         ),
+        then=milestone_url(milestone.pk),
         done="Deliverable saved.",
         stale=stale_message,
-    )
-    if saved:
-        return redirect(milestone_url(milestone.pk))
-    return render(
-        request,
-        "deliverables/deliverable_form.html",
-        {
-            "form": form,
+        context={
             "milestone": milestone,
             "project": milestone.project,
             "deliverable": deliverable,

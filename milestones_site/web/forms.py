@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 
 from milestones_site.services.errors import StaleVersion
 
@@ -72,3 +73,22 @@ def save_form(
     if message:
         messages.success(request, message)
     return result
+
+
+def form_page(
+    request,
+    template_name: str,
+    form: forms.Form,
+    save: Callable[[], Any],
+    *,
+    then: str | Callable[[Any], str],
+    context: dict | None = None,
+    status: int = 200,
+    **save_options,
+):
+    """A page of one form saved through a service (`save_form`): once saved, go to `then`
+    (a URL, or `then(what save returned)`); else the page with the form (and its errors)."""
+    saved = save_form(request, form, save, **save_options)
+    if saved:
+        return redirect(then(saved) if callable(then) else then)
+    return render(request, template_name, {"form": form, **(context or {})}, status=status)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from milestones_site.services.errors import StaleVersion
 from milestones_site.web.deleting import Deletion, confirm_delete, counted
-from milestones_site.web.forms import posted_version, save_form
+from milestones_site.web.forms import form_page, posted_version, save_form
 from milestones_site.web.navigation import safe_next
 from projects import permissions
 from projects.models import Milestone
@@ -72,8 +72,9 @@ def milestone_create(request, pk: int):
         initial={"phase": request.GET.get("phase"), "owner": request.user.pk},
     )
     form.instance.project = project
-    milestone = save_form(
+    return form_page(
         request,
+        "projects/milestone_form.html",
         form,
         lambda: milestone_services.milestone_create(
             project=project,
@@ -82,14 +83,9 @@ def milestone_create(request, pk: int):
             depends_on=form.cleaned_data["depends_on"],
             **form.details(),
         ),
+        then=reverse("projects:project_detail", args=[project.pk]),
         done=lambda milestone: f"Milestone “{milestone.title}” added.",
-    )
-    if milestone:
-        return redirect("projects:project_detail", pk=project.pk)
-    return render(
-        request,
-        "projects/milestone_form.html",
-        {"form": form, "project": project, "milestone": None},
+        context={"project": project, "milestone": None},
     )
 
 
@@ -100,8 +96,9 @@ def milestone_edit(request, pk: int):
     permissions.ensure(request.user, Action.MILESTONE_UPDATE, project.workspace)
     version = posted_version(request, milestone.version)
     form = MilestoneForm(request.POST or None, instance=milestone, project=project)
-    saved = save_form(
+    return form_page(
         request,
+        "projects/milestone_form.html",
         form,
         lambda: milestone_services.milestone_edit(
             milestone=milestone,
@@ -109,16 +106,10 @@ def milestone_edit(request, pk: int):
             data={**form.details(), "depends_on": form.cleaned_data["depends_on"]},
             expected_version=version,
         ),
+        then=reverse("projects:milestone_detail", args=[milestone.pk]),
         done="Milestone saved.",
         stale=stale_message,
-    )
-    if saved:
-        return redirect("projects:milestone_detail", pk=milestone.pk)
-    return render(
-        request,
-        "projects/milestone_form.html",
-        {
-            "form": form,
+        context={
             "project": project,
             "milestone": milestone,
             "version": version,

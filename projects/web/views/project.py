@@ -4,12 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from milestones_site.web.deleting import Deletion, confirm_delete, counted
-from milestones_site.web.forms import posted_version, save_form
+from milestones_site.web.forms import form_page, posted_version
 from projects import permissions
 from projects.models import ActivityEvent, Phase, Project
 from projects.permissions import Action
@@ -66,17 +66,17 @@ def project_create(request):
     form = ProjectForm(
         request.POST or None, workspace=workspace, initial={"owner": request.user.pk}
     )
-    project = save_form(
+    return form_page(
         request,
+        "projects/project_form.html",
         form,
         lambda: project_services.project_create(
             workspace=workspace, actor=request.user, **form.cleaned_data
         ),
+        then=lambda project: reverse("projects:project_detail", args=[project.pk]),
         done=lambda project: f"Project “{project.name}” created. Add its phases next.",
+        context={"project": None},
     )
-    if project:
-        return redirect("projects:project_detail", pk=project.pk)
-    return render(request, "projects/project_form.html", {"form": form, "project": None})
 
 
 @login_required
@@ -85,21 +85,16 @@ def project_edit(request, pk: int):
     permissions.ensure(request.user, Action.PROJECT_UPDATE, project.workspace)
     form = ProjectForm(request.POST or None, instance=project, workspace=project.workspace)
     version = posted_version(request, project.version)
-    saved = save_form(
+    return form_page(
         request,
+        "projects/project_form.html",
         form,
         lambda: project_services.project_update(
             project=project, actor=request.user, data=form.cleaned_data, expected_version=version
         ),
+        then=reverse("projects:project_detail", args=[project.pk]),
         done="Project saved.",
-    )
-    if saved:
-        return redirect("projects:project_detail", pk=project.pk)
-    return render(
-        request,
-        "projects/project_form.html",
-        {
-            "form": form,
+        context={
             "project": project,
             "version": version,
             "delete_url": delete_url(
@@ -144,20 +139,16 @@ def project_delete(request, pk: int):
 def status_update_post(request, pk: int):
     project = visible_project(request.user, pk)
     form = StatusUpdateForm(request.POST)
-    posted = save_form(
+    return form_page(
         request,
+        "projects/status_update_form.html",
         form,
         lambda: project_services.status_update_post(
             project=project, actor=request.user, **form.cleaned_data
         ),
+        then=reverse("projects:project_detail", args=[project.pk]),
         done="Status update posted.",
-    )
-    if posted:
-        return redirect("projects:project_detail", pk=project.pk)
-    return render(
-        request,
-        "projects/status_update_form.html",
-        {"form": form, "project": project},
+        context={"project": project},
         status=422,
     )
 
@@ -168,18 +159,16 @@ def phase_create(request, pk: int):
     permissions.ensure(request.user, Action.PHASE_EDIT, project.workspace)
     form = PhaseForm(request.POST or None)
     form.instance.project = project
-    phase = save_form(
+    return form_page(
         request,
+        "projects/phase_form.html",
         form,
         lambda: project_services.phase_create(
             project=project, actor=request.user, **form.cleaned_data
         ),
+        then=reverse("projects:project_detail", args=[project.pk]),
         done=lambda phase: f"Phase “{phase.name}” added.",
-    )
-    if phase:
-        return redirect("projects:project_detail", pk=project.pk)
-    return render(
-        request, "projects/phase_form.html", {"form": form, "project": project, "phase": None}
+        context={"project": project, "phase": None},
     )
 
 
@@ -189,21 +178,16 @@ def phase_edit(request, pk: int):
     project = phase.project
     permissions.ensure(request.user, Action.PHASE_EDIT, project.workspace)
     form = PhaseForm(request.POST or None, instance=phase)
-    saved = save_form(
+    return form_page(
         request,
+        "projects/phase_form.html",
         form,
         lambda: project_services.phase_update(
             phase=phase, actor=request.user, data=form.cleaned_data
         ),
+        then=reverse("projects:project_detail", args=[project.pk]),
         done="Phase saved.",
-    )
-    if saved:
-        return redirect("projects:project_detail", pk=project.pk)
-    return render(
-        request,
-        "projects/phase_form.html",
-        {
-            "form": form,
+        context={
             "project": project,
             "phase": phase,
             "delete_url": delete_url(

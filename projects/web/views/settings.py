@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from milestones_site.web.deleting import Deletion, confirm_delete, counted
-from milestones_site.web.forms import save_form
+from milestones_site.web.forms import form_page, save_form
 from projects import permissions
 from projects.models import ApiToken, CalendarFeed, Client, Membership, ShareLink
 from projects.permissions import Action
@@ -225,21 +225,16 @@ def client_create(request, workspace):
 def client_edit(request, client_id: int):
     client = _client(request, client_id)
     form = ClientForm(request.POST or None, instance=client)
-    saved = save_form(
+    return form_page(
         request,
+        "projects/settings/client_form.html",
         form,
         lambda: workspace_services.client_update(
             client=client, actor=request.user, data=form.cleaned_data
         ),
+        then=f"{reverse('projects:workspace_settings')}#clients",
         done="Client saved.",
-    )
-    if saved:
-        return _back("clients")
-    return render(
-        request,
-        "projects/settings/client_form.html",
-        {
-            "form": form,
+        context={
             "client": client,
             "delete_url": reverse("projects:client_delete", args=[client.pk]),
         },
