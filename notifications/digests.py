@@ -18,7 +18,9 @@ from deliverables.models import Deliverable
 from notifications.links import page_path
 from notifications.models import DigestFrequency, Kind, Notification
 from notifications.preferences import preference_for
+from projects import permissions
 from projects.models import Milestone, Project, Role, StatusUpdate
+from projects.permissions import Action
 from projects.querysets import milestone_at_risk
 
 User = get_user_model()
@@ -72,8 +74,8 @@ def digest_content(*, user, since: datetime, today: date) -> dict[str, list[dict
     limit = ITEMS_PER_SECTION
     # Most people review in no workspace: one look at their roles spares the deliverable scan.
     reviewing = list(
-        user.memberships.filter(role__in=(Role.OWNER, Role.MANAGER)).values_list(
-            "workspace_id", flat=True
+        permissions.workspaces_allowing(user, Action.DELIVERABLE_REVIEW).values_list(
+            "pk", flat=True
         )
     )
     awaiting = Deliverable.objects.awaiting_review().filter(

@@ -85,6 +85,7 @@ from django.conf import settings
 print(json.dumps({
     "broker": settings.CELERY_BROKER_URL,
     "broker_folder": settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("data_folder_in"),
+    "broker_control": settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("control_folder"),
     "cache": settings.CACHES["default"]["BACKEND"],
     "sessions": settings.SESSION_ENGINE,
     "email": settings.EMAIL_BACKEND,
@@ -135,6 +136,8 @@ def test_embedded_defaults_need_no_server(tmp_path):
     assert services["database_name"] == str(tmp_path / "var" / "milestones.sqlite3")
     assert services["broker"] == "filesystem://"
     assert services["broker_folder"] == str(tmp_path / "var" / "broker" / "queue")
+    # Nothing of the broker's is written beside the code (kombu's default is ./control).
+    assert services["broker_control"] == str(tmp_path / "var" / "broker" / "control")
     assert services["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     # A per-process memory cache must not hold sessions: a sign-out would not reach the others.
     assert services["sessions"] == "django.contrib.sessions.backends.db"

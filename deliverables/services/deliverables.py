@@ -68,6 +68,7 @@ TRANSITIONS = {
 
 
 def possible_moves(status: str) -> list[str]:
+    """The review-cycle moves a deliverable in `status` allows, in cycle order."""
     return [name for name, move in TRANSITIONS.items() if status in move.sources]
 
 

@@ -352,6 +352,7 @@ def template_save_from_project(*, project: Project, actor, name: str = "") -> Te
 
 
 def library_playbooks() -> list[dict]:
+    """The built-in playbooks as the library ships them (one JSON file each)."""
     return [json.loads(path.read_text()) for path in sorted(LIBRARY.glob("*.json"))]
 
 

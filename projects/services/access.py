@@ -17,6 +17,7 @@ from projects.models import ApiToken, CalendarFeed, HashedSecret, Project
 
 
 def ensure_future(expires_at: datetime | None) -> None:
+    """A secret's expiry, when it has one, is in the future."""
     if expires_at is not None and expires_at <= timezone.now():
         raise invalid(expires_at="Choose an expiry in the future.")
 
@@ -99,6 +100,7 @@ def calendar_feed_revoke(*, feed: CalendarFeed, actor) -> CalendarFeed:
 
 
 def calendar_feed_for(plain: str) -> CalendarFeed | None:
+    """The active feed for a presented secret, while its owner may still read it."""
     feed = CalendarFeed.objects.presented(plain).select_related("user", "project__workspace")
     feed = feed.first()
     if feed is None or not feed.user.is_active:

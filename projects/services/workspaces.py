@@ -56,6 +56,7 @@ def workspace_update(
 
 
 def ensure_role(role: str) -> None:
+    """A role is one of the four (owner, manager, member, viewer)."""
     if role not in Role.values:
         raise invalid(role=f"Choose one of: {', '.join(Role.values)}.")
 
