@@ -2,12 +2,14 @@ import os
 from datetime import timedelta
 
 import pytest
+from rest_framework.test import APIClient
 
 from deliverables.services import checklists as checklist_services
 from deliverables.services import deliverables as deliverable_services
 from projects.models import Role
 from projects.services import milestones as milestone_services
 from projects.services import projects as project_services
+from tests.clients import client_with_token
 from tests.factories import (
     ClientFactory,
     MembershipFactory,
@@ -36,7 +38,7 @@ def fast_password_hashing(settings):
 def generous_api_throttle_rates(settings):
     """API throttle counters live in the cache, which outlives a test (in CI a Redis shared
     by the xdist workers), so one test's requests would throttle another's.
-    tests/api/test_throttling.py sets low limits on a cache of its own."""
+    tests/milestones_site/api/test_throttling.py sets low limits on a cache of its own."""
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"client": "100000/minute", "anonymous": "100000/minute"},
@@ -135,3 +137,25 @@ def plan(workspace, manager, member):
         "cut": cut,
         "today": today,
     }
+
+
+@pytest.fixture
+def api_as():
+    """`api_as(user)` → an API client with a fresh token of that user."""
+    return client_with_token
+
+
+@pytest.fixture
+def anonymous_api():
+    return APIClient()
+
+
+@pytest.fixture
+def signed_in(client):
+    """`signed_in(user)` → the test client with that user's session."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -4,11 +4,7 @@ from rest_framework import serializers
 
 from deliverables.models import ChecklistItem, Deliverable
 from deliverables.services.deliverables import DELIVERABLE_FIELDS
-from milestones_site.api.inputs import (
-    InputSerializer,
-    ModelInputSerializer,
-    VisibleRelatedField,
-)
+from milestones_site.api.inputs import InputSerializer, ModelInputSerializer, VisibleRelatedField
 from projects.api.inputs import MemberField
 from projects.models import Milestone
 

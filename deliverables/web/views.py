@@ -17,12 +17,7 @@ from milestones_site.web.forms import form_page, posted_version
 from milestones_site.web.navigation import safe_next
 from projects import permissions
 from projects.permissions import Action
-from projects.web.views.common import (
-    allowed_actions,
-    conflict_message,
-    delete_url,
-    stale_message,
-)
+from projects.web.views.common import allowed_actions, conflict_message, delete_url, stale_message
 from projects.web.views.milestone import visible_milestone
 
 MOVES = {

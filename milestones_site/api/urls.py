@@ -3,7 +3,8 @@
 
 To add a resource, write a viewset on milestones_site.api.viewsets.ServiceViewSet and add
 one `router.register(...)` line to its app's api/urls.py; the permission-matrix test
-(tests/api/) then demands an expected status for each of its routes, methods and roles.
+(tests/milestones_site/api/) then demands an expected status for each of its routes,
+methods and roles.
 """
 
 from django.urls import path, re_path

@@ -1,18 +1,14 @@
-"""Reads for pages and reports: each returns data already annotated and prefetched for the
-page that shows it, in a number of queries that does not grow with the rows."""
+"""The portfolio dashboard's read: the workspace's projects with their progress, health and
+next milestone, filtered and ordered, and the milestone counts of its headline cards."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.http import Http404
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from deliverables.models import Deliverable
-from milestones_site.querysets.expressions import DaysBetween
-from milestones_site.querysets.names import person_name
-from projects.models import ActivityEvent, Milestone, Phase, Project, StatusUpdate, Workspace
+from projects.models import Milestone, Project, StatusUpdate, Workspace
 from projects.querysets import milestone_at_risk
-from projects.selectors.project_figures import ProjectFigures, project_figures
 
 PORTFOLIO_ORDERINGS = {
     "name": ("name", "id"),
@@ -124,103 +120,4 @@ def portfolio_overview(
         .count(),
         projects=projects,
         **next(iter(milestone_counts), dict.fromkeys(MILESTONE_COUNTS, 0)),
-    )
-
-
-@dataclass
-class PhaseGroup:
-    phase: Phase | None
-    milestones: list[Milestone] = field(default_factory=list)
-
-
-@dataclass
-class ProjectDetail:
-    project: Project
-    today: date
-    phases: list[PhaseGroup]
-    milestones: list[Milestone]
-    latest_update: StatusUpdate | None
-    activity: list[ActivityEvent]
-    figures: ProjectFigures
-
-
-# What the project page shows of a milestone and of a deliverable; descriptions and the
-# like stay in the database.
-PAGE_MILESTONE_FIELDS = (
-    "id",
-    "project_id",
-    "phase_id",
-    "title",
-    "category",
-    "status",
-    "due_date",
-    "baseline_due_date",
-    "kpi_name",
-    "kpi_target",
-    "kpi_actual",
-    "kpi_unit",
-    "version",
-)
-PAGE_DELIVERABLE_FIELDS = ("id", "milestone_id", "title", "status", "due_date", "link", "version")
-
-
-def project_page_milestones(today: date) -> QuerySet:
-    """The project page's milestone rows as of `today`, earliest due first: health, slip,
-    dependency ids, owner's name, and deliverables (`deliverable_list`) with their owners'
-    names. Each request filters a copy to its project."""
-    deliverables = (
-        Deliverable.objects.only(*PAGE_DELIVERABLE_FIELDS)
-        .annotate(owner_name=person_name("owner_id"))
-        .order_by("due_date", "id")
-    )
-    return (
-        Milestone.objects.only(*PAGE_MILESTONE_FIELDS)
-        .with_health(today=today)
-        .with_dependency_ids()
-        .annotate(
-            slip_days=DaysBetween(F("due_date"), F("baseline_due_date")),
-            owner_name=person_name("owner_id"),
-        )
-        .prefetch_related(
-            Prefetch("deliverables", queryset=deliverables, to_attr="deliverable_list")
-        )
-        .order_by("due_date", "id")
-    )
-
-
-def project_detail(
-    *, user, project_id: int, today: date | None = None, activity_limit: int = 20
-) -> ProjectDetail:
-    """Everything the project page shows; raises Http404 outside the user's workspaces.
-
-    Owners come as names (`owner_name`), not as users: the page shows nothing else of them."""
-    visible = Project.objects.visible_to(user).select_related("client", "owner", "workspace")
-    try:
-        project = visible.get(pk=project_id)
-    except Project.DoesNotExist:
-        raise Http404("No such project.") from None
-    today = today or project.workspace.today()
-    milestones = list(project_page_milestones(today).filter(project=project))
-    groups = {
-        phase.pk: PhaseGroup(phase)
-        for phase in Phase.objects.filter(project=project).order_by("order", "id")
-    }
-    unphased = PhaseGroup(None)
-    for milestone in milestones:
-        groups.get(milestone.phase_id, unphased).milestones.append(milestone)
-    phases = list(groups.values()) + ([unphased] if unphased.milestones else [])
-    latest_update = StatusUpdate.objects.filter(project=project).select_related("author").first()
-    return ProjectDetail(
-        project=project,
-        today=today,
-        phases=phases,
-        milestones=milestones,
-        latest_update=latest_update,
-        # The feed shows the name recorded with each event, not the user behind it.
-        activity=list(
-            ActivityEvent.objects.filter(project=project).order_by("-created_at", "-id")[
-                :activity_limit
-            ]
-        ),
-        figures=project_figures(milestones=milestones, latest_update=latest_update),
     )

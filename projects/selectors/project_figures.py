@@ -4,7 +4,7 @@ counted from the milestones and deliverables the page loads anyway.
 The portfolio computes the same figures in SQL for many projects at once
 (`ProjectQuerySet.with_overview`). For the one project whose rows are already in memory,
 building, compiling and running those dozen correlated subqueries cost about 20 ms a page;
-counting the rows costs well under one. tests/projects/test_project_figures.py holds both
+counting the rows costs well under one. tests/projects/selectors/test_project_figures.py holds both
 to the same results."""
 
 from dataclasses import dataclass

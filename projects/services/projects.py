@@ -6,11 +6,7 @@ ValidationError with a message per field; a stale `expected_version` raises Stal
 
 from django.db import transaction
 
-from milestones_site.services.editing import (
-    apply_changes,
-    apply_edit,
-    validate,
-)
+from milestones_site.services.editing import apply_changes, apply_edit, validate
 from milestones_site.services.errors import invalid
 from milestones_site.services.writes import Writes
 from projects import activity, permissions

@@ -6,12 +6,7 @@ saves, runs in one transaction and records an ActivityEvent."""
 from django.db import transaction
 from django.utils.text import slugify
 
-from milestones_site.services.editing import (
-    apply_changes,
-    apply_edit,
-    lock_for_update,
-    validate,
-)
+from milestones_site.services.editing import apply_changes, apply_edit, lock_for_update, validate
 from milestones_site.services.errors import invalid
 from milestones_site.services.writes import Writes
 from projects import activity, permissions

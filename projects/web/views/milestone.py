@@ -25,12 +25,7 @@ from projects.web.forms.project import (
     MilestoneStatusForm,
     RescheduleForm,
 )
-from projects.web.views.common import (
-    allowed_actions,
-    conflict_message,
-    delete_url,
-    stale_message,
-)
+from projects.web.views.common import allowed_actions, conflict_message, delete_url, stale_message
 from projects.web.views.project import visible_project
 
 

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from projects.selectors.milestone import my_work as my_work_read
+from projects.selectors.my_work import my_work as my_work_read
 from projects.web.views.common import allowed_actions
 from projects.web.workspaces import current_workspace
 

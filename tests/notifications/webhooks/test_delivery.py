@@ -14,7 +14,7 @@ from notifications.models import Kind, Notification, WebhookDelivery
 from notifications.webhooks.delivery import DISABLE_AFTER, send_pending_webhooks
 from projects.models import ActivityEvent
 from projects.services import milestones as milestone_services
-from tests.api.conftest import client_with_token
+from tests.clients import client_with_token
 from tests.factories import MilestoneFactory
 
 

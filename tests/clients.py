@@ -1,4 +1,5 @@
-import pytest
+"""Clients that call the app as a caller would."""
+
 from rest_framework.test import APIClient
 
 from projects.services.access import api_token_create
@@ -10,13 +11,3 @@ def client_with_token(user, *, read_only: bool = False) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {plain}")
     return client
-
-
-@pytest.fixture
-def api_as():
-    return client_with_token
-
-
-@pytest.fixture
-def anonymous_api():
-    return APIClient()

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from projects.selectors.milestone import WORK_PER_PAGE, my_work
+from projects.selectors.my_work import WORK_PER_PAGE, my_work
 from tests.factories import DeliverableFactory, MilestoneFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from projects.selectors.portfolio import portfolio_overview, project_detail
+from projects.selectors.portfolio import portfolio_overview
+from projects.selectors.project_page import project_detail
 from tests.factories import (
     DeliverableFactory,
     MilestoneFactory,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 SETTINGS_SOURCE = (BASE_DIR / "milestones_site" / "settings.py").read_text()
 SETTINGS_ENV_VARS = frozenset(
     re.findall(

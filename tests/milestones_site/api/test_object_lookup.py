@@ -3,7 +3,7 @@ parameters filter it on reads and writes alike, and only rows the caller may rea
 
 import pytest
 
-from tests.api.conftest import client_with_token
+from tests.clients import client_with_token
 from tests.factories import MilestoneFactory
 
 

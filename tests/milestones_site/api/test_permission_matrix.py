@@ -21,7 +21,7 @@ from projects import activity
 from projects.models import Role
 from projects.playbooks.services import template_save_from_project
 from projects.services.comments import comment_post
-from tests.api.conftest import client_with_token
+from tests.clients import client_with_token
 from tests.factories import (
     ChecklistItemFactory,
     ClientFactory,

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tests.api.conftest import client_with_token
+from tests.clients import client_with_token
 from tests.factories import MilestoneFactory
 
 API = "/api/v1/milestones/"

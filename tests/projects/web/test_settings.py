@@ -1,5 +1,5 @@
 """Workspace settings: members and roles, reminder defaults, API tokens, share links and
-calendar feeds, each with its permissions. Clients: tests/views/test_clients.py."""
+calendar feeds, each with its permissions. Clients: tests/projects/web/test_clients.py."""
 
 import re
 from datetime import timedelta

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projects.models import Project
-from projects.selectors.portfolio import project_detail
 from projects.selectors.project_figures import percent
+from projects.selectors.project_page import project_detail
 from tests.factories import DeliverableFactory, MilestoneFactory, StatusUpdateFactory
 
 pytestmark = pytest.mark.django_db
