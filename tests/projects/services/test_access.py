@@ -229,3 +229,23 @@ def test_the_token_lookup_survives_a_rolled_back_transaction_and_a_new_connectio
     assert access.api_token_for(plain) == token
     connection.close()
     assert access.api_token_for(plain) == token
+
+
+def test_making_and_revoking_personal_secrets_is_audited(project, manager):
+    token, _ = access.api_token_create(user=manager, name="CRM")
+    feed, _ = access.calendar_feed_create(user=manager)
+    access.calendar_feed_create(user=manager, project=project)
+    access.api_token_revoke(token=token, actor=manager)
+    access.calendar_feed_revoke(feed=feed, actor=manager)
+    access.api_token_revoke(token=token, actor=manager)  # again: no change, no event
+
+    events = ActivityEvent.objects.order_by("id")
+    assert [(e.verb, e.workspace_id, e.actor) for e in events] == [
+        ("api_token.created", None, manager),
+        ("calendar_feed.created", None, manager),
+        ("calendar_feed.created", project.workspace_id, manager),
+        ("api_token.revoked", None, manager),
+        ("calendar_feed.revoked", None, manager),
+    ]
+    assert events[0].data == {"prefix": token.prefix, "read_only": False}
+    assert events[2].target == project

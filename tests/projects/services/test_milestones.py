@@ -651,3 +651,101 @@ def test_the_actor_name_is_kept_in_the_log(milestone):
     milestone.project.workspace.memberships.create(user=actor, role="member")
     milestone_services.milestone_set_status(milestone=milestone, status="blocked", actor=actor)
     assert ActivityEvent.objects.get().actor_name == "Maya Ortiz"
+
+
+# One edit, several changes -----------------------------------------------------------------
+
+
+def test_milestone_edit_reopens_first_then_moves_the_date_then_saves_details(milestone, member):
+    milestone_services.milestone_complete(milestone=milestone, actor=member)
+    edited = milestone_services.milestone_edit(
+        milestone=milestone,
+        actor=member,
+        data={
+            "status": "in_progress",
+            "title": "Landing page live (EU)",
+            "due_date": DUE + timedelta(days=5),
+            "reschedule_reason": "Legal review of the EU copy",
+        },
+    )
+    assert (edited.status, edited.title, edited.due_date) == (
+        "in_progress",
+        "Landing page live (EU)",
+        DUE + timedelta(days=5),
+    )
+    assert edited.baseline_due_date == DUE
+    verbs = list(
+        ActivityEvent.objects.filter(target_id=milestone.pk)
+        .order_by("id")
+        .values_list("verb", flat=True)
+    )
+    assert verbs == [
+        "milestone.completed",
+        "milestone.reopened",
+        "milestone.updated",
+        "milestone.rescheduled",
+    ]
+
+
+def test_milestone_edit_closes_last_and_is_all_or_nothing(project, member):
+    milestone = MilestoneFactory(project=project, due_date=DUE)
+    DeliverableFactory(milestone=milestone, title="Hero banner")
+    before = table_counts(ActivityEvent, MilestoneDateChange)
+    with pytest.raises(ValidationError) as error:
+        milestone_services.milestone_edit(
+            milestone=milestone,
+            actor=member,
+            data={"title": "Renamed", "status": "completed"},
+        )
+    assert error.value.message_dict == {"deliverables": ["Open deliverables: “Hero banner”."]}
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.version) == ("planned", 1)
+    assert milestone.title != "Renamed"
+    assert table_counts(ActivityEvent, MilestoneDateChange) == before
+
+
+def test_milestone_edit_moves_a_date_only_with_a_reason(milestone, member):
+    with pytest.raises(ValidationError) as error:
+        milestone_services.milestone_edit(
+            milestone=milestone, actor=member, data={"due_date": DUE + timedelta(days=1)}
+        )
+    assert error.value.message_dict == {
+        "due_date": ["Reschedule the milestone to move its due date (a reason is required)."]
+    }
+    with pytest.raises(ValidationError) as error:
+        milestone_services.milestone_edit(
+            milestone=milestone,
+            actor=member,
+            data={"due_date": DUE + timedelta(days=1), "reschedule_reason": " "},
+        )
+    assert list(error.value.message_dict) == ["reason"]
+
+
+def test_milestone_edit_checks_the_version_once_for_all_its_steps(milestone, member):
+    with pytest.raises(StaleVersion):
+        milestone_services.milestone_edit(
+            milestone=milestone, actor=member, data={"title": "X"}, expected_version=7
+        )
+    edited = milestone_services.milestone_edit(
+        milestone=milestone,
+        actor=member,
+        data={"title": "X", "status": "blocked"},
+        expected_version=1,
+    )
+    assert (edited.title, edited.status, edited.version) == ("X", "blocked", 3)
+
+
+def test_bulk_status_names_the_position_of_a_refusal_and_changes_nothing(project, member):
+    free, held = MilestoneFactory(project=project), MilestoneFactory(project=project)
+    DeliverableFactory(milestone=held, title="Press kit")
+    with pytest.raises(ValidationError) as error:
+        milestone_services.milestones_set_status(
+            changes=[(free, "in_progress"), (held, "completed")], actor=member
+        )
+    assert error.value.message_dict == {"items.1.deliverables": ["Open deliverables: “Press kit”."]}
+    free.refresh_from_db()
+    assert free.status == "planned"
+    changed = milestone_services.milestones_set_status(
+        changes=[(free, "in_progress"), (held, "blocked")], actor=member
+    )
+    assert [m.status for m in changed] == ["in_progress", "blocked"]
