@@ -1,11 +1,11 @@
 """Tangible outputs of milestones, their review cycle and their checklists."""
 
 from django.db import models
-from django.db.models import ExpressionWrapper, OuterRef, Q
+from django.db.models import ExpressionWrapper, Q
 
 from projects.activity import display_name
-from projects.models import Milestone, TimestampedModel, choices_check, person
-from projects.querysets import WorkspaceScopedQuerySet, count_of, readable_workspace_ids
+from projects.models import Milestone, TimestampedModel, choices_check, person, rollup_count
+from projects.querysets import WorkspaceScopedQuerySet, readable_workspace_ids
 from projects.statuses import DELIVERABLE_DONE_STATUSES
 
 
@@ -17,8 +17,7 @@ class DeliverableQuerySet(WorkspaceScopedQuerySet):
         return self.filter(status=Deliverable.Status.IN_REVIEW)
 
     def with_derived(self, *, today):
-        """is_overdue and checklist counts: what a deliverable row shows."""
-        items = ChecklistItem.objects.filter(deliverable=OuterRef("pk"))
+        """is_overdue: what a deliverable row shows besides its stored checklist counts."""
         return self.annotate(
             is_overdue=ExpressionWrapper(
                 # No due date is never overdue (and must not compare as NULL).
@@ -26,9 +25,7 @@ class DeliverableQuerySet(WorkspaceScopedQuerySet):
                 & Q(due_date__lt=today)
                 & ~Q(status__in=DELIVERABLE_DONE_STATUSES),
                 output_field=models.BooleanField(),
-            ),
-            checklist_total=count_of(items, "deliverable"),
-            checklist_done=count_of(items.filter(done=True), "deliverable"),
+            )
         )
 
 
@@ -85,6 +82,9 @@ class Deliverable(TimestampedModel):
     approved_by_email = models.EmailField(blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Roll-ups of its checklist, kept by the checklist services.
+    checklist_total = rollup_count()
+    checklist_done = rollup_count()
 
     objects = DeliverableQuerySet.as_manager()
     workspace_path = "milestone__project__workspace_id"

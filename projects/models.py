@@ -61,6 +61,15 @@ def person(**options) -> models.ForeignKey:
     )
 
 
+def rollup_count() -> models.PositiveIntegerField:
+    """A count kept by the services (projects.rollups), never typed in."""
+    return models.PositiveIntegerField(default=0, editable=False)
+
+
+def rollup_date() -> models.DateField:
+    return models.DateField(null=True, blank=True, editable=False)
+
+
 def choices_check(
     field: str, choices: type[models.TextChoices], name: str
 ) -> models.CheckConstraint:
@@ -240,6 +249,38 @@ class Project(TimestampedModel):
     )
     version = models.PositiveIntegerField(default=1)
 
+    # Roll-ups, kept by the services in the same transaction as each change
+    # (projects.rollups; `manage.py check_rollups` recomputes them from scratch).
+    milestones_total = rollup_count()
+    milestones_completed = rollup_count()
+    milestones_cancelled = rollup_count()
+    # All its deliverables, and those of milestones in scope (not cancelled) with how many
+    # of them are done: progress leaves cancelled milestones out.
+    deliverables_total = rollup_count()
+    deliverables_in_scope = rollup_count()
+    deliverables_done = rollup_count()
+    # What health needs, besides today's date: open milestones that are blocked, that wait on
+    # a dependency due after them, and the earliest due date of one with open deliverables.
+    milestones_blocked = rollup_count()
+    milestones_waiting = rollup_count()
+    open_deliverables_due = rollup_date()
+    next_milestone = models.ForeignKey(
+        "Milestone",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    latest_update = models.ForeignKey(
+        "StatusUpdate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
     objects = ProjectQuerySet.as_manager()
     workspace_path = "workspace_id"
 
@@ -358,6 +399,13 @@ class Milestone(TimestampedModel):
         help_text="Overrides the workspace's reminder lead days, e.g. [14, 3].",
     )
     version = models.PositiveIntegerField(default=1)
+
+    # Roll-ups, kept by the services (projects.rollups): this milestone's deliverables, and
+    # the earliest and latest due dates of the dependencies it still waits for.
+    deliverables_total = rollup_count()
+    deliverables_done = rollup_count()
+    dependencies_due_first = rollup_date()
+    dependencies_due_last = rollup_date()
 
     objects = MilestoneQuerySet.as_manager()
 

@@ -1,8 +1,7 @@
 """Chainable reads: scoping to what a user may see, and the derived values of DESIGN.md
-(progress, overdue, slip, health) computed in the database so that a page of N rows costs
-a constant number of queries."""
+(progress, overdue, slip, health) worked out from the roll-ups the services store on each
+row (projects.rollups) and today's date, without subqueries."""
 
-import json
 from datetime import date
 
 from django.apps import apps
@@ -24,7 +23,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 
 from milestones_site.querysets.expressions import DaysBetween
-from projects.statuses import DELIVERABLE_DONE_STATUSES, MILESTONE_CLOSED_STATUSES
+from projects.statuses import MILESTONE_CLOSED_STATUSES
 
 
 def aggregate_of(queryset: models.QuerySet, group_by: str, aggregate) -> Coalesce:
@@ -43,76 +42,6 @@ ROWS = Count("*")
 def count_of(queryset: models.QuerySet, group_by: str) -> Coalesce:
     """A correlated COUNT subquery: `queryset` must already filter on an OuterRef."""
     return aggregate_of(queryset, group_by, ROWS)
-
-
-def percent_of(queryset: models.QuerySet, group_by: str, done: Q) -> Coalesce:
-    """The rows of `queryset` matching `done`, in whole percent (0 when there are none).
-
-    One subquery of its own: a percentage computed from the count annotations would repeat
-    both count subqueries inside it, as SQL cannot refer to another column of the SELECT."""
-    return aggregate_of(queryset, group_by, Count(Value(1), filter=done) * 100 / ROWS)
-
-
-def deliverables():
-    # Looked up lazily: milestone health depends on deliverables by the rules of the design,
-    # but the projects app must not import the deliverables app.
-    return apps.get_model("deliverables", "Deliverable").objects
-
-
-def late_dependencies(*, today: date) -> models.QuerySet:
-    """Dependencies of the milestone in OuterRef("pk") that are late: still open and either
-    overdue themselves or due after the milestone that waits for them."""
-    through = apps.get_model("projects", "Milestone").depends_on.through
-    return through.objects.filter(
-        Q(from_milestone=OuterRef("pk"))
-        & ~Q(to_milestone__status__in=MILESTONE_CLOSED_STATUSES)
-        & (Q(to_milestone__due_date__lt=today) | Q(to_milestone__due_date__gt=OuterRef("due_date")))
-    )
-
-
-def at_risk_reasons(*, today: date, warning_window) -> Q:
-    """Why an open milestone that is not overdue is at risk (DESIGN.md): it is blocked, it
-    waits on a late dependency, or it is due within the warning window with deliverables
-    still open. `warning_window` is the workspace's warning_window_days as the calling query
-    reaches it most cheaply."""
-    open_deliverables = deliverables().filter(milestone=OuterRef("pk"))
-    open_deliverables = open_deliverables.exclude(status__in=DELIVERABLE_DONE_STATUSES)
-    due_within_warning = LessThanOrEqual(DaysBetween(F("due_date"), Value(today)), warning_window)
-    return (
-        Q(status="blocked")
-        | (Q(due_within_warning) & Exists(open_deliverables))
-        | Exists(late_dependencies(today=today))
-    )
-
-
-def milestone_at_risk(*, today: date, warning_window) -> Q:
-    """Milestones whose health is at_risk: open, not overdue, and one of `at_risk_reasons`.
-
-    A filter on the `health` annotation would evaluate the whole CASE, subqueries and all,
-    for every milestone; this tests the cheap columns first."""
-    return (
-        ~Q(status__in=MILESTONE_CLOSED_STATUSES)
-        & Q(due_date__gte=today)
-        & at_risk_reasons(today=today, warning_window=warning_window)
-    )
-
-
-class IdListField(models.Field):
-    """A list of ids as the database returns it: an array (PostgreSQL) or JSON (SQLite)."""
-
-    def from_db_value(self, value, expression, connection):
-        return json.loads(value) if isinstance(value, str) else value
-
-
-class IdList(Subquery):
-    """The values of the `item` column a subquery selects, in its order, as a list: the
-    ids of a to-many relation in the row's own query rather than a query per page."""
-
-    template = "(SELECT json_group_array(item) FROM (%(subquery)s))"
-    output_field = IdListField()
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="ARRAY(%(subquery)s)", **extra)
 
 
 def readable_workspace_ids(user) -> models.QuerySet:
@@ -136,6 +65,28 @@ class WorkspaceScopedQuerySet(models.QuerySet):
         return self.filter(**{f"{path}__in": readable_workspace_ids(user)})
 
 
+def late_dependency(*, today: date) -> Q:
+    """An open dependency is late: overdue itself, or due after the milestone waiting for it
+    (from the milestone's stored dependency dates)."""
+    # No open dependency: both dates are NULL, and NULL compares as unknown, not false.
+    return Q(dependencies_due_first__isnull=False) & (
+        Q(dependencies_due_first__lt=today) | Q(dependencies_due_last__gt=F("due_date"))
+    )
+
+
+def milestone_at_risk(*, today: date, warning_window) -> Q:
+    """Milestones whose health is at_risk (DESIGN.md): open, not overdue, and blocked,
+    waiting on a late dependency, or due within the warning window with deliverables still
+    open. `warning_window` is the workspace's warning_window_days as the query reaches it."""
+    due_soon = LessThanOrEqual(DaysBetween(F("due_date"), Value(today)), warning_window)
+    open_work = Q(deliverables_done__lt=F("deliverables_total"))
+    return (
+        ~Q(status__in=MILESTONE_CLOSED_STATUSES)
+        & Q(due_date__gte=today)
+        & (Q(status="blocked") | late_dependency(today=today) | (Q(due_soon) & open_work))
+    )
+
+
 class MilestoneQuerySet(WorkspaceScopedQuerySet):
     def open(self):
         return self.exclude(status__in=MILESTONE_CLOSED_STATUSES)
@@ -144,91 +95,70 @@ class MilestoneQuerySet(WorkspaceScopedQuerySet):
         return self.open().filter(due_date__lt=today)
 
     def with_health(self, *, today: date):
-        """Annotate is_overdue, has_late_dependency and health (see DESIGN.md rules)."""
-        # Conditions themselves, not `has_late_dependency=True`: a lookup on an annotation
-        # re-resolves the whole subquery every time the query is compiled.
-        at_risk = at_risk_reasons(
-            today=today, warning_window=F("project__workspace__warning_window_days")
-        )
+        """Annotate is_overdue, has_late_dependency and health (DESIGN.md rules), from the
+        stored roll-ups and today's date: no subquery."""
+        window = F("project__workspace__warning_window_days")
         return self.annotate(
             is_overdue=ExpressionWrapper(
                 Q(due_date__lt=today) & ~Q(status__in=MILESTONE_CLOSED_STATUSES),
                 output_field=models.BooleanField(),
             ),
-            has_late_dependency=Exists(late_dependencies(today=today)),
+            has_late_dependency=ExpressionWrapper(
+                late_dependency(today=today), output_field=models.BooleanField()
+            ),
             health=Case(
                 When(status="completed", then=Value("completed")),
                 When(status="cancelled", then=Value("cancelled")),
                 When(due_date__lt=today, then=Value("off_track")),
-                When(at_risk, then=Value("at_risk")),
+                When(milestone_at_risk(today=today, warning_window=window), then=Value("at_risk")),
                 default=Value("on_track"),
                 output_field=models.CharField(),
             ),
         )
 
-    def with_dependency_ids(self):
-        """`depends_on_ids`: the milestones this one waits for, earliest due first."""
-        waits_for = self.model.depends_on.through.objects.filter(from_milestone=OuterRef("pk"))
-        waits_for = waits_for.order_by("to_milestone__due_date", "to_milestone_id")
-        return self.annotate(depends_on_ids=IdList(waits_for.values(item=F("to_milestone_id"))))
-
     def with_derived(self, *, today: date):
-        """Health plus slip_days and deliverable counts: what a milestone row shows."""
-        of_milestone = deliverables().filter(milestone=OuterRef("pk"))
-        done = of_milestone.filter(status__in=DELIVERABLE_DONE_STATUSES)
+        """Health plus slip_days: what a milestone row shows besides its stored counts."""
         return self.with_health(today=today).annotate(
-            slip_days=DaysBetween(F("due_date"), F("baseline_due_date")),
-            deliverables_total=count_of(of_milestone, "milestone"),
-            deliverables_done=count_of(done, "milestone"),
+            slip_days=DaysBetween(F("due_date"), F("baseline_due_date"))
         )
 
 
 class ProjectQuerySet(WorkspaceScopedQuerySet):
     def with_progress(self):
-        """Milestone and deliverable counts and progress percentages.
-
-        Cancelled milestones leave the scope: they are neither done nor to do."""
-        milestone_model = self.model.milestones.rel.related_model
-        milestones = milestone_model.objects.filter(project=OuterRef("pk")).exclude(
-            status="cancelled"
-        )
-        project_deliverables = deliverables().filter(milestone__project=OuterRef("pk"))
-        project_deliverables = project_deliverables.exclude(milestone__status="cancelled")
-        completed = Q(status="completed")
-        done = Q(status__in=DELIVERABLE_DONE_STATUSES)
+        """Progress percentages from the stored counts. Cancelled milestones leave the
+        scope: they are neither done nor to do."""
+        in_scope = F("milestones_total") - F("milestones_cancelled")
         return self.annotate(
-            milestones_total=count_of(milestones, "project"),
-            milestones_completed=count_of(milestones.filter(completed), "project"),
-            milestone_progress=percent_of(milestones, "project", completed),
-            deliverables_total=count_of(project_deliverables, "milestone__project"),
-            deliverables_done=count_of(project_deliverables.filter(done), "milestone__project"),
-            deliverable_progress=percent_of(project_deliverables, "milestone__project", done),
+            milestones_in_scope=ExpressionWrapper(in_scope, output_field=IntegerField()),
+            milestone_progress=Case(
+                When(milestones_total=F("milestones_cancelled"), then=Value(0)),
+                default=F("milestones_completed") * 100 / in_scope,
+                output_field=IntegerField(),
+            ),
+            deliverable_progress=Case(
+                When(deliverables_in_scope=0, then=Value(0)),
+                default=F("deliverables_done") * 100 / F("deliverables_in_scope"),
+                output_field=IntegerField(),
+            ),
         )
 
     def with_health(self, *, today: date):
-        """Latest status update's health, else the worst open milestone's, plus overdue count.
-
-        An open milestone is off_track exactly when it is overdue."""
-        milestone_model = self.model.milestones.rel.related_model
-        status_update_model = self.model.status_updates.rel.related_model
-        milestones = milestone_model.objects.filter(project=OuterRef("pk"))
-        overdue = milestones.overdue(today=today)
-        latest_update = status_update_model.objects.filter(project=OuterRef("pk")).order_by(
-            "-created_at", "-id"
+        """The latest status update's health, else the worst open milestone's (DESIGN.md),
+        from the stored roll-ups and today's date: off_track when the next open milestone
+        is overdue (it is the earliest), at_risk when an open milestone is blocked or waits
+        on a later dependency or one with open work is due within the warning window."""
+        due_soon = LessThanOrEqual(
+            DaysBetween(F("open_deliverables_due"), Value(today)),
+            F("workspace__warning_window_days"),
         )
-        latest_update_health = Subquery(latest_update.values("health")[:1])
-        window = OuterRef("workspace__warning_window_days")
         return self.annotate(
-            overdue_count=count_of(overdue, "project"),
-            latest_update_health=latest_update_health,
+            latest_update_health=F("latest_update__health"),
             health=Coalesce(
-                latest_update_health,
+                F("latest_update__health"),
                 Case(
-                    When(Exists(overdue), then=Value("off_track")),
+                    When(next_milestone__due_date__lt=today, then=Value("off_track")),
                     When(
-                        Exists(
-                            milestones.filter(milestone_at_risk(today=today, warning_window=window))
-                        ),
+                        Q(milestones_blocked__gt=0) | Q(milestones_waiting__gt=0) | Q(due_soon),
                         then=Value("at_risk"),
                     ),
                     default=Value("on_track"),
@@ -238,19 +168,12 @@ class ProjectQuerySet(WorkspaceScopedQuerySet):
         )
 
     def with_overview(self, *, today: date):
-        """Progress, health and the next milestone: what every project row shows."""
-        return self.with_progress().with_health(today=today).with_next_milestone()
-
-    def with_next_milestone(self):
-        """The earliest open milestone's title and due date."""
-        milestone_model = self.model.milestones.rel.related_model
-        upcoming = (
-            milestone_model.objects.filter(project=OuterRef("pk")).open().order_by("due_date", "id")
-        )
-        return self.annotate(
-            next_milestone_id=Subquery(upcoming.values("pk")[:1]),
-            next_milestone_title=Subquery(upcoming.values("title")[:1]),
-            next_milestone_due=Subquery(upcoming.values("due_date")[:1]),
+        """Progress, health and the next milestone: what every project row shows (its
+        overdue count depends on today and is counted for the rows shown)."""
+        return (
+            self.with_progress()
+            .with_health(today=today)
+            .select_related("next_milestone", "latest_update")
         )
 
 

@@ -6,6 +6,8 @@ from deliverables.models import ChecklistItem, Deliverable
 from deliverables.selectors import resources
 from deliverables.services.deliverables import possible_moves
 from milestones_site.api import representations
+from milestones_site.api.outputs import day, instant
+from milestones_site.querysets.names import person_names
 
 
 class PossibleMovesField(serializers.ListField):
@@ -85,4 +87,39 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
         )
 
 
-representations.register(Deliverable, DeliverableSerializer, resources.deliverable_rows)
+def deliverable_outputs(rows: list[Deliverable], *, reader=None) -> list[dict]:
+    """Deliverables as DeliverableSerializer describes them; their owners' and approvers'
+    names in one query for the page."""
+    names = person_names({row.owner_id for row in rows} | {row.approved_by_id for row in rows})
+    return [deliverable_output(row, names) for row in rows]
+
+
+def deliverable_output(row: Deliverable, names: dict) -> dict:
+    return {
+        "id": row.pk,
+        "milestone": row.milestone_id,
+        "milestone_title": row.milestone_title,
+        "project": row.project_pk,
+        "project_name": row.project_name,
+        "title": row.title,
+        "description": row.description,
+        "kind": row.kind,
+        "status": row.status,
+        "possible_moves": [move.replace("_", "-") for move in possible_moves(row.status)],
+        "owner": row.owner_id,
+        "owner_name": names.get(row.owner_id),
+        "due_date": day(row.due_date),
+        "is_overdue": row.is_overdue,
+        "link": row.link,
+        "approved_by": row.approved_by_id,
+        "approver_name": names.get(row.approved_by_id) or row.approved_by_name or None,
+        "approved_at": instant(row.approved_at),
+        "checklist_total": row.checklist_total,
+        "checklist_done": row.checklist_done,
+        "version": row.version,
+        "created_at": instant(row.created_at),
+        "updated_at": instant(row.updated_at),
+    }
+
+
+representations.register(Deliverable, rows=resources.deliverable_rows, render=deliverable_outputs)

@@ -42,6 +42,9 @@ class DeliverableViewSet(
     def visible_queryset(self):
         return resources.deliverable_rows(self.request.user)
 
+    def render(self, rows):
+        return out.deliverable_outputs(rows)
+
     def rows_to_change(self):
         deliverables = Deliverable.objects.visible_to(self.request.user)
         return deliverables.select_related("milestone__project__workspace")

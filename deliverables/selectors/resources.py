@@ -3,8 +3,7 @@ what its representation carries (see projects.selectors.resources)."""
 
 from datetime import date
 
-from django.db.models import F, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import F, QuerySet
 
 from deliverables.models import ChecklistItem, Deliverable
 from milestones_site.querysets.names import person_name
@@ -20,8 +19,6 @@ def deliverable_rows(reader, today: date | None = None) -> QuerySet:
             milestone_title=F("milestone__title"),
             project_pk=F("milestone__project_id"),
             project_name=F("milestone__project__name"),
-            owner_name=person_name("owner"),
-            approver=Coalesce(person_name("approved_by"), NullIf(F("approved_by_name"), Value(""))),
         )
     )
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from deliverables.models import ChecklistItem, Deliverable
+from deliverables.rollups import refresh_checklists
 from milestones_site.services.editing import validate
 from milestones_site.services.errors import invalid
 from milestones_site.services.writes import Writes
@@ -15,6 +16,17 @@ from projects.permissions import Action
 CHECKLIST_ITEM_FIELDS = ("done",)
 
 
+def _lock_parent(parent: Deliverable | Milestone) -> None:
+    """Writers of one checklist take turns, so each count sees the others' items."""
+    type(parent).objects.select_for_update().filter(pk=parent.pk).values("pk").first()
+
+
+def _counted(item: ChecklistItem) -> None:
+    """A deliverable keeps its checklist's counts (a milestone's own checklist has none)."""
+    if item.deliverable_id:
+        refresh_checklists([item.deliverable_id])
+
+
 @transaction.atomic
 def checklist_item_add(
     *, parent: Deliverable | Milestone, actor, text: str, done: bool = False
@@ -22,10 +34,12 @@ def checklist_item_add(
     """A new item at the end of the parent's checklist (ticked at once when `done`)."""
     permissions.ensure(actor, Action.CHECKLIST_EDIT, parent.project.workspace)
     parent_field = "deliverable" if isinstance(parent, Deliverable) else "milestone"
+    _lock_parent(parent)
     order = ChecklistItem.objects.filter(**{parent_field: parent}).count()
     item = ChecklistItem(text=(text or "").strip(), order=order, **{parent_field: parent})
     validate(item)
     item.save()
+    _counted(item)
     activity.record(
         actor=actor, verb="checklist_item.added", target=parent, data={"text": item.text}
     )
@@ -38,6 +52,7 @@ def checklist_item_add(
 def checklist_item_toggle(*, item: ChecklistItem, done: bool, actor) -> ChecklistItem:
     """Tick or untick; records who ticked it and when."""
     permissions.ensure(actor, Action.CHECKLIST_EDIT, item.project.workspace)
+    _lock_parent(item.parent)
     item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     if item.done == done:
         return item
@@ -45,6 +60,7 @@ def checklist_item_toggle(*, item: ChecklistItem, done: bool, actor) -> Checklis
     item.done_by = actor if done else None
     item.done_at = timezone.now() if done else None
     item.save(update_fields=["done", "done_by", "done_at", "updated_at"])
+    _counted(item)
     activity.record(
         actor=actor,
         verb="checklist_item.checked" if done else "checklist_item.unchecked",
@@ -69,6 +85,7 @@ def checklist_item_update(
 def checklist_item_delete(*, item: ChecklistItem, actor) -> None:
     """Remove an item from its checklist."""
     permissions.ensure(actor, Action.CHECKLIST_EDIT, item.project.workspace)
+    _lock_parent(item.parent)
     activity.record_deletion(
         item,
         actor=actor,
@@ -76,6 +93,7 @@ def checklist_item_delete(*, item: ChecklistItem, actor) -> None:
         data={"text": item.text},
         verb="checklist_item.removed",
     )
+    _counted(item)
 
 
 CHECKLIST_ITEM_WRITES = Writes(

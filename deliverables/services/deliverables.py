@@ -20,7 +20,7 @@ from milestones_site.services.editing import (
 )
 from milestones_site.services.errors import invalid
 from milestones_site.services.writes import Writes
-from projects import activity, permissions
+from projects import activity, permissions, rollups
 from projects.models import Milestone, ShareLink
 from projects.permissions import Action
 from projects.services.workspaces import ensure_member
@@ -80,6 +80,7 @@ def _workspace(deliverable: Deliverable):
 def deliverable_create(*, milestone: Milestone, actor, title: str, **fields) -> Deliverable:
     """A new deliverable of an open milestone; its owner must be a member."""
     permissions.ensure(actor, Action.DELIVERABLE_EDIT, milestone.project.workspace)
+    rollups.lock_projects([milestone.project_id])
     if milestone.is_closed:
         raise invalid(
             milestone=f"“{milestone}” is {milestone.get_status_display().lower()}; reopen it first."
@@ -89,6 +90,7 @@ def deliverable_create(*, milestone: Milestone, actor, title: str, **fields) -> 
     validate(deliverable)
     ensure_member(_workspace(deliverable), deliverable.owner, "owner")
     deliverable.save()
+    rollups.refresh(milestones=[milestone.pk])
     activity.record(actor=actor, verb="deliverable.created", target=deliverable)
     return deliverable
 
@@ -130,6 +132,7 @@ def _move(
     external = reviewer is not None
     if not external:
         permissions.ensure(actor, transition.action, _workspace(deliverable))
+    rollups.lock_projects([deliverable.milestone.project_id])
     deliverable = lock_for_update(deliverable, expected_version)
     if deliverable.status not in transition.sources:
         allowed = ", ".join(possible_moves(deliverable.status)) or "none"
@@ -149,6 +152,7 @@ def _move(
         deliverable.approved_by = None
         deliverable.approved_by_name = deliverable.approved_by_email = ""
     save_changes(deliverable, {"status": (before, deliverable.status)})
+    rollups.refresh(milestones=[deliverable.milestone_id])
     data = {"note": note} if note else {}
     if external:
         data |= {"reviewer_name": reviewer.name, "reviewer_email": reviewer.email, "external": True}
@@ -262,12 +266,14 @@ def deliverable_deliver(
 def deliverable_delete(*, deliverable: Deliverable, actor) -> None:
     """Managers delete a deliverable with its checklist."""
     permissions.ensure(actor, Action.DELIVERABLE_DELETE, _workspace(deliverable))
+    rollups.lock_projects([deliverable.milestone.project_id])
     activity.record_deletion(
         deliverable,
         actor=actor,
         target=deliverable.milestone,
         data={"deliverable": deliverable.title},
     )
+    rollups.refresh(milestones=[deliverable.milestone_id])
 
 
 DELIVERABLE_WRITES = Writes(

@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, filters, mixins, status, viewsets
+from rest_framework import exceptions, filters, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
@@ -114,10 +114,15 @@ class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
+    def render(self, rows: list[models.Model]) -> list[dict]:
+        """The output of these rows: the output serializer's, unless the resource renders
+        its rows with plain functions (milestones_site/api/outputs.py)."""
+        return self.get_serializer(rows, many=True).data
+
     def current_representation(self, instance: models.Model) -> tuple[dict, str]:
-        """The row re-read with its annotations, as the output serializer shows it."""
+        """The row re-read with its annotations, as the resource shows it."""
         fresh = self.get_queryset().get(pk=instance.pk)
-        return self.get_serializer(fresh).data, etag_for(fresh)
+        return self.render([fresh])[0], etag_for(fresh)
 
     def respond(self, instance: models.Model, status_code: int = status.HTTP_200_OK) -> Response:
         data, etag = self.current_representation(instance)
@@ -162,14 +167,21 @@ class UnknownEndpointView(APIView):
         raise exceptions.NotFound("No endpoint at this path; the schema lists them all.")
 
 
-class ListMixin(mixins.ListModelMixin):
+class ListMixin:
     """GET on the collection: the caller's rows, filtered, searched, ordered and paged."""
+
+    def list(self, request, *args, **kwargs):
+        rows = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(rows)
+        if page is None:
+            return Response(self.render(list(rows)))
+        return self.get_paginated_response(self.render(list(page)))
 
 
 class RetrieveMixin:
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
-        return Response(self.get_serializer(instance).data, headers={"ETag": etag_for(instance)})
+        return Response(self.render([instance])[0], headers={"ETag": etag_for(instance)})
 
 
 class CreateMixin:

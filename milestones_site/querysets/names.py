@@ -27,3 +27,15 @@ def person_name(path: str) -> Subquery:
     full = Trim(Concat(F("first_name"), Value(" "), F("last_name")))
     name = Coalesce(NullIf(full, Value("")), F("username"), output_field=CharField())
     return Subquery(row_at(path, get_user_model()).values(name=name))
+
+
+def person_names(user_ids) -> dict[int, str]:
+    """{user id: full name, else username} for these people, in one query: the names a page
+    of rows shows, fetched once for the page."""
+    ids = {pk for pk in user_ids if pk is not None}
+    if not ids:
+        return {}
+    full = Trim(Concat(F("first_name"), Value(" "), F("last_name")))
+    name = Coalesce(NullIf(full, Value("")), F("username"), output_field=CharField())
+    users = get_user_model().objects.filter(pk__in=ids).order_by().annotate(shown=name)
+    return dict(users.values_list("pk", "shown"))

@@ -1,9 +1,12 @@
 """Output serializers: they render rows annotated and prefetched by the viewsets'
 querysets and never run a query of their own."""
 
+from django.db.models import Count
 from rest_framework import serializers
 
 from milestones_site.api import representations
+from milestones_site.api.outputs import day, decimal, instant
+from milestones_site.querysets.names import person_names
 from projects.models import (
     ActivityEvent,
     ApiToken,
@@ -422,8 +425,117 @@ class PlanSerializer(serializers.Serializer):
     phases = PlannedPhaseSerializer(many=True)
 
 
-representations.register(Workspace, WorkspaceSerializer, resources.workspace_rows)
-representations.register(Client, ClientSerializer, resources.client_rows)
-representations.register(Project, ProjectSerializer, resources.project_rows)
-representations.register(Phase, PhaseSerializer, resources.phase_rows)
-representations.register(Milestone, MilestoneSerializer, resources.milestone_rows)
+# Plain rendering of the busiest lists: one function per row, related data fetched once
+# for the page. Each renders what its serializer above describes.
+
+
+def project_outputs(rows: list[Project], *, today) -> list[dict]:
+    """Projects as ProjectSerializer describes them; their overdue counts (which depend on
+    today) and their owners' names in one query each for the page."""
+    overdue = dict(
+        Milestone.objects.overdue(today=today)
+        .filter(project_id__in=[row.pk for row in rows])
+        .order_by()
+        .values("project_id")
+        .annotate(count=Count("*"))
+        .values_list("project_id", "count")
+    )
+    names = person_names(row.owner_id for row in rows)
+    return [project_output(row, overdue.get(row.pk, 0), names) for row in rows]
+
+
+def project_output(row: Project, overdue_count: int, names: dict) -> dict:
+    next_milestone = row.next_milestone
+    return {
+        "id": row.pk,
+        "workspace": row.workspace_id,
+        "client": row.client_id,
+        "client_name": row.client_name,
+        "name": row.name,
+        "description": row.description,
+        "objective": row.objective,
+        "kind": row.kind,
+        "status": row.status,
+        "owner": row.owner_id,
+        "owner_name": names.get(row.owner_id),
+        "start_date": day(row.start_date),
+        "target_date": day(row.target_date),
+        "budget_planned": decimal(row.budget_planned, 2),
+        "budget_spent": decimal(row.budget_spent, 2),
+        "currency": row.currency,
+        "milestones_total": row.milestones_in_scope,
+        "milestones_completed": row.milestones_completed,
+        "deliverables_total": row.deliverables_in_scope,
+        "deliverables_done": row.deliverables_done,
+        "milestone_progress": row.milestone_progress,
+        "deliverable_progress": row.deliverable_progress,
+        "overdue_count": overdue_count,
+        "health": row.health,
+        "next_milestone_id": next_milestone.pk if next_milestone else None,
+        "next_milestone_title": next_milestone.title if next_milestone else None,
+        "next_milestone_due": day(next_milestone.due_date) if next_milestone else None,
+        "version": row.version,
+        "created_at": instant(row.created_at),
+        "updated_at": instant(row.updated_at),
+    }
+
+
+def milestone_outputs(rows: list[Milestone]) -> list[dict]:
+    """Milestones as MilestoneSerializer describes them; what they depend on and their
+    owners' names in one query each for the page."""
+    waits = resources.dependency_ids([row.pk for row in rows])
+    names = person_names(row.owner_id for row in rows)
+    return [milestone_output(row, waits.get(row.pk, []), names) for row in rows]
+
+
+def milestone_output(row: Milestone, depends_on: list[int], names: dict) -> dict:
+    return {
+        "id": row.pk,
+        "project": row.project_id,
+        "project_name": row.project_name,
+        "phase": row.phase_id,
+        "phase_name": row.phase_name,
+        "title": row.title,
+        "description": row.description,
+        "category": row.category,
+        "status": row.status,
+        "owner": row.owner_id,
+        "owner_name": names.get(row.owner_id),
+        "due_date": day(row.due_date),
+        "baseline_due_date": day(row.baseline_due_date),
+        "slip_days": row.slip_days,
+        "is_overdue": row.is_overdue,
+        "health": row.health,
+        "completed_at": instant(row.completed_at),
+        "success_criteria": row.success_criteria,
+        "kpi_name": row.kpi_name,
+        "kpi_target": decimal(row.kpi_target, 2),
+        "kpi_actual": decimal(row.kpi_actual, 2),
+        "kpi_unit": row.kpi_unit,
+        "depends_on": depends_on,
+        "reminder_days": row.reminder_days,
+        "deliverables_total": row.deliverables_total,
+        "deliverables_done": row.deliverables_done,
+        "version": row.version,
+        "created_at": instant(row.created_at),
+        "updated_at": instant(row.updated_at),
+    }
+
+
+def projects_as_read_by(rows: list[Project], *, reader) -> list[dict]:
+    """Projects rendered for `reader`: their overdue counts are for the reader's today."""
+    return project_outputs(rows, today=resources.reader_today(reader))
+
+
+def milestones_as_read_by(rows: list[Milestone], *, reader) -> list[dict]:
+    return milestone_outputs(rows)
+
+
+serialized = representations.serialized
+representations.register(
+    Workspace, rows=resources.workspace_rows, render=serialized(WorkspaceSerializer)
+)
+representations.register(Client, rows=resources.client_rows, render=serialized(ClientSerializer))
+representations.register(Phase, rows=resources.phase_rows, render=serialized(PhaseSerializer))
+representations.register(Project, rows=resources.project_rows, render=projects_as_read_by)
+representations.register(Milestone, rows=resources.milestone_rows, render=milestones_as_read_by)

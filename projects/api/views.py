@@ -3,6 +3,7 @@ updates, comments, activity, tokens and playbooks. Each lists the rows of
 projects.selectors.resources, parses writes with an input serializer and calls the services
 named in its `writes` (milestones_site/api/viewsets.py)."""
 
+from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -127,8 +128,15 @@ class ProjectViewSet(
     )
     ordering = ("name", "id")
 
+    @cached_property
+    def today(self):
+        return resources.reader_today(self.request.user)
+
     def visible_queryset(self):
-        return resources.project_rows(self.request.user)
+        return resources.project_rows(self.request.user, self.today)
+
+    def render(self, rows):
+        return out.project_outputs(rows, today=self.today)
 
     @extend_schema(
         request=inputs.SaveAsTemplateInput, responses={201: out.TemplateDetailSerializer}
@@ -187,6 +195,9 @@ class MilestoneViewSet(
     def visible_queryset(self):
         return resources.milestone_rows(self.request.user)
 
+    def render(self, rows):
+        return out.milestone_outputs(rows)
+
     def rows_to_change(self):
         milestones = Milestone.objects.visible_to(self.request.user)
         return milestones.select_related("project__workspace")
@@ -225,7 +236,7 @@ class MilestoneViewSet(
             changes=[(item["id"], item["status"]) for item in items], actor=request.user
         )
         rows = self.get_queryset().filter(pk__in=[milestone.pk for milestone in changed])
-        return Response({"items": self.get_serializer(rows, many=True).data})
+        return Response({"items": self.render(list(rows))})
 
 
 class StatusUpdateViewSet(ListMixin, RetrieveMixin, CreateMixin, ServiceViewSet):
@@ -346,5 +357,5 @@ class TemplateViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
             actor=request.user, name=data["name"].strip(), client=data.get("client"), **plan_input
         )
         row = resources.project_rows(request.user).get(pk=project.pk)
-        body = out.ProjectSerializer(row).data
+        body = out.projects_as_read_by([row], reader=request.user)[0]
         return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(row)})

@@ -4,11 +4,13 @@ next milestone, filtered and ordered, and the milestone counts of its headline c
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet
 
 from deliverables.models import Deliverable
-from projects.models import Milestone, Project, StatusUpdate, Workspace
+from projects.models import Milestone, Project, Workspace
 from projects.querysets import milestone_at_risk
+from projects.statuses import MILESTONE_CLOSED_STATUSES as CLOSED
 
 PORTFOLIO_ORDERINGS = {
     "name": ("name", "id"),
@@ -19,8 +21,8 @@ PORTFOLIO_ORDERINGS = {
     "-progress": ("-milestone_progress", "-id"),
     "overdue": ("overdue_count", "id"),
     "-overdue": ("-overdue_count", "-id"),
-    "next": ("next_milestone_due", "id"),
-    "-next": ("-next_milestone_due", "-id"),
+    "next": ("next_milestone__due_date", "id"),
+    "-next": ("-next_milestone__due_date", "-id"),
 }
 
 
@@ -43,27 +45,16 @@ class PortfolioOverview:
     at_risk: int
     awaiting_review: int
     projects: QuerySet
+    page: Page
 
 
-def portfolio_rows(today: date) -> QuerySet:
-    """Every project as a portfolio row (progress, health, next milestone, latest update),
-    unscoped: callers chain `visible_to`."""
-    latest = StatusUpdate.objects.filter(project=OuterRef("pk")).order_by("-created_at", "-id")
-    return (
-        Project.objects.select_related("client", "owner", "workspace")
-        .with_overview(today=today)
-        .annotate(
-            latest_update_summary=Subquery(latest.values("summary")[:1]),
-            latest_update_at=Subquery(latest.values("created_at")[:1]),
-        )
-    )
-
-
+PROJECTS_PER_PAGE = 25
 MILESTONE_COUNTS = ("due_next_7_days", "overdue", "at_risk")
 
 
 def milestone_counts_by_workspace(today: date) -> QuerySet:
-    """The headline counts of open milestones (`MILESTONE_COUNTS`), one row per workspace."""
+    """The headline counts of open milestones (`MILESTONE_COUNTS`), one row per workspace,
+    from the milestones' stored roll-ups."""
     window = F("project__workspace__warning_window_days")
     return (
         Milestone.objects.open()
@@ -79,17 +70,31 @@ def milestone_counts_by_workspace(today: date) -> QuerySet:
     )
 
 
+def overdue_counts(projects: list[Project], today: date) -> dict[int, int]:
+    """{project id: its open milestones overdue on `today`}, in one query for a page."""
+    overdue = Milestone.objects.overdue(today=today).filter(project__in=projects).order_by()
+    return dict(overdue.values("project_id").annotate(n=Count("*")).values_list("project_id", "n"))
+
+
 def portfolio_overview(
     *,
     user,
     workspace: Workspace,
     filters: PortfolioFilters | None = None,
     today: date | None = None,
+    page: int | str | None = 1,
 ) -> PortfolioOverview:
-    """Headline figures and the filtered, sorted projects table of one workspace."""
+    """Headline figures and a page of the filtered, sorted projects table of one workspace.
+    Each row carries its stored roll-ups, its health for today, its next milestone and
+    latest update, and its overdue count (`overdue_count`)."""
     filters = filters or PortfolioFilters()
     today = today or workspace.today()
-    projects = portfolio_rows(today).visible_to(user).filter(workspace=workspace)
+    projects = (
+        Project.objects.visible_to(user)
+        .filter(workspace=workspace)
+        .with_overview(today=today)
+        .select_related("client", "owner")
+    )
     if filters.client:
         projects = projects.filter(client_id=filters.client)
     if filters.status:
@@ -98,9 +103,16 @@ def portfolio_overview(
         projects = projects.filter(owner_id=filters.owner)
     if filters.health:
         projects = projects.filter(health=filters.health)
-    projects = projects.order_by(
-        *PORTFOLIO_ORDERINGS.get(filters.ordering, PORTFOLIO_ORDERINGS["name"])
-    )
+    ordering = PORTFOLIO_ORDERINGS.get(filters.ordering, PORTFOLIO_ORDERINGS["name"])
+    if ordering[0].lstrip("-") == "overdue_count":
+        # Ordering by a count of today's overdue milestones counts them for every project.
+        overdue = Q(milestones__due_date__lt=today) & ~Q(milestones__status__in=CLOSED)
+        projects = projects.annotate(overdue_count=Count("milestones", filter=overdue))
+    projects = projects.order_by(*ordering)
+    shown = Paginator(projects, PROJECTS_PER_PAGE).get_page(page)
+    counts = overdue_counts(list(shown.object_list), today)
+    for project in shown.object_list:
+        project.overdue_count = counts.get(project.pk, 0)
 
     milestone_counts = (
         milestone_counts_by_workspace(today)
@@ -119,5 +131,6 @@ def portfolio_overview(
         .awaiting_review()
         .count(),
         projects=projects,
+        page=shown,
         **next(iter(milestone_counts), dict.fromkeys(MILESTONE_COUNTS, 0)),
     )

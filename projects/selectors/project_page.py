@@ -3,13 +3,13 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404
 
 from deliverables.models import Deliverable
-from milestones_site.querysets.expressions import DaysBetween
-from milestones_site.querysets.names import person_name
+from milestones_site.querysets.names import person_names
 from projects.models import ActivityEvent, Milestone, Phase, Project, StatusUpdate
+from projects.rollups import MILESTONE_ROLLUPS
 from projects.selectors.burnup import burnup_series
 from projects.selectors.charts import (
     BurnupChart,
@@ -19,7 +19,8 @@ from projects.selectors.charts import (
     burnup,
     timeline,
 )
-from projects.selectors.project_figures import ProjectFigures, project_figures
+from projects.selectors.project_figures import ProjectFigures
+from projects.selectors.resources import dependency_ids
 
 
 @dataclass
@@ -61,28 +62,34 @@ PAGE_MILESTONE_FIELDS = (
 PAGE_DELIVERABLE_FIELDS = ("id", "milestone_id", "title", "status", "due_date", "link", "version")
 
 
-def project_page_milestones(today: date) -> QuerySet:
-    """The project page's milestone rows as of `today`, earliest due first: health, slip,
-    dependency ids, owner's name, and deliverables (`deliverable_list`) with their owners'
-    names. Each request filters a copy to its project."""
-    deliverables = (
-        Deliverable.objects.only(*PAGE_DELIVERABLE_FIELDS)
-        .annotate(owner_name=person_name("owner_id"))
-        .order_by("due_date", "id")
+def project_page_milestones(project: Project, today: date) -> list[Milestone]:
+    """The project page's milestones as of `today`, earliest due first, with their health
+    and slip (`with_derived`), the ids they depend on (`depends_on_ids`), their owners'
+    names (`owner_name`) and their deliverables (`deliverable_list`, with `owner_name`):
+    four queries whatever their number."""
+    deliverables = Deliverable.objects.only(*PAGE_DELIVERABLE_FIELDS, "owner_id").order_by(
+        "due_date", "id"
     )
-    return (
-        Milestone.objects.only(*PAGE_MILESTONE_FIELDS)
-        .with_health(today=today)
-        .with_dependency_ids()
-        .annotate(
-            slip_days=DaysBetween(F("due_date"), F("baseline_due_date")),
-            owner_name=person_name("owner_id"),
-        )
+    milestones = list(
+        Milestone.objects.filter(project=project)
+        .only(*PAGE_MILESTONE_FIELDS, "owner_id", *MILESTONE_ROLLUPS)
+        .with_derived(today=today)
         .prefetch_related(
             Prefetch("deliverables", queryset=deliverables, to_attr="deliverable_list")
         )
         .order_by("due_date", "id")
     )
+    waits = dependency_ids([m.pk for m in milestones])
+    names = person_names(
+        [m.owner_id for m in milestones]
+        + [d.owner_id for m in milestones for d in m.deliverable_list]
+    )
+    for milestone in milestones:
+        milestone.depends_on_ids = waits.get(milestone.pk, [])
+        milestone.owner_name = names.get(milestone.owner_id)
+        for deliverable in milestone.deliverable_list:
+            deliverable.owner_name = names.get(deliverable.owner_id)
+    return milestones
 
 
 def project_detail(
@@ -93,11 +100,12 @@ def project_detail(
     Owners come as names (`owner_name`), not as users: the page shows nothing else of them."""
     visible = Project.objects.visible_to(user).select_related("client", "owner", "workspace")
     try:
-        project = visible.get(pk=project_id)
+        workspace_today = today or visible.get(pk=project_id).workspace.today()
     except Project.DoesNotExist:
         raise Http404("No such project.") from None
-    today = today or project.workspace.today()
-    milestones = list(project_page_milestones(today).filter(project=project))
+    project = visible.with_overview(today=workspace_today).get(pk=project_id)
+    today = workspace_today
+    milestones = project_page_milestones(project, today)
     groups = {
         phase.pk: PhaseGroup(phase)
         for phase in Phase.objects.filter(project=project).order_by("order", "id")
@@ -119,7 +127,9 @@ def project_detail(
                 :activity_limit
             ]
         ),
-        figures=project_figures(milestones=milestones, latest_update=latest_update),
+        figures=ProjectFigures.of(
+            project, overdue_count=sum(m.health == "off_track" for m in milestones)
+        ),
     )
 
 

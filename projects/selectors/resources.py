@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
-from milestones_site.querysets.names import name_of, person_name
+from milestones_site.querysets.names import person_name
 from projects.models import (
     ActivityEvent,
     Client,
@@ -55,7 +55,7 @@ def project_rows(reader, today: date | None = None) -> QuerySet:
     return (
         Project.objects.visible_to(reader)
         .with_overview(today=today)
-        .annotate(client_name=F("client__name"), owner_name=person_name("owner"))
+        .annotate(client_name=F("client__name"))
     )
 
 
@@ -71,13 +71,19 @@ def milestone_rows(reader, today: date | None = None) -> QuerySet:
     return (
         Milestone.objects.visible_to(reader)
         .with_derived(today=today)
-        .with_dependency_ids()
-        .annotate(
-            project_name=F("project__name"),
-            phase_name=name_of("phase", Phase),
-            owner_name=person_name("owner"),
-        )
+        .annotate(project_name=F("project__name"), phase_name=F("phase__name"))
     )
+
+
+def dependency_ids(milestone_ids) -> dict[int, list[int]]:
+    """{milestone id: the ids of the milestones it waits for, earliest due first}, in one
+    query for a page of milestones."""
+    waits: dict[int, list[int]] = {}
+    through = Milestone.depends_on.through.objects.filter(from_milestone_id__in=milestone_ids)
+    ordered = through.order_by("to_milestone__due_date", "to_milestone_id")
+    for source, target in ordered.values_list("from_milestone_id", "to_milestone_id"):
+        waits.setdefault(source, []).append(target)
+    return waits
 
 
 def status_update_rows(reader) -> QuerySet:

@@ -60,6 +60,7 @@ def shared_project(*, link: ShareLink, today: date | None = None) -> SharedProje
         .prefetch_related(Prefetch("deliverables", queryset=deliverables))
         .order_by("due_date", "id")
     )
+    project.overdue_count = sum(milestone.is_overdue for milestone in milestones)
     latest_update = (
         StatusUpdate.objects.filter(project=project).only("health", "summary", "created_at").first()
     )

@@ -20,7 +20,7 @@ from milestones_site.services.editing import (
 )
 from milestones_site.services.errors import invalid
 from milestones_site.services.writes import Writes
-from projects import activity, permissions
+from projects import activity, permissions, rollups
 from projects.models import Milestone, MilestoneDateChange, Project
 from projects.permissions import Action
 from projects.services.workspaces import ensure_member
@@ -76,12 +76,21 @@ def _validate_dependencies(milestone: Milestone, prerequisites: list[Milestone])
             stack.extend(edges.get(current, ()))
 
 
+def _refresh_around(milestone: Milestone) -> None:
+    """After its status or date moved: its project's roll-ups and its dependents' (their
+    open dependencies' dates)."""
+    rollups.refresh(
+        milestones=rollups.dependents_of([milestone.pk]), projects=[milestone.project_id]
+    )
+
+
 @transaction.atomic
 def milestone_create(
     *, project: Project, actor, title: str, due_date: date, depends_on=(), **fields
 ) -> Milestone:
     """A new milestone; its baseline is the due date it is planned with."""
     permissions.ensure(actor, Action.MILESTONE_CREATE, project.workspace)
+    rollups.lock_projects([project.pk])
     milestone = Milestone(
         project=project, title=title, due_date=due_date, baseline_due_date=due_date
     )
@@ -94,6 +103,7 @@ def milestone_create(
     _validate_dependencies(milestone, prerequisites)
     milestone.save()
     milestone.depends_on.set(prerequisites)
+    rollups.refresh(milestones=[milestone.pk])
     activity.record(
         actor=actor,
         verb="milestone.created",
@@ -126,6 +136,7 @@ def milestone_set_dependencies(
 ) -> Milestone:
     """Set what the milestone waits for: milestones of its project, without a cycle."""
     permissions.ensure(actor, Action.MILESTONE_UPDATE, milestone.project.workspace)
+    rollups.lock_projects([milestone.project_id])
     milestone = lock_for_update(milestone, expected_version)
     prerequisites = list(depends_on)
     _validate_dependencies(milestone, prerequisites)
@@ -134,6 +145,7 @@ def milestone_set_dependencies(
     if before != after:
         milestone.depends_on.set(prerequisites)
         save_changes(milestone, {"depends_on": (before, after)})
+        rollups.refresh(milestones=[milestone.pk])
         activity.record(
             actor=actor,
             verb="milestone.updated",
@@ -157,6 +169,7 @@ def milestone_set_status(
     if status not in Milestone.Status.values:
         raise invalid(status=f"Choose one of: {', '.join(Milestone.Status.values)}.")
     permissions.ensure(actor, Action.MILESTONE_UPDATE, milestone.project.workspace)
+    rollups.lock_projects([milestone.project_id])
     milestone = lock_for_update(milestone, expected_version)
     before = milestone.status
     if before == status:
@@ -164,6 +177,7 @@ def milestone_set_status(
     milestone.status = status
     milestone.completed_at = None
     save_changes(milestone, {"status": (before, status)})
+    _refresh_around(milestone)
     activity.record(
         actor=actor,
         verb="milestone.reopened"
@@ -204,6 +218,7 @@ def milestone_complete(
     manager may force it with a reason, which the audit log keeps."""
     workspace = milestone.project.workspace
     permissions.ensure(actor, Action.MILESTONE_COMPLETE, workspace)
+    rollups.lock_projects([milestone.project_id])
     milestone = lock_for_update(milestone, expected_version)
     if milestone.status == Milestone.Status.COMPLETED:
         raise invalid(status="This milestone is already completed.")
@@ -220,6 +235,7 @@ def milestone_complete(
     milestone.status = Milestone.Status.COMPLETED
     milestone.completed_at = timezone.now()
     save_changes(milestone, {"status": (before, milestone.status)})
+    _refresh_around(milestone)
     data = {"forced": True, "reason": reason.strip(), "open": blockers} if blockers else {}
     activity.record(
         actor=actor,
@@ -243,6 +259,7 @@ def milestone_reschedule(
     # guess which day the time means.
     if not isinstance(new_date, date) or isinstance(new_date, datetime):
         raise invalid(due_date="Enter a valid date.")
+    rollups.lock_projects([milestone.project_id])
     milestone = lock_for_update(milestone, expected_version)
     if milestone.is_closed:
         raise invalid(
@@ -253,6 +270,7 @@ def milestone_reschedule(
         raise invalid(due_date=f"The milestone is already due on {old_date.isoformat()}.")
     milestone.due_date = new_date
     save_changes(milestone, {"due_date": (old_date, new_date)})
+    _refresh_around(milestone)
     MilestoneDateChange.objects.create(
         milestone=milestone,
         old_date=old_date,
@@ -297,12 +315,15 @@ def milestone_delete(*, milestone: Milestone, actor) -> None:
     """Managers delete a milestone with its deliverables; what depended on it no longer
     waits."""
     permissions.ensure(actor, Action.MILESTONE_DELETE, milestone.project.workspace)
+    rollups.lock_projects([milestone.project_id])
+    dependents = rollups.dependents_of([milestone.pk])
     activity.record_deletion(
         milestone,
         actor=actor,
         target=milestone.project,
         data={"milestone": milestone.title, "milestone_id": milestone.pk},
     )
+    rollups.refresh(milestones=dependents, projects=[milestone.project_id])
 
 
 @transaction.atomic
@@ -347,6 +368,7 @@ def milestones_set_status(*, changes: list[tuple[Milestone, str]], actor) -> lis
     """Set the status of many milestones at once, each by its own rules: all change, or
     none does, and a refusal names the position of the milestone it concerns
     (`items.2.status`)."""
+    rollups.lock_projects(milestone.project_id for milestone, _ in changes)
     changed = []
     for index, (milestone, status) in enumerate(changes):
         try:

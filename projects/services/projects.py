@@ -9,7 +9,7 @@ from django.db import transaction
 from milestones_site.services.editing import apply_changes, apply_edit, validate
 from milestones_site.services.errors import invalid
 from milestones_site.services.writes import Writes
-from projects import activity, permissions
+from projects import activity, permissions, rollups
 from projects.models import Phase, Project, StatusUpdate, Workspace
 from projects.permissions import Action
 from projects.services.workspaces import ensure_member
@@ -117,7 +117,9 @@ def status_update_post(*, project: Project, actor, health: str, summary: str) ->
         project=project, health=health, summary=(summary or "").strip(), author=actor
     )
     validate(update)
+    rollups.lock_projects([project.pk])
     update.save()
+    rollups.refresh(projects=[project.pk])
     activity.record(
         actor=actor,
         verb="status_update.posted",

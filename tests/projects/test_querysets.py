@@ -16,6 +16,7 @@ from deliverables.models import Deliverable
 from milestones_site.querysets.expressions import DaysBetween
 from projects.models import Milestone, Project
 from projects.querysets import milestone_at_risk
+from projects.selectors.portfolio import overdue_counts
 from tests.factories import (
     ChecklistItemFactory,
     DeliverableFactory,
@@ -23,6 +24,7 @@ from tests.factories import (
     ProjectFactory,
     StatusUpdateFactory,
     WorkspaceFactory,
+    depend,
 )
 
 pytestmark = pytest.mark.django_db
@@ -212,8 +214,8 @@ def test_a_late_dependency_puts_the_milestone_at_risk(
     project, dependency_status, dependency_due_in, late, health
 ):
     milestone = milestone_in(project, due=in_days(10))
-    milestone.depends_on.add(
-        milestone_in(project, status=dependency_status, due=in_days(dependency_due_in))
+    depend(
+        milestone, milestone_in(project, status=dependency_status, due=in_days(dependency_due_in))
     )
     row = derived(milestone)
     assert (row.has_late_dependency, row.health) == (late, health)
@@ -222,7 +224,7 @@ def test_a_late_dependency_puts_the_milestone_at_risk(
 def test_a_dependent_does_not_make_its_prerequisite_late(project):
     prerequisite = milestone_in(project, due=in_days(10))
     dependent = milestone_in(project, due=in_days(-2))
-    dependent.depends_on.add(prerequisite)
+    depend(dependent, prerequisite)
     assert derived(prerequisite).health == "on_track"
 
 
@@ -256,8 +258,9 @@ def test_milestone_health_follows_the_rules(
         for deliverable_status in deliverables:
             deliverable_in(milestone, deliverable_status)
         for dependency_status, dependency_due_in in dependencies:
-            milestone.depends_on.add(
-                milestone_in(project, status=dependency_status, due=in_days(dependency_due_in))
+            depend(
+                milestone,
+                milestone_in(project, status=dependency_status, due=in_days(dependency_due_in)),
             )
         expected = reference_health(
             status=status,
@@ -311,12 +314,10 @@ def test_deliverable_checklist_counts(project):
 
 
 def project_row(project, today=TODAY) -> Project:
-    return (
-        Project.objects.with_progress()
-        .with_health(today=today)
-        .with_next_milestone()
-        .get(pk=project.pk)
-    )
+    """The project as a portfolio row shows it (its overdue count is counted for a page)."""
+    row = Project.objects.with_overview(today=today).get(pk=project.pk)
+    row.overdue_count = overdue_counts([row], today).get(row.pk, 0)
+    return row
 
 
 def test_the_latest_status_update_decides_project_health(project):
@@ -414,7 +415,7 @@ def test_project_health_and_at_risk_agree_with_milestone_health(
             rows.append(milestone)
         for dependent, prerequisite in dependencies:
             if dependent != prerequisite and max(dependent, prerequisite) < len(rows):
-                rows[dependent].depends_on.add(rows[prerequisite])
+                depend(rows[dependent], rows[prerequisite])
         healths = dict(
             Milestone.objects.filter(project=project)
             .with_health(today=TODAY)
@@ -443,8 +444,14 @@ def test_progress_leaves_cancelled_milestones_out(project):
         deliverable_in(done, status)
     deliverable_in(cancelled, "not_started")
     row = project_row(project)
-    assert (row.milestones_completed, row.milestones_total, row.milestone_progress) == (1, 3, 33)
-    assert (row.deliverables_done, row.deliverables_total, row.deliverable_progress) == (2, 4, 50)
+    assert (row.milestones_completed, row.milestones_in_scope, row.milestone_progress) == (1, 3, 33)
+    assert (row.milestones_total, row.milestones_cancelled) == (4, 1)
+    assert (row.deliverables_done, row.deliverables_in_scope, row.deliverable_progress) == (
+        2,
+        4,
+        50,
+    )
+    assert row.deliverables_total == 5
 
 
 def test_progress_of_an_empty_project_is_zero(project):
@@ -467,7 +474,8 @@ def test_the_next_milestone_is_the_earliest_open_one(project):
     milestone_in(project, due=in_days(2))
     milestone_in(project, due=in_days(9))
     row = project_row(project)
-    assert (row.next_milestone_id, row.next_milestone_title, row.next_milestone_due) == (
+    next_milestone = row.next_milestone
+    assert (next_milestone.pk, next_milestone.title, next_milestone.due_date) == (
         first.pk,
         "Teaser live",
         in_days(2),
@@ -476,12 +484,7 @@ def test_the_next_milestone_is_the_earliest_open_one(project):
 
 def test_no_next_milestone_when_everything_is_closed(project):
     milestone_in(project, status="completed")
-    row = project_row(project)
-    assert (row.next_milestone_id, row.next_milestone_title, row.next_milestone_due) == (
-        None,
-        None,
-        None,
-    )
+    assert project_row(project).next_milestone is None
 
 
 # Query counts -----------------------------------------------------------------------------
@@ -493,7 +496,7 @@ def test_derived_values_cost_one_query_for_any_number_of_rows(
 ):
     milestones = [milestone_in(project, due=in_days(index - 5)) for index in range(count)]
     for prerequisite, dependent in pairwise(milestones):
-        dependent.depends_on.add(prerequisite)
+        depend(dependent, prerequisite)
         deliverable_in(dependent, "in_review")
         ProjectFactory(workspace=project.workspace)
     ProjectFactory(workspace=project.workspace)
@@ -501,7 +504,5 @@ def test_derived_values_cost_one_query_for_any_number_of_rows(
         rows = list(Milestone.objects.with_derived(today=TODAY))
     assert len(rows) == count
     with django_assert_num_queries(1):
-        projects = list(
-            Project.objects.with_progress().with_health(today=TODAY).with_next_milestone()
-        )
+        projects = list(Project.objects.with_overview(today=TODAY))
     assert len(projects) == count + 1

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,8 +11,6 @@ from projects.web.forms.project import PortfolioFilterForm
 from projects.web.views.common import allowed_actions
 from projects.web.workspaces import current_workspace, switch_workspace
 
-PROJECTS_PER_PAGE = 25
-
 
 @login_required
 def dashboard(request):
@@ -22,8 +19,9 @@ def dashboard(request):
         return render(request, "projects/no_workspace.html")
     form = PortfolioFilterForm(request.GET or None, workspace=workspace)
     filters = form.filters()
-    overview = portfolio_overview(user=request.user, workspace=workspace, filters=filters)
-    page = Paginator(overview.projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    overview = portfolio_overview(
+        user=request.user, workspace=workspace, filters=filters, page=request.GET.get("page")
+    )
     return render(
         request,
         "projects/dashboard.html",
@@ -31,7 +29,7 @@ def dashboard(request):
             "overview": overview,
             "form": form,
             "filters": filters,
-            "page_obj": page,
+            "page_obj": overview.page,
             "filtered": any([filters.client, filters.status, filters.owner, filters.health]),
             "allowed": allowed_actions(request.user, workspace),
         },

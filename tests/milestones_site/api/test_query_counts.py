@@ -25,6 +25,7 @@ from projects.models import (
     Workspace,
 )
 from tests.clients import client_with_token
+from tests.factories import depend
 from tests.milestones_site.api.test_permission_matrix import OPERATIONS
 
 LIST_ROUTES = sorted(route for route, method, action in OPERATIONS if action == "list")
@@ -153,7 +154,7 @@ def test_reading_and_patching_a_milestone_cost_a_fixed_number_of_queries(project
         Milestone.objects.create(project=project, title=title, due_date=DUE, baseline_due_date=DUE)
         for title in ("Brief", "Launch")
     )
-    milestone.depends_on.add(earlier)
+    depend(milestone, earlier)
     Deliverable.objects.create(milestone=milestone, title="Poster", due_date=DUE)
     path = f"/api/v1/milestones/{milestone.pk}/"
     with CaptureQueriesContext(connection) as read:
@@ -161,10 +162,12 @@ def test_reading_and_patching_a_milestone_cost_a_fixed_number_of_queries(project
     with CaptureQueriesContext(connection) as write:
         assert api.patch(path, {"status": "in_progress"}, format="json").status_code == 200
     # The token with its user, the caller's workspaces (for the date health is derived on),
-    # the annotated row with its dependency ids.
-    assert len(read) == 3, [query["sql"] for query in read]
-    # The token with its user, the row with its workspace, the role, the locked row (which
-    # keeps the project already read), the update, the event, the caller's workspaces and
-    # the re-read row; the test's own transaction turns the request's, milestone_edit's and
-    # the status service's into three savepoints.
-    assert len(write) == 14, [query["sql"] for query in write]
+    # the row with its stored roll-ups, the ids it depends on (no owner: no name to fetch).
+    assert len(read) == 4, [query["sql"] for query in read]
+    # The token with its user, the row with its workspace, the role, the project's lock, the
+    # locked row (which keeps the project already read), the update, the dependents and the
+    # project's roll-ups worked out again (milestones, latest update, stored values: none
+    # moved, so none written), the event, the caller's workspaces, the re-read row and its
+    # dependencies; the test's own transaction turns the request's, milestone_edit's and the
+    # status service's into three savepoints.
+    assert len(write) == 20, "\n".join(query["sql"][:90] for query in write)

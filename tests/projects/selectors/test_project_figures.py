@@ -9,10 +9,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projects.models import Project
+from projects.selectors.portfolio import portfolio_overview
 from projects.selectors.project_figures import percent
 from projects.selectors.project_page import project_detail
-from tests.factories import DeliverableFactory, MilestoneFactory, StatusUpdateFactory
+from tests.factories import DeliverableFactory, MilestoneFactory, StatusUpdateFactory, depend
 
 pytestmark = pytest.mark.django_db
 
@@ -72,12 +72,13 @@ def test_project_page_figures_match_the_portfolio(
             rows.append(milestone)
         for dependent, prerequisite in dependencies:
             if dependent != prerequisite and max(dependent, prerequisite) < len(rows):
-                rows[dependent].depends_on.add(rows[prerequisite])
+                depend(rows[dependent], rows[prerequisite])
         if update:
             StatusUpdateFactory(project=project, health=update)
 
         figures = project_detail(user=manager, project_id=project.pk, today=TODAY).figures
-        row = Project.objects.with_overview(today=TODAY).get(pk=project.pk)
+        overview = portfolio_overview(user=manager, workspace=project.workspace, today=TODAY)
+        (row,) = overview.page.object_list
         next_milestone = figures.next_milestone
         assert (
             figures.milestones_total,
@@ -90,10 +91,10 @@ def test_project_page_figures_match_the_portfolio(
             figures.health,
             next_milestone.pk if next_milestone else None,
         ) == (
-            row.milestones_total,
+            row.milestones_in_scope,
             row.milestones_completed,
             row.milestone_progress,
-            row.deliverables_total,
+            row.deliverables_in_scope,
             row.deliverables_done,
             row.deliverable_progress,
             row.overdue_count,

@@ -17,6 +17,7 @@ from tests.factories import (
     PhaseFactory,
     ProjectFactory,
     UserFactory,
+    depend,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def chain(project, length: int) -> list[Milestone]:
     """Milestones where each one depends on the one before it."""
     milestones = [MilestoneFactory(project=project) for _ in range(length)]
     for prerequisite, dependent in pairwise(milestones):
-        dependent.depends_on.add(prerequisite)
+        depend(dependent, prerequisite)
     return milestones
 
 
@@ -277,8 +278,8 @@ def test_dependency_cycles_are_refused(project, member, length):
 
 def test_a_diamond_is_not_a_cycle(project, member):
     top, left, right, bottom = (MilestoneFactory(project=project) for _ in range(4))
-    left.depends_on.add(top)
-    right.depends_on.add(top)
+    depend(left, top)
+    depend(right, top)
     milestone_services.milestone_set_dependencies(
         milestone=bottom, depends_on=[left, right], actor=member
     )
@@ -390,7 +391,7 @@ def test_complete_counts_approved_delivered_deliverables_and_closed_dependencies
 ):
     done_dependency = MilestoneFactory(project=project, status="cancelled")
     milestone = MilestoneFactory(project=project)
-    milestone.depends_on.add(done_dependency)
+    depend(milestone, done_dependency)
     for status in ("approved", "delivered"):
         DeliverableFactory(
             milestone=milestone, status=status, approved_at=datetime.now().astimezone()
@@ -405,7 +406,7 @@ def blocked_milestone(project) -> Milestone:
     milestone = MilestoneFactory(project=project, title="Launch day")
     DeliverableFactory(milestone=milestone, title="Press kit")
     DeliverableFactory(milestone=milestone, title="Launch video", status="in_review")
-    milestone.depends_on.add(MilestoneFactory(project=project, title="Legal sign-off"))
+    depend(milestone, MilestoneFactory(project=project, title="Legal sign-off"))
     return milestone
 
 

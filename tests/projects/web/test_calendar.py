@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.selectors.calendar import calendar_month
-from tests.factories import DeliverableFactory, MilestoneFactory, ProjectFactory
+from tests.factories import DeliverableFactory, MilestoneFactory, ProjectFactory, one_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +94,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     assert response["Location"].startswith(reverse("login"))
 
 
+@one_refresh()
 def build(workspace, owner, *, projects: int, milestones: int) -> None:
     """`milestones` spread over `projects` new projects, each with a deliverable due."""
     created = [ProjectFactory(workspace=workspace, owner=owner) for _ in range(projects)]

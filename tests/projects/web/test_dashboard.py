@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from projects.services import milestones as milestone_services
 from projects.web.workspaces import SESSION_KEY
 from tests.factories import (
     ClientFactory,
@@ -61,8 +62,10 @@ def test_at_risk_counts_every_rule_of_milestone_health(signed_in, plan, manager)
     due_soon = MilestoneFactory(project=plan["project"], due_date=today + timedelta(2))
     DeliverableFactory(milestone=due_soon, status="in_progress")
     MilestoneFactory(project=plan["project"], due_date=today + timedelta(2))  # nothing open
-    plan["film"].due_date = today + timedelta(25)  # now due after the launch waiting for it
-    plan["film"].save()
+    # Now due after the launch waiting for it.
+    milestone_services.milestone_reschedule(
+        milestone=plan["film"], new_date=today + timedelta(25), reason="Reshoot", actor=manager
+    )
     page = dashboard(signed_in(manager))
     assert stat(page, "At risk") == "3"
     assert '<span class="badge badge--at_risk">At risk</span>' in page  # the project's health

@@ -19,6 +19,7 @@ from tests.factories import (
     PhaseFactory,
     ProjectFactory,
     ShareLinkFactory,
+    one_refresh,
 )
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +157,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, project):
     assert response["Location"].startswith(reverse("login"))
 
 
+@one_refresh()
 def build(workspace, owner, *, projects: int, milestones: int) -> None:
     created = [ProjectFactory(workspace=workspace, owner=owner) for _ in range(projects)]
     for n in range(milestones):

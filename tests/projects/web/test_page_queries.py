@@ -15,6 +15,8 @@ from tests.factories import (
     PhaseFactory,
     ProjectFactory,
     StatusUpdateFactory,
+    depend,
+    one_refresh,
 )
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +29,7 @@ def queries_for(client, url: str) -> int:
     return len(captured.captured_queries)
 
 
+@one_refresh()
 def add_projects(workspace, owner, count: int) -> None:
     today = workspace.today()
     for _ in range(count):
@@ -44,6 +47,7 @@ def test_dashboard(signed_in, workspace, manager):
     assert queries_for(client, reverse("projects:dashboard")) == small
 
 
+@one_refresh()
 def add_milestones(project, owner, count: int) -> None:
     today = project.workspace.today()
     phase = PhaseFactory(project=project)
@@ -59,7 +63,7 @@ def add_milestones(project, owner, count: int) -> None:
     ]
     for milestone in milestones[::4]:
         DeliverableFactory(milestone=milestone, owner=owner)
-    milestones[-1].depends_on.add(milestones[0])
+    depend(milestones[-1], milestones[0])
 
 
 def test_project_page(signed_in, workspace, manager):
