@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "projects",
     "deliverables",
     "notifications",
@@ -69,8 +70,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "milestones_site.web.accounts.IdleTimeoutMiddleware",
     "projects.web.middleware.CurrentWorkspaceMiddleware",
     "notifications.web.middleware.PersonalTimezoneMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "milestones_site.urls"
@@ -144,7 +148,11 @@ SESSION_ENGINE = (
     if REDIS_URL
     else "django.contrib.sessions.backends.db"
 )
-AUTHENTICATION_BACKENDS = ["notifications.web.auth.PreferenceLoadingBackend"]
+# django-axes first: it refuses a locked-out sign-in before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "notifications.web.auth.PreferenceLoadingBackend",
+]
 
 # Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_DIR = VAR_DIR / "broker"
@@ -213,6 +221,24 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:dashboard"
 LOGOUT_REDIRECT_URL = "login"
+# A signed-in session ends after this long without a request (milestones_site.web.accounts).
+SESSION_IDLE_TIMEOUT_MINUTES = int(os.environ.get("SESSION_IDLE_TIMEOUT_MINUTES", "480"))
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
+
+# Failed sign-ins (django-axes): after SIGNIN_FAILURE_LIMIT failures for one account, or from
+# one client address, sign-in is refused there for SIGNIN_LOCKOUT_MINUTES (a reset password
+# lifts an account's lock). Counted in the database, so it holds with Redis down too.
+SIGNIN_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+SIGNIN_LOCKOUT_MINUTES = int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "15"))
+# Proxies in front of the site that append to X-Forwarded-For (0: clients connect directly).
+SIGNIN_TRUSTED_PROXIES = int(os.environ.get("SIGNIN_TRUSTED_PROXIES", "0"))
+AXES_FAILURE_LIMIT = SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = SIGNIN_LOCKOUT_MINUTES / 60
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "milestones_site.web.accounts.client_address"
+AXES_LOCKOUT_CALLABLE = "milestones_site.web.accounts.locked_out"
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
