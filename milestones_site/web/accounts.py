@@ -62,6 +62,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return super().form_valid(form)
 
 
+def start_idle_clock(sender, request, user, **kwargs):
+    """Signing in counts as the session's first use (connected to `user_logged_in`), so the
+    first page after it does not write the session again."""
+    request.session[RENEWED_AT] = int(time.time())
+
+
 class IdleTimeoutMiddleware:
     """A signed-in session lasts SESSION_COOKIE_AGE (the idle timeout) from its last use.
 
