@@ -169,18 +169,31 @@ REDIS_BROKER_TRANSPORT_OPTIONS = {
     "interval_start": 0,
     "interval_step": 0.2,
 }
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
-if CELERY_BROKER_URL.startswith("filesystem://"):
+# The host names nothing for the filesystem transport; without one kombu logs that it fell
+# back to "localhost" whenever it describes the connection.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost")
+
+
+def filesystem_broker_options(folder: Path) -> dict:
+    """Transport options of a filesystem broker kept under `folder` (created here)."""
     for sub in ("queue", "processed", "control"):
-        (CELERY_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return {
         # The exchange tables too (kombu's default is ./control, beside the code).
-        "control_folder": str(CELERY_BROKER_DIR / "control"),
-        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
-        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
-        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "control_folder": str(folder / "control"),
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "processed_folder": str(folder / "processed"),
         "store_processed": False,
+        # kombu sleeps this long whenever it has no message to hand over, which includes
+        # every time the worker's prefetch slots are full: its 1 s default let the worker
+        # take about two messages a second.
+        "polling_interval": 0.05,
     }
+
+
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_BROKER_DIR)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)

@@ -22,6 +22,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 
+from milestones_site import settings as site_settings
 from milestones_site.celery import app as celery_app
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -101,8 +102,9 @@ def redis_url(db: int = REDIS_DB, port: int | None = None) -> str:
 
 
 @contextmanager
-def broker_at(url: str, queue: str):
-    """Point this process's Celery app at a broker and queue (fresh connection pools)."""
+def broker_at(url: str, queue: str, transport_options: dict | None = None):
+    """Point this process's Celery app at a broker and queue (fresh connection pools); the
+    transport options are the Redis broker's unless given."""
     saved = (
         celery_app.conf.broker_url,
         celery_app.conf.task_default_queue,
@@ -110,7 +112,9 @@ def broker_at(url: str, queue: str):
     )
     celery_app.conf.broker_url = url
     celery_app.conf.task_default_queue = queue
-    celery_app.conf.broker_transport_options = settings.REDIS_BROKER_TRANSPORT_OPTIONS
+    celery_app.conf.broker_transport_options = (
+        transport_options or settings.REDIS_BROKER_TRANSPORT_OPTIONS
+    )
     celery_app._after_fork()
     try:
         yield
@@ -146,6 +150,31 @@ def broker():
     client.close()
 
 
+@dataclass
+class FilesystemBroker:
+    """The embedded broker (`make run`'s): kombu's filesystem transport in a folder of our own."""
+
+    url: str
+    queue: str
+    folder: Path
+
+    def waiting(self) -> int:
+        """Messages published and not yet taken (one file each)."""
+        return sum(1 for _ in (self.folder / "queue").glob("*.msg"))
+
+
+@pytest.fixture
+def filesystem_broker(tmp_path):
+    """The filesystem broker under this test's own var folder (the worker gets the same
+    folder as MILESTONES_VAR_DIR, and with it the same transport options)."""
+    folder = tmp_path / "var" / "broker"
+    broker = FilesystemBroker(
+        "filesystem://localhost", f"notify-test-{uuid.uuid4().hex[:12]}", folder
+    )
+    with broker_at(broker.url, broker.queue, site_settings.filesystem_broker_options(folder)):
+        yield broker
+
+
 def shared_database_url() -> str:
     """The URL of the database this test runs on, for another process to share."""
     db = connection.settings_dict
@@ -173,11 +202,22 @@ def child_environment(**extra: str) -> dict:
 
 
 class Worker:
-    """A real `celery worker` process on our broker queue, sending to our SMTP server."""
+    """A real `celery worker` process on our broker queue, sending to our SMTP server;
+    `pool` as celery's --pool (`make run` uses the default, prefork), `environment` adds to
+    the child's variables."""
 
-    def __init__(self, broker: Broker, smtp_port: int):
+    def __init__(
+        self,
+        broker: Broker | FilesystemBroker,
+        smtp_port: int,
+        *,
+        pool: str = "solo",
+        **environment: str,
+    ):
         self.broker = broker
         self.smtp_port = smtp_port
+        self.pool = pool
+        self.environment = environment
         self.process: subprocess.Popen | None = None
         self.output: list[str] = []
 
@@ -192,7 +232,7 @@ class Worker:
                 "-A",
                 "milestones_site",
                 "worker",
-                "--pool=solo",
+                f"--pool={self.pool}",
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",
@@ -208,6 +248,7 @@ class Worker:
                 EMAIL_URL=f"smtp://127.0.0.1:{self.smtp_port}",
                 # The sweep may take events at once: the tests stop the normal path first.
                 MILESTONES_OUTBOX_GRACE_SECONDS="0",
+                **self.environment,
             ),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
