@@ -127,22 +127,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache ----------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            # The cache fails open: with Redis unreachable a read is a miss and a write is
-            # dropped (and logged), so pages render afresh, sessions come from the database
-            # and the API throttle lets requests through instead of answering 500.
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-            },
-        }
+
+
+def redis_cache(url: str) -> dict:
+    """The Django cache on the Redis at `url`.
+
+    It fails open: with Redis unreachable a read is a miss and a write is dropped (and
+    logged), so pages render afresh, sessions come from the database and the API throttle
+    lets requests through instead of answering 500."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # With Redis shared by every process, sessions are read from it and written through to the

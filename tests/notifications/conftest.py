@@ -85,8 +85,9 @@ def smtp_inbox(settings):
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     inbox.port = controller.port
+    inbox.controller = controller  # a test may stop it and put another on the same port
     yield inbox
-    controller.stop()
+    inbox.controller.stop()
     sys.setswitchinterval(switch_interval)
 
 
@@ -173,6 +174,51 @@ def filesystem_broker(tmp_path):
     )
     with broker_at(broker.url, broker.queue, site_settings.filesystem_broker_options(folder)):
         yield broker
+
+
+class RedisServer:
+    """A redis-server process of our own, on a free port, that a test may stop and start
+    again (the machine's Redis is shared and must never be stopped)."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--daemonize", "no"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url())
+
+        def answers() -> bool:
+            try:
+                return client.ping()
+            except redis.ConnectionError:
+                return False
+
+        wait_for(answers, timeout=10, what="our redis-server")
+        client.close()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def own_redis():
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 def shared_database_url() -> str:
