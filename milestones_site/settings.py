@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +55,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
+    "milestones_site.web",
     "projects",
     "deliverables",
     "notifications",
@@ -61,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,8 +74,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "milestones_site.web.accounts.IdleTimeoutMiddleware",
     "projects.web.middleware.CurrentWorkspaceMiddleware",
     "notifications.web.middleware.PersonalTimezoneMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "milestones_site.urls"
@@ -119,22 +127,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache ----------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            # The cache fails open: with Redis unreachable a read is a miss and a write is
-            # dropped (and logged), so pages render afresh, sessions come from the database
-            # and the API throttle lets requests through instead of answering 500.
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-            },
-        }
+
+
+def redis_cache(url: str) -> dict:
+    """The Django cache on the Redis at `url`.
+
+    It fails open: with Redis unreachable a read is a miss and a write is dropped (and
+    logged), so pages render afresh, sessions come from the database and the API throttle
+    lets requests through instead of answering 500."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # With Redis shared by every process, sessions are read from it and written through to the
@@ -144,7 +158,11 @@ SESSION_ENGINE = (
     if REDIS_URL
     else "django.contrib.sessions.backends.db"
 )
-AUTHENTICATION_BACKENDS = ["notifications.web.auth.PreferenceLoadingBackend"]
+# django-axes first: it refuses a locked-out sign-in before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "notifications.web.auth.PreferenceLoadingBackend",
+]
 
 # Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_DIR = VAR_DIR / "broker"
@@ -157,18 +175,31 @@ REDIS_BROKER_TRANSPORT_OPTIONS = {
     "interval_start": 0,
     "interval_step": 0.2,
 }
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
-if CELERY_BROKER_URL.startswith("filesystem://"):
+# The host names nothing for the filesystem transport; without one kombu logs that it fell
+# back to "localhost" whenever it describes the connection.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost")
+
+
+def filesystem_broker_options(folder: Path) -> dict:
+    """Transport options of a filesystem broker kept under `folder` (created here)."""
     for sub in ("queue", "processed", "control"):
-        (CELERY_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return {
         # The exchange tables too (kombu's default is ./control, beside the code).
-        "control_folder": str(CELERY_BROKER_DIR / "control"),
-        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
-        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
-        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "control_folder": str(folder / "control"),
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "processed_folder": str(folder / "processed"),
         "store_processed": False,
+        # kombu sleeps this long whenever it has no message to hand over, which includes
+        # every time the worker's prefetch slots are full: its 1 s default let the worker
+        # take about two messages a second.
+        "polling_interval": 0.05,
     }
+
+
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_BROKER_DIR)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -213,6 +244,24 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:dashboard"
 LOGOUT_REDIRECT_URL = "login"
+# A signed-in session ends after this long without a request (milestones_site.web.accounts).
+SESSION_IDLE_TIMEOUT_MINUTES = int(os.environ.get("SESSION_IDLE_TIMEOUT_MINUTES", "480"))
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
+
+# Failed sign-ins (django-axes): after SIGNIN_FAILURE_LIMIT failures for one account, or from
+# one client address, sign-in is refused there for SIGNIN_LOCKOUT_MINUTES (a reset password
+# lifts an account's lock). Counted in the database, so it holds with Redis down too.
+SIGNIN_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+SIGNIN_LOCKOUT_MINUTES = int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "15"))
+# Proxies in front of the site that append to X-Forwarded-For (0: clients connect directly).
+SIGNIN_TRUSTED_PROXIES = int(os.environ.get("SIGNIN_TRUSTED_PROXIES", "0"))
+AXES_FAILURE_LIMIT = SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = SIGNIN_LOCKOUT_MINUTES / 60
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "milestones_site.web.accounts.client_address"
+AXES_LOCKOUT_CALLABLE = "milestones_site.web.accounts.locked_out"
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -294,6 +343,22 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStateEnum": "notifications.models.DeliveryState",
     },
     "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
+# Content-Security-Policy on every response (django-csp): scripts, styles and everything else
+# only from this site, no inline script or style, no plugins, no framing, no <base> elsewhere.
+# Swagger UI (the API docs) draws its icons from data: URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
 
 # Security (production) ------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from deliverables.api import urls as deliverables_api
 from milestones_site.api.urls import version_urls
+from milestones_site.web import accounts
 from notifications.api import urls as notifications_api
 from projects.api import urls as projects_api
 
@@ -13,6 +14,12 @@ api_v1 = version_urls(
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/login/", accounts.SignInView.as_view(), name="login"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("notifications/", include("notifications.web.urls")),

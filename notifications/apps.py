@@ -6,12 +6,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from notifications.tasks import enqueue, notify_events
-        from projects.activity import event_recorded
+        from notifications.tasks import enqueue_events
+        from projects.activity import events_recorded
 
-        def on_event_recorded(sender, event_id: int, **kwargs) -> None:
-            enqueue(notify_events, [event_id])
+        def on_events_recorded(sender, event_ids: list[int], **kwargs) -> None:
+            enqueue_events(event_ids)
 
-        event_recorded.connect(
-            on_event_recorded, weak=False, dispatch_uid="notifications.on_event_recorded"
+        events_recorded.connect(
+            on_events_recorded, weak=False, dispatch_uid="notifications.on_events_recorded"
         )

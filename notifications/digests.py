@@ -4,26 +4,32 @@ The hourly dispatch looks at everyone who gets a digest, works out their local t
 for those whose hour (and weekday, for weekly) has come builds the digest of their
 projects. The Notification key names the period (`digest:daily:2026-11-25`,
 `digest:weekly:2026-W48`), so at most one digest per person per period exists.
+
+Every date a digest shows is a date in its reader's timezone. One person's digest that
+cannot be made (say, a timezone no longer known) is logged and skipped: the others are made.
 """
 
+import logging
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from deliverables.models import Deliverable
 from notifications.links import page_path
 from notifications.models import DigestFrequency, Kind, Notification
-from notifications.preferences import preference_for
+from notifications.preferences import home_timezone, preference_for
 from projects import permissions
 from projects.models import Milestone, Project, Role, StatusUpdate
 from projects.permissions import Action
 from projects.querysets import milestone_at_risk
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 ITEMS_PER_SECTION = 20
 OPEN_PROJECT_STATUSES = (Project.Status.PLANNING, Project.Status.ACTIVE, Project.Status.ON_HOLD)
@@ -66,8 +72,11 @@ def _milestone_item(row: dict) -> dict:
     }
 
 
-def digest_content(*, user, since: datetime, today: date) -> dict[str, list[dict]]:
-    """What a digest tells `user` about the open projects they can see."""
+def digest_content(
+    *, user, since: datetime, today: date, zone: tzinfo = UTC
+) -> dict[str, list[dict]]:
+    """What a digest tells `user` about the open projects they can see; moments (a status
+    update's posting) are dated in `zone`, the reader's timezone."""
     projects = Project.objects.visible_to(user).filter(status__in=OPEN_PROJECT_STATUSES)
     milestones = Milestone.objects.filter(project__in=projects)
     fields = ("id", "title", "project__name", "due_date")
@@ -111,7 +120,7 @@ def digest_content(*, user, since: datetime, today: date) -> dict[str, list[dict
             {
                 "title": f"{row['project__name']}: {row['summary'][:140]}",
                 "project": row["project__name"],
-                "date": row["created_at"].date().isoformat(),
+                "date": row["created_at"].astimezone(zone).date().isoformat(),
                 "url": page_path("project", row["project_id"]),
             }
             for row in StatusUpdate.objects.filter(project__in=projects, created_at__gte=since)
@@ -159,7 +168,8 @@ def subscribers() -> list[Subscriber]:
         result.append(
             Subscriber(
                 user,
-                preference.timezone,
+                # A saved preference without a timezone means "my workspace's".
+                preference.timezone or home_timezone(user),
                 preference.digest,
                 preference.digest_weekday,
                 preference.digest_hour,
@@ -168,21 +178,56 @@ def subscribers() -> list[Subscriber]:
     return result
 
 
-def dispatch_digests(*, now: datetime | None = None) -> int:
-    """Create the digests due at `now` that are not empty and not yet made; returns how
-    many this run made."""
-    now = now or timezone.now()
+def _due_periods(subscribers: list[Subscriber], now: datetime) -> list[tuple[Subscriber, str]]:
     due = []
-    for subscriber in subscribers():
-        period = digest_period(
-            now=now,
-            timezone_name=subscriber.timezone,
-            frequency=subscriber.frequency,
-            weekday=subscriber.weekday,
-            hour=subscriber.hour,
-        )
+    for subscriber in subscribers:
+        try:
+            period = digest_period(
+                now=now,
+                timezone_name=subscriber.timezone,
+                frequency=subscriber.frequency,
+                weekday=subscriber.weekday,
+                hour=subscriber.hour,
+            )
+        except Exception:  # one person's bad settings must not stop everyone's digest
+            logger.exception("No digest period for user %s", subscriber.user.pk)
+            continue
         if period:
             due.append((subscriber, period))
+    return due
+
+
+def _create_digest(subscriber: Subscriber, *, period: str, since: datetime, now: datetime) -> bool:
+    """Create the subscriber's digest for `period` unless it would be empty; whether it was."""
+    zone = zoneinfo.ZoneInfo(subscriber.timezone)
+    today = now.astimezone(zone).date()
+    content = digest_content(user=subscriber.user, since=since, today=today, zone=zone)
+    if not content:
+        return False
+    # Conflicts ignored: a concurrent dispatch may have made the same digest.
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=subscriber.user,
+                kind=Kind.DIGEST,
+                key=f"digest:{period}",
+                title=f"Your {subscriber.frequency} Milestones digest for {today:%A %d %B}",
+                url="/",
+                data={"sections": content, "period": period},
+                created_at=now,
+                next_attempt_at=now,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    return True
+
+
+def dispatch_digests(*, now: datetime | None = None) -> int:
+    """Create the digests due at `now` that are not empty and not yet made; returns how
+    many this run made. A digest that fails is logged and the others are still made."""
+    now = now or timezone.now()
+    due = _due_periods(subscribers(), now)
     existing = set(
         Notification.objects.filter(
             kind=Kind.DIGEST, key__in={f"digest:{period}" for _, period in due}
@@ -195,31 +240,15 @@ def dispatch_digests(*, now: datetime | None = None) -> int:
     )
     created = 0
     for subscriber, period in due:
-        key = f"digest:{period}"
         user = subscriber.user
-        if (user.pk, key) in existing:
+        if (user.pk, f"digest:{period}") in existing:
             continue
         window = timedelta(days=1 if subscriber.frequency == DigestFrequency.DAILY else 7)
         since = last_sent.get(user.pk) or now - window
-        today = now.astimezone(zoneinfo.ZoneInfo(subscriber.timezone)).date()
-        content = digest_content(user=user, since=since, today=today)
-        if not content:
-            continue
-        # Conflicts ignored: a concurrent dispatch may have made the same digest.
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    recipient=user,
-                    kind=Kind.DIGEST,
-                    key=key,
-                    title=f"Your {subscriber.frequency} Milestones digest for {today:%A %d %B}",
-                    url="/",
-                    data={"sections": content, "period": period},
-                    created_at=now,
-                    next_attempt_at=now,
-                )
-            ],
-            ignore_conflicts=True,
-        )
-        created += 1
+        try:
+            # A savepoint: a database error in one digest leaves the caller's transaction usable.
+            with transaction.atomic():
+                created += _create_digest(subscriber, period=period, since=since, now=now)
+        except Exception:
+            logger.exception("The digest of user %s for %s failed", user.pk, period)
     return created

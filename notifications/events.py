@@ -143,9 +143,18 @@ def notifications_for(event: ActivityEvent) -> list[Notification]:
     ]
 
 
-def process_events(event_ids: list[int]) -> list[int]:
+@dataclass
+class Processed:
+    """What a run made: the events it processed and how many rows it wrote for them."""
+
+    event_ids: list[int]
+    notifications: int
+    deliveries: int
+
+
+def process_events(event_ids: list[int]) -> Processed:
     """Turn events not yet processed into notifications and webhook deliveries; returns
-    the ids processed now (empty when another run got there first)."""
+    what was made now (nothing when another run got there first)."""
     with transaction.atomic():
         events = list(
             ActivityEvent.objects.filter(pk__in=event_ids)
@@ -155,8 +164,9 @@ def process_events(event_ids: list[int]) -> list[int]:
         )
         notifications = [note for event in events for note in notifications_for(event)]
         Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-        WebhookDelivery.objects.bulk_create(deliveries_for(events), ignore_conflicts=True)
+        deliveries = deliveries_for(events)
+        WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
         ProcessedEvent.objects.bulk_create(
             [ProcessedEvent(event=event) for event in events], ignore_conflicts=True
         )
-    return [event.pk for event in events]
+    return Processed([event.pk for event in events], len(notifications), len(deliveries))

@@ -176,6 +176,8 @@ class Notification(models.Model):
         max_length=8, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Retries of a transient failure run for a fixed time from here (notifications.email).
+    first_attempt_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -248,6 +250,11 @@ class WebhookEndpoint(models.Model):
         return not self.event_types or event_type in self.event_types
 
 
+class WebhookDeliveryQuerySet(models.QuerySet):
+    def due_for_sending(self, *, now=None):
+        return self.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now or timezone.now())
+
+
 class WebhookDelivery(models.Model):
     """One event sent (or to be sent) to one endpoint: the delivery log."""
 
@@ -269,6 +276,8 @@ class WebhookDelivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
 
+    objects = WebhookDeliveryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -281,5 +290,7 @@ class WebhookDelivery(models.Model):
 
 
 def backoff(attempts: int, *, base_seconds: int = 30, cap_seconds: int = 6 * 3600) -> timedelta:
-    """Exponential backoff after the `attempts`-th failure: 30 s, 1 min, 2 min, … ≤ 6 h."""
-    return timedelta(seconds=min(cap_seconds, base_seconds * 2 ** max(attempts - 1, 0)))
+    """Exponential backoff after the `attempts`-th failure: 30 s, 1 min, 2 min, … ≤ the cap."""
+    # The exponent stops growing once past any cap, so a long outage's count cannot overflow.
+    doubling = min(max(attempts - 1, 0), 30)
+    return timedelta(seconds=min(cap_seconds, base_seconds * 2**doubling))

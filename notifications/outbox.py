@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from notifications.models import DeliveryState, Notification, ProcessedEvent, WebhookDelivery
+from notifications.models import Notification, ProcessedEvent, WebhookDelivery
 from projects.models import ActivityEvent
 
 # Events older than this are left alone (e.g. those from before notifications existed).
@@ -32,6 +32,4 @@ def pending_email_count(now: datetime) -> int:
 
 
 def pending_webhook_count(now: datetime) -> int:
-    return WebhookDelivery.objects.filter(
-        state=DeliveryState.PENDING, next_attempt_at__lte=now
-    ).count()
+    return WebhookDelivery.objects.due_for_sending(now=now).count()

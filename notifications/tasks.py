@@ -34,14 +34,22 @@ def enqueue(task, *args) -> None:
     transaction.on_commit(publish)
 
 
+def enqueue_events(event_ids: list[int]) -> None:
+    """Ring for committed events, EVENT_CHUNK to a message."""
+    for start in range(0, len(event_ids), EVENT_CHUNK):
+        enqueue(notify_events, event_ids[start : start + EVENT_CHUNK])
+
+
 @shared_task(**IDEMPOTENT)
 def notify_events(event_ids: list[int]) -> int:
-    """Turn recorded events into notifications and webhook deliveries, then send them."""
-    processed = events.process_events(event_ids)
-    if processed:
+    """Turn recorded events into notifications and webhook deliveries, then ring the senders
+    that have something new to send (most events make no email and no delivery)."""
+    made = events.process_events(event_ids)
+    if made.notifications:
         enqueue(send_emails)
+    if made.deliveries:
         enqueue(send_webhooks)
-    return len(processed)
+    return len(made.event_ids)
 
 
 @shared_task(**IDEMPOTENT)
@@ -83,8 +91,7 @@ def sweep_outbox() -> dict:
     """Enqueue event processing in chunks and one send task per batch of pending rows."""
     now = timezone.now()
     unprocessed = outbox.unprocessed_event_ids(now)
-    for start in range(0, len(unprocessed), EVENT_CHUNK):
-        enqueue(notify_events, unprocessed[start : start + EVENT_CHUNK])
+    enqueue_events(unprocessed)
     pending_email = outbox.pending_email_count(now)
     for _ in range(0, pending_email, email.BATCH_SIZE):
         enqueue(send_emails)

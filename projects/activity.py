@@ -11,10 +11,11 @@ from django.dispatch import Signal
 from milestones_site.services.editing import save_changes
 from projects.models import ActivityEvent, Project, Workspace, new_content_version
 
-# Sent once the transaction that wrote the event has committed, with `event_id`.
-# Listeners (the notifications app) turn events into notifications; a rolled-back
-# change sends nothing. This app imports none of its listeners.
-event_recorded = Signal()
+# Sent once the transaction that wrote events has committed, with their `event_ids` (once
+# per transaction, so a transaction of hundreds of events rings once). Listeners (the
+# notifications app) turn events into notifications; a rolled-back change sends nothing.
+# This app imports none of its listeners.
+events_recorded = Signal()
 
 
 class RenewVersion:
@@ -47,6 +48,32 @@ def renew_version_after_commit(workspace_id: int) -> None:
     pending = transaction.get_connection().run_on_commit
     if not any(func == callback for _, func, _ in pending):
         transaction.on_commit(callback, robust=True)
+
+
+class AnnounceEvents:
+    """After a commit, send `events_recorded` with the ids of every event it recorded."""
+
+    def __init__(self):
+        self.event_ids: list[int] = []
+
+    def __call__(self) -> None:
+        events_recorded.send(sender=ActivityEvent, event_ids=self.event_ids)
+
+
+def announce_after_commit(event_id: int) -> None:
+    """Called by `record` for every event: the transaction's one announcement gets its id."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:  # autocommit: the event is committed already
+        events_recorded.send(sender=ActivityEvent, event_ids=[event_id])
+        return
+    # Callbacks of a rolled-back savepoint have left this list already (and an id recorded in
+    # one that is later rolled back names no event: listeners find nothing for it).
+    pending = connection.run_on_commit
+    announcement = next((func for _, func, _ in pending if isinstance(func, AnnounceEvents)), None)
+    if announcement is None:
+        announcement = AnnounceEvents()
+        transaction.on_commit(announcement, robust=True)
+    announcement.event_ids.append(event_id)
 
 
 # How the audit log names rows whose model name runs two words together.
@@ -108,9 +135,7 @@ def record(
     )
     if workspace_id is not None:
         renew_version_after_commit(workspace_id)
-    transaction.on_commit(
-        lambda: event_recorded.send(sender=ActivityEvent, event_id=event.pk), robust=True
-    )
+    announce_after_commit(event.pk)
     return event
 
 

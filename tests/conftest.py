@@ -28,6 +28,22 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The counts the fault suite checked (tests/notifications/test_faults.py records them
+    with `record_property("faults", …)`; xdist carries them back from its workers)."""
+    counts = [
+        f"{report.nodeid.rsplit('::', 1)[-1]}: {value}"
+        for report in terminalreporter.stats.get("passed", [])
+        + terminalreporter.stats.get("failed", [])
+        for name, value in getattr(report, "user_properties", [])
+        if name == "faults"
+    ]
+    if counts:
+        terminalreporter.section("fault suite counts")
+        for line in sorted(counts):
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """The production hasher spends ~0.3 s per password on purpose; tests make many users."""

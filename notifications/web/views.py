@@ -5,10 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from milestones_site.web.forms import add_service_errors
+from milestones_site.web.navigation import safe_next
 from notifications import selectors, services
 from notifications.preferences import preference_for
 from notifications.web.forms import PreferenceForm, WebhookEndpointForm
@@ -59,13 +59,6 @@ def preferences(request):
     return render(request, "notifications/preferences.html", {"form": form})
 
 
-def _back(request, fallback: str):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(fallback)
-
-
 @login_required
 @require_POST
 def follow(request, model: str, pk: int):
@@ -74,7 +67,7 @@ def follow(request, model: str, pk: int):
     following = request.POST.get("follow", "1") == "1"
     services.follow_set(user=request.user, subject=subject, following=following)
     messages.success(request, f"{'Following' if following else 'No longer following'} {subject}.")
-    return _back(request, "notifications:centre")
+    return redirect(safe_next(request, "notifications:centre"))
 
 
 @login_required

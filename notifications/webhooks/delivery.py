@@ -4,7 +4,8 @@ Each request carries `X-Milestones-Timestamp` and `X-Milestones-Signature:
 sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the endpoint's secret>`; receivers
 recompute it and reject old timestamps. A failed attempt is retried with exponential
 backoff; after DISABLE_AFTER consecutive failures the endpoint is switched off and the
-workspace owners are told.
+workspace owners are told. Whatever goes wrong with one delivery (a refused target, a
+malformed URL, a server answering garbage) is recorded on that delivery, and the batch goes on.
 """
 
 import hashlib
@@ -89,6 +90,13 @@ def post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
         return error.code
 
 
+def describe(error: Exception) -> str:
+    """What the delivery log shows: the refusal itself, or the error with its kind."""
+    if isinstance(error, UnsafeTarget):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
 def disable_endpoint(endpoint: WebhookEndpoint, reason: str) -> None:
     """Switch the endpoint off and tell the workspace owners (in-app and by email)."""
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(active=False, disabled_reason=reason)
@@ -131,11 +139,14 @@ def _record_failure(delivery, endpoint, attempts: int, error: str, status, now) 
 
 
 def _deliver_one(delivery: WebhookDelivery, *, now: datetime) -> str:
+    """Send one delivery if it is still pending and due (re-read under the lock, so a
+    delivery another task just retried is not tried again at once); returns its state."""
     with transaction.atomic():
         locked = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            WebhookDelivery.objects.due_for_sending(now=now)
+            .select_for_update(skip_locked=True)
             .select_related("endpoint")
-            .filter(pk=delivery.pk, state=DeliveryState.PENDING)
+            .filter(pk=delivery.pk)
             .first()
         )
         if locked is None:
@@ -149,8 +160,9 @@ def _deliver_one(delivery: WebhookDelivery, *, now: datetime) -> str:
         attempts = locked.attempts + 1
         try:
             status = post(endpoint, locked)
-        except (OSError, UnsafeTarget) as error:
-            return _record_failure(locked, endpoint, attempts, str(error), None, now)
+        except Exception as error:  # any delivery's fault ends with its row, not the batch
+            logger.warning("Webhook delivery %s failed: %r", locked.pk, error)
+            return _record_failure(locked, endpoint, attempts, describe(error), None, now)
         if not 200 <= status < 300:
             return _record_failure(locked, endpoint, attempts, f"HTTP {status}", status, now)
         WebhookDelivery.objects.filter(pk=locked.pk).update(
@@ -168,7 +180,7 @@ def send_pending_webhooks(*, limit: int = BATCH_SIZE, now: datetime | None = Non
     """Send up to `limit` deliveries whose (re)try time has come; counts by outcome."""
     now = now or timezone.now()
     batch = list(
-        WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
+        WebhookDelivery.objects.due_for_sending(now=now)
         .order_by("next_attempt_at", "id")
         .only("pk")[:limit]
     )

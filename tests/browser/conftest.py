@@ -34,13 +34,56 @@ def browser():
         chromium.close()
 
 
+# Reports every Content-Security-Policy violation of every page the context opens to the test.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline"}` +
+      ` at ${event.sourceFile}:${event.lineNumber} on ${document.location.pathname}`
+  );
+});
+"""
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+def csp_violations():
+    """What the browser refused under the Content-Security-Policy (pages opened through
+    `page` or `new_checked_context`); every browser test must end with none."""
+    violations: list[str] = []
+    yield violations
+    assert violations == [], "the Content-Security-Policy refused something"
+
+
+@pytest.fixture
+def new_checked_context(browser, csp_violations):
+    """`new_checked_context(**options)`: a browser context whose pages report CSP violations
+    (as `securitypolicyviolation` events and as console errors) to `csp_violations`."""
+    contexts = []
+
+    def open_context(**options):
+        context = browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        context.expose_binding(
+            "reportCspViolation", lambda source, text: csp_violations.append(text)
+        )
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+
+        def console_error(message):
+            if message.type == "error" and "Content Security Policy" in message.text:
+                csp_violations.append(message.text)
+
+        context.on("console", console_error)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_checked_context):
+    return new_checked_context(viewport={"width": 1280, "height": 900}).new_page()
 
 
 def screenshot(page, name: str) -> Path:

@@ -43,7 +43,7 @@ def campaign(workspace, manager):
 
 
 def test_client_signs_off_through_a_share_link_without_login(
-    browser, page, live_server, manager, with_password, campaign
+    new_checked_context, page, live_server, manager, with_password, campaign
 ):
     project, hero = campaign
     with_password(manager)
@@ -62,24 +62,21 @@ def test_client_signs_off_through_a_share_link_without_login(
     assert share_url.startswith(f"{live_server.url}/share/sh_")
     screenshot(page, "settings-share-link-created")
 
-    visitor = browser.new_context(viewport={"width": 390, "height": 844})
+    visitor = new_checked_context(viewport={"width": 390, "height": 844})
     client_page = visitor.new_page()
-    try:
-        client_page.goto(share_url)
-        expect(client_page.get_by_role("heading", name=project.name, level=1)).to_be_visible()
-        expect(client_page.get_by_role("link", name="Sign in")).to_have_count(0)
-        card = client_page.locator("#signoff article", has_text="Homepage hero banner")
-        card.get_by_label("Your name").fill("Dana Whitfield")
-        card.get_by_label("Your email").fill("dana@northwind.example")
-        screenshot(client_page, "share-page-phone")
-        card.get_by_role("button", name="Approve").click()
+    client_page.goto(share_url)
+    expect(client_page.get_by_role("heading", name=project.name, level=1)).to_be_visible()
+    expect(client_page.get_by_role("link", name="Sign in")).to_have_count(0)
+    card = client_page.locator("#signoff article", has_text="Homepage hero banner")
+    card.get_by_label("Your name").fill("Dana Whitfield")
+    card.get_by_label("Your email").fill("dana@northwind.example")
+    screenshot(client_page, "share-page-phone")
+    card.get_by_role("button", name="Approve").click()
 
-        expect(client_page.get_by_text("“Homepage hero banner” is approved")).to_be_visible()
-        expect(client_page.get_by_text("signed off by Dana Whitfield")).to_be_visible()
-        expect(client_page.get_by_text("Nothing to sign off right now")).to_be_visible()
-        screenshot(client_page, "share-page-signed-off")
-    finally:
-        visitor.close()
+    expect(client_page.get_by_text("“Homepage hero banner” is approved")).to_be_visible()
+    expect(client_page.get_by_text("signed off by Dana Whitfield")).to_be_visible()
+    expect(client_page.get_by_text("Nothing to sign off right now")).to_be_visible()
+    screenshot(client_page, "share-page-signed-off")
 
     hero.refresh_from_db()
     assert hero.status == Deliverable.Status.APPROVED

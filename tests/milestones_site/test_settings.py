@@ -134,7 +134,7 @@ def test_embedded_defaults_need_no_server(tmp_path):
 
     assert services["database_engine"] == "django.db.backends.sqlite3"
     assert services["database_name"] == str(tmp_path / "var" / "milestones.sqlite3")
-    assert services["broker"] == "filesystem://"
+    assert services["broker"] == "filesystem://localhost"
     assert services["broker_folder"] == str(tmp_path / "var" / "broker" / "queue")
     # Nothing of the broker's is written beside the code (kombu's default is ./control).
     assert services["broker_control"] == str(tmp_path / "var" / "broker" / "control")

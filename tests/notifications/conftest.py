@@ -22,6 +22,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 
+from milestones_site import settings as site_settings
 from milestones_site.celery import app as celery_app
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -84,8 +85,9 @@ def smtp_inbox(settings):
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     inbox.port = controller.port
+    inbox.controller = controller  # a test may stop it and put another on the same port
     yield inbox
-    controller.stop()
+    inbox.controller.stop()
     sys.setswitchinterval(switch_interval)
 
 
@@ -101,8 +103,9 @@ def redis_url(db: int = REDIS_DB, port: int | None = None) -> str:
 
 
 @contextmanager
-def broker_at(url: str, queue: str):
-    """Point this process's Celery app at a broker and queue (fresh connection pools)."""
+def broker_at(url: str, queue: str, transport_options: dict | None = None):
+    """Point this process's Celery app at a broker and queue (fresh connection pools); the
+    transport options are the Redis broker's unless given."""
     saved = (
         celery_app.conf.broker_url,
         celery_app.conf.task_default_queue,
@@ -110,7 +113,9 @@ def broker_at(url: str, queue: str):
     )
     celery_app.conf.broker_url = url
     celery_app.conf.task_default_queue = queue
-    celery_app.conf.broker_transport_options = settings.REDIS_BROKER_TRANSPORT_OPTIONS
+    celery_app.conf.broker_transport_options = (
+        transport_options or settings.REDIS_BROKER_TRANSPORT_OPTIONS
+    )
     celery_app._after_fork()
     try:
         yield
@@ -146,6 +151,76 @@ def broker():
     client.close()
 
 
+@dataclass
+class FilesystemBroker:
+    """The embedded broker (`make run`'s): kombu's filesystem transport in a folder of our own."""
+
+    url: str
+    queue: str
+    folder: Path
+
+    def waiting(self) -> int:
+        """Messages published and not yet taken (one file each)."""
+        return sum(1 for _ in (self.folder / "queue").glob("*.msg"))
+
+
+@pytest.fixture
+def filesystem_broker(tmp_path):
+    """The filesystem broker under this test's own var folder (the worker gets the same
+    folder as MILESTONES_VAR_DIR, and with it the same transport options)."""
+    folder = tmp_path / "var" / "broker"
+    broker = FilesystemBroker(
+        "filesystem://localhost", f"notify-test-{uuid.uuid4().hex[:12]}", folder
+    )
+    with broker_at(broker.url, broker.queue, site_settings.filesystem_broker_options(folder)):
+        yield broker
+
+
+class RedisServer:
+    """A redis-server process of our own, on a free port, that a test may stop and start
+    again (the machine's Redis is shared and must never be stopped)."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--daemonize", "no"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url())
+
+        def answers() -> bool:
+            try:
+                return client.ping()
+            except redis.ConnectionError:
+                return False
+
+        wait_for(answers, timeout=10, what="our redis-server")
+        client.close()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def own_redis():
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+
+
 def shared_database_url() -> str:
     """The URL of the database this test runs on, for another process to share."""
     db = connection.settings_dict
@@ -173,11 +248,22 @@ def child_environment(**extra: str) -> dict:
 
 
 class Worker:
-    """A real `celery worker` process on our broker queue, sending to our SMTP server."""
+    """A real `celery worker` process on our broker queue, sending to our SMTP server;
+    `pool` as celery's --pool (`make run` uses the default, prefork), `environment` adds to
+    the child's variables."""
 
-    def __init__(self, broker: Broker, smtp_port: int):
+    def __init__(
+        self,
+        broker: Broker | FilesystemBroker,
+        smtp_port: int,
+        *,
+        pool: str = "solo",
+        **environment: str,
+    ):
         self.broker = broker
         self.smtp_port = smtp_port
+        self.pool = pool
+        self.environment = environment
         self.process: subprocess.Popen | None = None
         self.output: list[str] = []
 
@@ -192,7 +278,7 @@ class Worker:
                 "-A",
                 "milestones_site",
                 "worker",
-                "--pool=solo",
+                f"--pool={self.pool}",
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",
@@ -208,6 +294,7 @@ class Worker:
                 EMAIL_URL=f"smtp://127.0.0.1:{self.smtp_port}",
                 # The sweep may take events at once: the tests stop the normal path first.
                 MILESTONES_OUTBOX_GRACE_SECONDS="0",
+                **self.environment,
             ),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -123,3 +123,41 @@ def test_stakeholders_get_a_weekly_digest_until_they_choose(busy_project, worksp
     assert "awaiting_review" not in digest.data["sections"], "viewers do not review"
     NotificationPreference.objects.create(user=stakeholder, digest=DigestFrequency.NONE)
     assert dispatch_digests(now=datetime(2026, 12, 14, 16, 30, tzinfo=UTC)) == 0
+
+
+def test_a_digest_dates_a_status_update_on_the_readers_own_day(project, manager, viewer):
+    """Posted at 19:30 on 3 December in Los Angeles, which is already 4 December in UTC."""
+    subscribe(viewer, LOS_ANGELES, frequency="daily", hour=20)
+    update = project_services.status_update_post(
+        project=project, actor=manager, health="on_track", summary="Shoot wrapped."
+    )
+    type(update).objects.filter(pk=update.pk).update(
+        created_at=datetime(2026, 12, 3, 19, 30, tzinfo=ZoneInfo(LOS_ANGELES))
+    )
+    # 20:00 on 3 December in Los Angeles.
+    assert dispatch_digests(now=datetime(2026, 12, 4, 4, 0, tzinfo=UTC)) == 1
+    digest = Notification.objects.get(recipient=viewer, kind=Kind.DIGEST)
+    assert digest.key == "digest:daily:2026-12-03"
+    [item] = digest.data["sections"]["status_updates"]
+    assert item["date"] == "2026-12-03"
+    assert digest.title.endswith("for Thursday 03 December")
+
+
+def test_one_digest_that_cannot_be_made_does_not_stop_the_others(
+    busy_project, workspace, manager, member, viewer
+):
+    subscribe(manager, "UTC", hour=0)
+    broken = subscribe(member, "UTC", hour=0)
+    NotificationPreference.objects.filter(pk=broken.pk).update(timezone="Mars/Olympus_Mons")
+    # Saved without a timezone: theirs is their workspace's.
+    NotificationPreference.objects.create(user=viewer, digest="daily", digest_hour=0)
+    workspace.timezone = TOKYO
+    workspace.save()
+
+    # 20:00 on 30 November in UTC is 05:00 on 1 December in Tokyo.
+    assert dispatch_digests(now=datetime(2026, 11, 30, 20, tzinfo=UTC)) == 2
+
+    made = Notification.objects.filter(kind=Kind.DIGEST)
+    assert sorted(made.values_list("recipient_id", flat=True)) == sorted([manager.pk, viewer.pk])
+    assert made.get(recipient=manager).key == "digest:daily:2026-11-30"
+    assert made.get(recipient=viewer).key == "digest:daily:2026-12-01"

@@ -1,8 +1,10 @@
 """Email delivery to a real SMTP server: once, by preference, retried, in batches."""
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import connection
 
 from notifications.email import send_pending_email
 from notifications.models import Notification, NotificationPreference
@@ -93,3 +95,110 @@ def test_one_call_sends_a_whole_batch(workspace, project, smtp_inbox):
     Notification.objects.bulk_create(rows)
     assert send_pending_email(now=NOW) == {"sent": 120}
     assert len(set(smtp_inbox.message_ids())) == 120
+
+
+def pending(recipient, title: str, *, key: str, body: str = "") -> Notification:
+    return Notification.objects.create(
+        recipient=recipient, kind="digest", key=key, title=title, body=body, url="/"
+    )
+
+
+def test_a_line_break_in_a_title_becomes_a_space_in_the_subject(workspace, smtp_inbox):
+    person = MembershipFactory(workspace=workspace).user
+    pending(person, "Launch film\r\nBcc: everyone@example.com\n locked", key="multiline")
+    assert send_pending_email(now=NOW) == {"sent": 1}
+    [message] = smtp_inbox.messages
+    assert message["Subject"] == "Launch film Bcc: everyone@example.com locked"
+    assert message["Bcc"] is None
+
+
+def test_a_message_that_cannot_be_sent_fails_alone_and_the_batch_goes_on(workspace, smtp_inbox):
+    """Bad rows between good ones: each bad one ends failed with its error, every good one
+    is sent, in one call that raises nothing."""
+    people = [MembershipFactory(workspace=workspace).user for _ in range(6)]
+    bad_addresses = {
+        "header injection": "ana@example.com\nBcc: all@example.com",
+        "two at signs": "ana@b@example.com",
+        "empty angle brackets": "<>",
+    }
+    for person, address in zip(people[1::2], bad_addresses.values(), strict=True):
+        type(person).objects.filter(pk=person.pk).update(email=address)
+    good_titles = ["Плакаты готовы 🎉", "حملة الإطلاق جاهزة", "x" * 255]
+    for n, (good, bad) in enumerate(zip(people[::2], people[1::2], strict=True)):
+        pending(good, good_titles[n], key=f"good:{n}", body="long read " * 1000)
+        pending(bad, "Hero banner approved", key=f"bad:{n}")
+
+    assert send_pending_email(now=NOW) == {"sent": 3, "failed": 3}
+
+    # A long subject is folded over lines; unfolded, it is the title.
+    subjects = [str(message["Subject"]).strip() for message in smtp_inbox.messages]
+    assert sorted(subjects) == sorted(good_titles)
+    failed = Notification.objects.filter(email_state="failed")
+    assert {row.recipient.email for row in failed} == set(bad_addresses.values())
+    assert all(row.last_error and row.attempts == 1 for row in failed)
+    assert send_pending_email(now=NOW + timedelta(days=2)) == {}, "failed rows stay failed"
+
+
+def test_a_transient_failure_is_retried_for_a_day_at_most_an_hour_apart(due_reminder, smtp_inbox):
+    reminder, _ = due_reminder
+    smtp_inbox.before_accept = lambda count: "421 Service not available, closing channel"
+    now, gaps = NOW, []
+    while send_pending_email(now=now) == {"pending": 1}:
+        reminder.refresh_from_db()
+        gaps.append(int((reminder.next_attempt_at - now).total_seconds()))
+        now = reminder.next_attempt_at
+    reminder.refresh_from_db()
+    assert reminder.email_state == "failed" and "421" in reminder.last_error
+    assert gaps[:8] == [30, 60, 120, 240, 480, 960, 1920, 3600]
+    assert set(gaps[7:]) == {3600}
+    assert reminder.first_attempt_at == NOW
+    assert now - NOW >= timedelta(hours=24), "gave up only after a day of trying"
+    assert now - NOW < timedelta(hours=25)
+    assert reminder.attempts == len(gaps) + 1
+
+
+def test_email_sent_after_an_outage_of_hours_arrives_once(due_reminder, smtp_inbox):
+    reminder, _ = due_reminder
+    smtp_inbox.before_accept = lambda count: "451 Try again later"
+    now = NOW
+    while now < NOW + timedelta(hours=6):
+        send_pending_email(now=now)
+        now += timedelta(minutes=5)
+    smtp_inbox.before_accept = None
+    reminder.refresh_from_db()
+    assert reminder.email_state == "pending"
+    assert send_pending_email(now=reminder.next_attempt_at) == {"sent": 1}
+    assert smtp_inbox.message_ids() == [f"<notification-{reminder.pk}@milestones>"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_send_tasks_started_together_try_each_row_once_per_due_time(workspace, smtp_inbox):
+    """Four send tasks start at once on five rows while the server refuses for now: each row
+    is tried once, and then not again before its next try is due."""
+    people = [MembershipFactory(workspace=workspace).user for _ in range(5)]
+    for n, person in enumerate(people):
+        pending(person, f"Status digest {n}", key=f"together:{n}")
+    tried = []
+
+    def refuse_for_now(count):
+        tried.append(count)
+        return "451 Try again later"
+
+    smtp_inbox.before_accept = refuse_for_now
+    start = threading.Barrier(4)
+
+    def send_task():
+        try:
+            start.wait()
+            send_pending_email(now=NOW)
+        finally:
+            connection.close()
+
+    tasks = [threading.Thread(target=send_task) for _ in range(4)]
+    for task in tasks:
+        task.start()
+    for task in tasks:
+        task.join(60)
+    assert len(tried) == 5
+    assert set(Notification.objects.values_list("attempts", flat=True)) == {1}
+    assert set(Notification.objects.values_list("email_state", flat=True)) == {"pending"}

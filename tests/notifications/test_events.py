@@ -26,7 +26,8 @@ def notified(kind=None):
 
 
 def process_all() -> list[int]:
-    return process_events(list(ActivityEvent.objects.values_list("pk", flat=True)))
+    """The ids of the events processed now."""
+    return process_events(list(ActivityEvent.objects.values_list("pk", flat=True))).event_ids
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.test import RequestFactory
 from notifications.models import Follow, Notification, NotificationPreference, WebhookEndpoint
 from notifications.web.context_processors import unread_notifications
 from tests.factories import MilestoneFactory
+from tests.milestones_site.web.test_navigation import HOSTILE_RETURN_ADDRESSES
 
 
 def note(user, n: int, **fields) -> Notification:
@@ -91,6 +92,13 @@ def test_follow_and_unfollow_a_milestone(browser, member, project, outsider, cli
     assert not Follow.objects.filter(user=member, milestone=milestone).exists()
     client.force_login(outsider)
     assert client.post(url, {"follow": "1"}).status_code == 404
+
+
+@pytest.mark.parametrize("target", HOSTILE_RETURN_ADDRESSES)
+def test_following_returns_only_to_a_path_on_this_site(browser, project, target):
+    url = f"/notifications/follow/project/{project.pk}/"
+    assert browser.post(url, {"follow": "1", "next": target})["Location"] == "/notifications/"
+    assert browser.post(url, {"follow": "1", "next": "/calendar/"})["Location"] == "/calendar/"
 
 
 def test_owner_adds_a_webhook_and_sees_its_delivery_log(client, owner, workspace, settings):

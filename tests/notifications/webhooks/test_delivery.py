@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from notifications import services as notification_services
 from notifications.events import process_events
-from notifications.models import Kind, Notification, WebhookDelivery
+from notifications.models import Kind, Notification, WebhookDelivery, WebhookEndpoint
 from notifications.webhooks.delivery import DISABLE_AFTER, send_pending_webhooks
 from projects.models import ActivityEvent
 from projects.services import milestones as milestone_services
@@ -147,3 +147,31 @@ def test_the_payload_object_is_the_api_representation(
     shown = dict(request["json"]["object"])
     assert shown.pop("url") == f"/milestones/{milestone.pk}/"
     assert shown == client_with_token(owner).get(f"/api/v1/milestones/{milestone.pk}/").json()
+
+
+def test_a_delivery_that_cannot_be_made_is_recorded_and_the_batch_goes_on(
+    settings, workspace, owner, project, manager, webhook_receiver
+):
+    """An endpoint row saved before URLs were checked holds one the HTTP client refuses
+    outright; its delivery records why, and the endpoint after it still gets its own."""
+    settings.MILESTONES_WEBHOOK_ALLOW_PRIVATE = True
+    broken = WebhookEndpoint.objects.create(
+        workspace=workspace,
+        url="http://127.0.0.1:9/hook\r\nX-Injected: 1",
+        secret="s",
+        event_types=["milestone.completed"],
+    )
+    notification_services.webhook_endpoint_create(
+        workspace=workspace,
+        actor=owner,
+        url=webhook_receiver.url,
+        event_types=["milestone.completed"],
+    )
+    complete_a_milestone(project, manager)
+
+    assert send_pending_webhooks() == {"pending": 1, "sent": 1}
+
+    assert len(webhook_receiver.requests) == 1
+    failed = WebhookDelivery.objects.get(endpoint=broken)
+    assert failed.last_error.startswith("InvalidURL: ")
+    assert failed.attempts == 1

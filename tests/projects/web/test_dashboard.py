@@ -77,9 +77,10 @@ def test_progress_bars_show_the_percentages(signed_in, plan, manager):
     page = dashboard(signed_in(manager))
     assert (
         '<div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100"'
-        ' aria-valuenow="33" aria-label="Milestones completed">\n'
-        '  <div class="progress__bar" style="width: 33%"></div>\n'
-        '</div>\n<span class="progress__text">33%</span>\n<div class="muted small">1 of 3</div>'
+        ' aria-valuenow="33" aria-label="Milestones completed">'
+        '<svg class="progress__track" viewBox="0 0 100 1" preserveAspectRatio="none"'
+        ' aria-hidden="true"><rect class="progress__bar" width="33" height="1"/></svg></div>\n'
+        '<span class="progress__text">33%</span>\n<div class="muted small">1 of 3</div>'
     ) in page
     assert 'aria-valuenow="50" aria-label="Deliverables approved"' in page
     assert '<span class="progress__text">50%</span>\n<div class="muted small">1 of 2</div>' in page
