@@ -4,7 +4,14 @@ from django.db import models
 from django.db.models import ExpressionWrapper, Q
 
 from projects.activity import display_name
-from projects.models import Milestone, TimestampedModel, choices_check, person, rollup_count
+from projects.models import (
+    Milestone,
+    TimestampedModel,
+    choices_check,
+    one_line,
+    person,
+    rollup_count,
+)
 from projects.querysets import WorkspaceScopedQuerySet, readable_workspace_ids
 from projects.statuses import DELIVERABLE_DONE_STATUSES
 
@@ -68,7 +75,7 @@ class Deliverable(TimestampedModel):
     DONE_STATUSES = DELIVERABLE_DONE_STATUSES
 
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="deliverables")
-    title = models.CharField(max_length=200)
+    title = one_line(200)
     description = models.TextField(blank=True)
     kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.OTHER)
     owner = person(related_name="owned_deliverables")
@@ -131,7 +138,7 @@ class ChecklistItem(TimestampedModel):
     milestone = models.ForeignKey(
         Milestone, on_delete=models.CASCADE, null=True, blank=True, related_name="checklist"
     )
-    text = models.CharField(max_length=300)
+    text = one_line(300)
     order = models.PositiveSmallIntegerField(default=0)
     done = models.BooleanField(default=False)
     done_by = person()

@@ -36,6 +36,18 @@ def new_content_version() -> int:
     return secrets.randbits(62)
 
 
+def validate_single_line(value: str) -> None:
+    """Names and titles are one line: they become email subjects, calendar summaries and
+    CSV cells, where a line break would forge a header or break a row."""
+    if any(mark in value for mark in ("\n", "\r", "\u2028", "\u2029")):
+        raise ValidationError("Use a single line, without line breaks.")
+
+
+def one_line(max_length: int, **options) -> models.CharField:
+    """A name or title: one line of at most `max_length` characters."""
+    return models.CharField(max_length=max_length, validators=[validate_single_line], **options)
+
+
 def validate_lead_days(value) -> None:
     if not isinstance(value, list) or not all(
         isinstance(day, int) and not isinstance(day, bool) and 0 <= day <= 365 for day in value
@@ -108,7 +120,7 @@ class TimestampedModel(models.Model):
 class Workspace(TimestampedModel):
     """A team or an agency; everything else lives inside exactly one workspace."""
 
-    name = models.CharField(max_length=120)
+    name = one_line(120)
     slug = models.SlugField(max_length=60, unique=True)
     timezone = models.CharField(max_length=64, choices=TIMEZONE_CHOICES, default="UTC")
     reminder_lead_days = models.JSONField(
@@ -180,7 +192,7 @@ class Client(TimestampedModel):
     """An agency's client; optional on a project."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="clients")
-    name = models.CharField(max_length=120)
+    name = one_line(120)
     contact_email = models.EmailField(blank=True)
 
     objects = WorkspaceScopedQuerySet.as_manager()
@@ -226,7 +238,7 @@ class Project(TimestampedModel):
     client = models.ForeignKey(
         Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="projects"
     )
-    name = models.CharField(max_length=200)
+    name = one_line(200)
     description = models.TextField(blank=True)
     objective = models.TextField(blank=True)
     kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.OTHER)
@@ -314,7 +326,7 @@ class Phase(TimestampedModel):
     """An ordered stage of a project (e.g. strategy, production, launch, follow-up)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phases")
-    name = models.CharField(max_length=120)
+    name = one_line(120)
     order = models.PositiveSmallIntegerField(default=0)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
@@ -374,7 +386,7 @@ class Milestone(TimestampedModel):
     phase = models.ForeignKey(
         Phase, on_delete=models.SET_NULL, null=True, blank=True, related_name="milestones"
     )
-    title = models.CharField(max_length=200)
+    title = one_line(200)
     description = models.TextField(blank=True)
     category = models.CharField(max_length=32, choices=Category.choices, default=Category.OTHER)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
@@ -385,10 +397,10 @@ class Milestone(TimestampedModel):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     success_criteria = models.TextField(blank=True)
-    kpi_name = models.CharField(max_length=80, blank=True)
+    kpi_name = one_line(80, blank=True)
     kpi_target = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     kpi_actual = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
-    kpi_unit = models.CharField(max_length=24, blank=True)
+    kpi_unit = one_line(24, blank=True)
     depends_on = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="dependents"
     )
@@ -599,7 +611,7 @@ class ApiToken(HashedSecret):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(max_length=100)
+    name = one_line(100)
     read_only = models.BooleanField(default=False)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
@@ -616,7 +628,7 @@ class ShareLink(HashedSecret):
     kind_mark = "sh"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="share_links")
-    label = models.CharField(max_length=100, blank=True)
+    label = one_line(100, blank=True)
     allow_signoff = models.BooleanField(
         default=False,
         help_text="Visitors may approve or request changes on deliverables in review.",
@@ -661,7 +673,7 @@ class Template(TimestampedModel):
         Workspace, on_delete=models.CASCADE, null=True, blank=True, related_name="templates"
     )
     key = models.SlugField(max_length=60, blank=True, help_text="Identifies a built-in playbook.")
-    name = models.CharField(max_length=200)
+    name = one_line(200)
     summary = models.TextField(blank=True)
     project_kind = models.CharField(
         max_length=32, choices=ProjectKind.choices, default=ProjectKind.OTHER
@@ -697,7 +709,7 @@ class Template(TimestampedModel):
 
 class TemplatePhase(models.Model):
     template = models.ForeignKey(Template, on_delete=models.CASCADE, related_name="phases")
-    name = models.CharField(max_length=120)
+    name = one_line(120)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -714,7 +726,7 @@ class TemplateMilestone(models.Model):
     phase = models.ForeignKey(
         TemplatePhase, on_delete=models.CASCADE, null=True, blank=True, related_name="milestones"
     )
-    title = models.CharField(max_length=200)
+    title = one_line(200)
     description = models.TextField(blank=True)
     category = models.CharField(
         max_length=32, choices=MilestoneCategory.choices, default=MilestoneCategory.OTHER
@@ -723,8 +735,8 @@ class TemplateMilestone(models.Model):
     is_anchor = models.BooleanField(default=False)
     reminder_days = models.JSONField(null=True, blank=True, validators=[validate_lead_days])
     success_criteria = models.TextField(blank=True)
-    kpi_name = models.CharField(max_length=80, blank=True)
-    kpi_unit = models.CharField(max_length=24, blank=True)
+    kpi_name = one_line(80, blank=True)
+    kpi_unit = one_line(24, blank=True)
     owner_role = models.CharField(max_length=80, blank=True)
     checklist = models.JSONField(default=list, blank=True)
     depends_on = models.ManyToManyField(
@@ -749,7 +761,7 @@ class TemplateDeliverable(models.Model):
     milestone = models.ForeignKey(
         TemplateMilestone, on_delete=models.CASCADE, related_name="deliverables"
     )
-    title = models.CharField(max_length=200)
+    title = one_line(200)
     kind = models.CharField(max_length=32, default="other")
     offset_days = models.IntegerField()
     owner_role = models.CharField(max_length=80, blank=True)

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from deliverables.services import checklists as checklist_services
 from deliverables.services import deliverables as deliverable_services
+from milestones_site.celery import app as celery_app
 from projects.models import Role
 from projects.services import milestones as milestone_services
 from projects.services import projects as project_services
@@ -42,6 +43,33 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("fault suite counts")
         for line in sorted(counts):
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def broker_of_our_own(tmp_path_factory):
+    """Messages that tests publish through the embedded (filesystem) broker go to a folder
+    of the test run, not to var/broker/, where `make run`'s worker would take them for the
+    development database's events. Tests of the worker point the app at a broker of their
+    own (tests/notifications/conftest.py)."""
+    if not celery_app.conf.broker_url.startswith("filesystem://"):
+        yield
+        return
+    saved = celery_app.conf.broker_transport_options
+    folder = tmp_path_factory.mktemp("broker")
+    celery_app.conf.broker_transport_options = {
+        **saved,
+        **{
+            key: str(folder / key)
+            for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")
+        },
+    }
+    celery_app.conf.broker_transport_options["data_folder_out"] = str(folder / "data_folder_in")
+    for key in ("data_folder_in", "processed_folder", "control_folder"):
+        (folder / key).mkdir()
+    celery_app._after_fork()
+    yield
+    celery_app.conf.broker_transport_options = saved
+    celery_app._after_fork()
 
 
 @pytest.fixture(autouse=True)

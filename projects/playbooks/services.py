@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 
@@ -22,6 +23,7 @@ from projects.models import (
     TemplateMilestone,
     TemplatePhase,
     Workspace,
+    validate_single_line,
 )
 from projects.permissions import Action
 from projects.playbooks.planning import Direction, Step, anchor_of, plan_calendar, schedule
@@ -283,6 +285,10 @@ def template_save_from_project(*, project: Project, actor, name: str = "") -> Te
     start; statuses, actuals and history are dropped; owners become role placeholders."""
     permissions.ensure(actor, Action.PROJECT_CREATE, project.workspace)
     name = (name or f"{project.name} (template)").strip()
+    try:
+        validate_single_line(name)
+    except ValidationError as error:
+        raise invalid(name=error.messages) from None
     zero = project.start_date
     milestones = list(
         project.milestones.exclude(status="cancelled")

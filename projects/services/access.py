@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from milestones_site.services.editing import validate
 from milestones_site.services.errors import invalid
 from projects import activity, permissions
 from projects.models import ApiToken, CalendarFeed, HashedSecret, Project
@@ -47,6 +48,7 @@ def api_token_create(
     ensure_future(expires_at)
     token = ApiToken(user=user, name=name.strip()[:100], read_only=read_only, expires_at=expires_at)
     plain = token.set_new_secret()
+    validate(token)
     token.save()
     activity.record(
         actor=user,

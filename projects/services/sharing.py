@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from milestones_site.services.editing import validate
 from projects import activity, permissions
 from projects.models import Project, ShareLink
 from projects.permissions import Action
@@ -34,6 +35,7 @@ def share_link_create(
         created_by=actor,
     )
     plain = link.set_new_secret()
+    validate(link)
     link.save()
     activity.record(
         actor=actor,

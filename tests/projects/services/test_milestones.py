@@ -750,3 +750,18 @@ def test_bulk_status_names_the_position_of_a_refusal_and_changes_nothing(project
         changes=[(free, "in_progress"), (held, "blocked")], actor=member
     )
     assert [m.status for m in changed] == ["in_progress", "blocked"]
+
+
+@pytest.mark.parametrize("title", ["Launch\nday", "Launch\r\nday", "Launch\u2028day"])
+def test_a_title_is_one_line(project, member, title):
+    with pytest.raises(ValidationError) as error:
+        milestone_services.milestone_create(
+            project=project, actor=member, title=title, due_date=DUE
+        )
+    assert error.value.message_dict == {"title": ["Use a single line, without line breaks."]}
+    milestone = MilestoneFactory(project=project)
+    with pytest.raises(ValidationError):
+        milestone_services.milestone_update(
+            milestone=milestone, actor=member, data={"title": title}
+        )
+    assert not Milestone.objects.filter(title=title).exists()
