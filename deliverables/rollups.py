@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Q
 
 from deliverables.models import ChecklistItem, Deliverable
+from projects import rollups as projects_rollups
 from projects.rollups import Drift, drift, store
 
 CHECKLIST_ROLLUPS = ("checklist_total", "checklist_done")
@@ -43,3 +44,8 @@ def recompute(*, repair: bool = False, chunk: int = 2000) -> list[Drift]:
         if repair:
             store(Deliverable, found, CHECKLIST_ROLLUPS)
     return differences
+
+
+def recompute_everything(*, repair: bool = False) -> list[Drift]:
+    """Every roll-up of both apps from scratch (projects.rollups, then the checklists)."""
+    return projects_rollups.recompute(repair=repair) + recompute(repair=repair)

@@ -43,6 +43,10 @@ app.conf.update(
             "task": "notifications.tasks.send_webhooks",
             "schedule": crontab(minute="*"),
         },
+        "rollup-check": {
+            "task": "deliverables.tasks.check_rollups",
+            "schedule": crontab(hour=3, minute=30),
+        },
     },
 )
 app.autodiscover_tasks()

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from deliverables.models import Deliverable
+from projects import rollups
 from projects.models import (
     Client,
     Membership,
@@ -123,6 +124,8 @@ class BenchBuilder:
             (d for m in milestone_rows for d in self.deliverables(m, deliverables)),
             batch_size=BATCH,
         )
+        # Bulk inserts pass the services by: their roll-ups are worked out once, here.
+        rollups.recompute(repair=True)
         return {
             "members": len(users),
             "projects": len(project_rows),
