@@ -27,6 +27,7 @@ from deliverables.files import (
     sanitised_name,
 )
 from deliverables.models import Deliverable, DeliverableVersion, PreviewState, ProofFile
+from milestones_site.services.editing import save_changes
 from milestones_site.services.errors import invalid
 from projects import activity, permissions
 from projects.models import Workspace
@@ -129,6 +130,9 @@ def version_upload(
                 )
             )
         ProofFile.objects.bulk_create(rows)
+        # A new version changes what a reviewer signs off: forms rendered before it (an
+        # approve button, a client's sign-off) now carry a stale version and are refused.
+        save_changes(deliverable, {"proof_version": (number - 1, number)})
         activity.record(
             actor=actor,
             verb="deliverable.version_uploaded",
