@@ -290,7 +290,7 @@ class ReviewDecision(models.TextChoices):
 class ReviewRoundQuerySet(WorkspaceScopedQuerySet):
     def history(self):
         """Rounds newest first, with the versions and people they name."""
-        return self.select_related("version", "version_seen", "opened_by", "reviewer").order_by(
+        return self.select_related("opened_on", "version_seen", "opened_by", "reviewer").order_by(
             "-number"
         )
 
@@ -306,7 +306,8 @@ class ReviewRound(TimestampedModel):
         Deliverable, on_delete=models.CASCADE, related_name="review_rounds"
     )
     number = models.PositiveIntegerField()
-    version = models.ForeignKey(
+    # Not `version`: that name is the row version of optimistic concurrency elsewhere.
+    opened_on = models.ForeignKey(
         DeliverableVersion,
         on_delete=models.SET_NULL,
         null=True,
@@ -367,7 +368,7 @@ class ProofComment(TimestampedModel):
     (1 for an image) and x, y as fractions of its width and height, so the marker lands on
     the same spot whatever size the preview is drawn at."""
 
-    version = models.ForeignKey(
+    on_version = models.ForeignKey(
         DeliverableVersion, on_delete=models.CASCADE, related_name="comments"
     )
     number = models.PositiveIntegerField(help_text="The marker's number on its version.")
@@ -384,13 +385,13 @@ class ProofComment(TimestampedModel):
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = person(related_name="+")
 
-    workspace_path = "version__deliverable__milestone__project__workspace_id"
+    workspace_path = "on_version__deliverable__milestone__project__workspace_id"
     objects = WorkspaceScopedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["version", "number"]
+        ordering = ["on_version", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "number"], name="proof_comment_number"),
+            models.UniqueConstraint(fields=["on_version", "number"], name="proof_comment_number"),
             models.CheckConstraint(
                 condition=Q(file__isnull=True, page__isnull=True, x__isnull=True, y__isnull=True)
                 | Q(
@@ -406,7 +407,7 @@ class ProofComment(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.number} on {self.version}"
+        return f"#{self.number} on {self.on_version}"
 
     @property
     def is_pinned(self) -> bool:

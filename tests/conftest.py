@@ -45,6 +45,20 @@ def generous_api_throttle_rates(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def proof_storage(settings, tmp_path):
+    """Each test keeps proof files in a folder of its own (the local storage of `make run`)."""
+    location = tmp_path / "proofs"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "proofs": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": None},
+        },
+    }
+    return location
+
+
 @pytest.fixture
 def workspace(db):
     return WorkspaceFactory()

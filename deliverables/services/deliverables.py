@@ -172,7 +172,7 @@ def _move(
     else:
         review_round = None
     if review_round is not None:
-        shown = review_round.version_seen if deciding else review_round.version
+        shown = review_round.version_seen if deciding else review_round.opened_on
         data |= {"round": review_round.number, "version": shown.number if shown else None}
         if deciding:
             data["decision"] = review_round.decision

@@ -11,6 +11,7 @@ from deliverables.models import Deliverable, DeliverableVersion, ProofComment, P
 from deliverables.services import reviews
 from milestones_site.services.editing import validate
 from milestones_site.services.errors import invalid
+from milestones_site.services.writes import Writes
 from projects import activity, permissions
 from projects.models import ShareLink
 from projects.permissions import Action
@@ -42,7 +43,7 @@ def _post(
     version = DeliverableVersion.objects.select_for_update().get(pk=version.pk)
     number = (version.comments.aggregate(last=Max("number"))["last"] or 0) + 1
     comment = ProofComment(
-        version=version,
+        on_version=version,
         number=number,
         body=body,
         author=actor,
@@ -50,7 +51,7 @@ def _post(
         author_email=email,
         **pin,
     )
-    validate(comment, exclude=["version", "file", "author", "resolved_by"])
+    validate(comment, exclude=["on_version", "file", "author", "resolved_by"])
     comment.save()
     data = {
         "version": version.number,
@@ -122,7 +123,7 @@ def proof_comment_post_by_client(
 @transaction.atomic
 def proof_comment_resolve(*, comment: ProofComment, actor, resolved: bool = True) -> ProofComment:
     """Mark a comment resolved (or open again), with who resolved it and when."""
-    workspace = comment.version.deliverable.milestone.project.workspace
+    workspace = comment.on_version.deliverable.milestone.project.workspace
     permissions.ensure(actor, Action.COMMENT_POST, workspace)
     comment = ProofComment.objects.select_for_update().get(pk=comment.pk)
     if comment.is_resolved == resolved:
@@ -133,7 +134,27 @@ def proof_comment_resolve(*, comment: ProofComment, actor, resolved: bool = True
     activity.record(
         actor=actor,
         verb="proof_comment.resolved" if resolved else "proof_comment.reopened",
-        target=comment.version.deliverable,
-        data={"version": comment.version.number, "comment": comment.number},
+        target=comment.on_version.deliverable,
+        data={"version": comment.on_version.number, "comment": comment.number},
     )
     return comment
+
+
+def proof_comment_update(
+    *, comment: ProofComment, actor, data: dict, expected_version: int | None = None
+) -> ProofComment:
+    """Only whether a comment is resolved changes once it is posted."""
+    unknown = sorted(set(data) - {"resolved"})
+    if unknown:
+        raise invalid(**dict.fromkeys(unknown, "This field cannot be changed here."))
+    return proof_comment_resolve(
+        comment=comment, actor=actor, resolved=data.get("resolved", comment.is_resolved)
+    )
+
+
+PROOF_COMMENT_WRITES = Writes(
+    create=proof_comment_post,
+    update=proof_comment_update,
+    editable=("resolved",),
+    row_arg="comment",
+)

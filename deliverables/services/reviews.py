@@ -52,7 +52,7 @@ def review_round_open(*, deliverable: Deliverable, actor) -> ReviewRound:
     return ReviewRound.objects.create(
         deliverable=deliverable,
         number=last + 1,
-        version=latest_version(deliverable),
+        opened_on=latest_version(deliverable),
         opened_by=actor,
     )
 

@@ -29,6 +29,7 @@ from deliverables.files import (
 from deliverables.models import Deliverable, DeliverableVersion, PreviewState, ProofFile
 from milestones_site.services.editing import save_changes
 from milestones_site.services.errors import invalid
+from milestones_site.services.writes import Writes
 from projects import activity, permissions
 from projects.models import Workspace
 from projects.permissions import Action
@@ -150,6 +151,9 @@ def version_upload(
     if waiting:
         previews_wanted.send(sender=ProofFile, file_ids=waiting)
     return version
+
+
+VERSION_WRITES = Writes(create=version_upload)
 
 
 def proof_file_make_previews(*, file_id: int) -> str:

@@ -116,13 +116,13 @@ def proof_comment_post(request, version_pk: int):
 def proof_comment_resolve(request, pk: int):
     comment = get_object_or_404(
         ProofComment.objects.visible_to(request.user).select_related(
-            "version__deliverable__milestone__project__workspace"
+            "on_version__deliverable__milestone__project__workspace"
         ),
         pk=pk,
     )
     resolved = request.POST.get("resolved") == "1"
     proof_services.proof_comment_resolve(comment=comment, actor=request.user, resolved=resolved)
-    return redirect(deliverable_url(comment.version.deliverable_id, f"comment-{comment.pk}"))
+    return redirect(deliverable_url(comment.on_version.deliverable_id, f"comment-{comment.pk}"))
 
 
 @login_required
