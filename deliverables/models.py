@@ -172,7 +172,9 @@ class DeliverableVersionQuerySet(WorkspaceScopedQuerySet):
     def for_review(self):
         """Versions newest first with their files, uploader and comments (oldest first, with
         their authors): everything a proof shows, in three queries for any number of them."""
-        comments = ProofComment.objects.select_related("author", "resolved_by").order_by("number")
+        comments = ProofComment.objects.select_related("author", "resolved_by", "file").order_by(
+            "number"
+        )
         return (
             self.select_related("uploaded_by")
             .prefetch_related(

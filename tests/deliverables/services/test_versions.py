@@ -12,7 +12,7 @@ from deliverables.services import deliverables as deliverable_services
 from deliverables.services import versions as version_services
 from projects.models import ActivityEvent
 from projects.services import milestones as milestone_services
-from tests.audit import assert_recorded, table_counts
+from tests.audit import table_counts
 from tests.deliverables.proof_files import pdf, png, png_bytes, upload
 from tests.deliverables.storages import DiskFullOnSecondSave
 from tests.factories import DeliverableFactory, MilestoneFactory
