@@ -8,7 +8,6 @@ content is an attachment, never rendered, and every file response forbids sniffi
 type and running anything.
 """
 
-from django.conf import settings
 from django.core.files.storage import Storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
@@ -53,13 +52,13 @@ def file_response(file: ProofFile, variant: str, *, download: bool = False) -> H
     disposition = content_disposition_header(download or not inline, name)
     storage = proof_storage()
     if signs_urls(storage) and file.kind != FileKind.ACTIVE:
+        # Signed for the storage's `querystring_expire` seconds (MILESTONES_S3_URL_EXPIRES).
         url = storage.url(
             key,
             parameters={
                 "ResponseContentType": content_type,
                 "ResponseContentDisposition": disposition,
             },
-            expire=settings.STORAGES["proofs"]["OPTIONS"]["querystring_expire"],
         )
         response = HttpResponseRedirect(url)
         response["Cache-Control"] = "private, no-store"

@@ -9,7 +9,7 @@ removed again, so a failed upload leaves neither an orphan file nor a half-made 
 import logging
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import Max
 from django.dispatch import Signal
@@ -19,6 +19,7 @@ from deliverables import previews
 from deliverables.files import (
     HEAD_BYTES,
     RefusedType,
+    Sniffed,
     checked_type,
     delete_stored,
     file_folder,
@@ -43,7 +44,7 @@ MAX_FILES_PER_VERSION = 20
 previews_wanted = Signal()
 
 
-def _checked_files(files: list) -> list[tuple[object, str, object]]:
+def _checked_files(files: list) -> list[tuple[File, str, Sniffed]]:
     """(file, sanitised name, sniffed type) for each file, or field errors naming every
     refused one."""
     limit = settings.MILESTONES_UPLOAD_MAX_BYTES

@@ -81,9 +81,8 @@ class ProofCommentForm(forms.Form):
     y = forms.FloatField(required=False, min_value=0, max_value=1, widget=forms.HiddenInput)
 
     def pin(self, version) -> dict:
-        """The pin's arguments for the comment services (the file looked up on `version`)."""
+        """The pin's arguments for the comment services; a file id that is not one of the
+        version's files names no file, and the service says the pin needs one."""
         data = self.cleaned_data
         file = next((f for f in version.files.all() if f.pk == data["file"]), None)
-        if data["file"] is not None and file is None:
-            return {"file": None, "page": None, "x": data["x"], "y": data["y"]}
         return {"file": file, "page": data["page"], "x": data["x"], "y": data["y"]}

@@ -16,6 +16,7 @@ from deliverables.services import proofs as proof_services
 from deliverables.services import versions as version_services
 from deliverables.serving import file_response
 from deliverables.web.forms import ProofCommentForm, VersionUploadForm
+from deliverables.web.views import visible_deliverable
 from milestones_site.web.forms import add_service_errors
 from projects.web.views.common import allowed_actions
 
@@ -62,12 +63,7 @@ def deliverable_detail(request, pk: int):
 @login_required
 @require_POST
 def version_upload(request, pk: int):
-    deliverable = get_object_or_404(
-        Deliverable.objects.visible_to(request.user).select_related(
-            "milestone__project__workspace"
-        ),
-        pk=pk,
-    )
+    deliverable = visible_deliverable(request.user, pk)
     form = VersionUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:

@@ -145,7 +145,7 @@ def test_manager_client_and_designer_review_a_banner_to_approval(
     # The client comes back (same visit: not asked their name again) and approves v2.
     client_page.goto(f"{live_server.url}/share/{token}/")
     card = client_page.locator("#signoff article", has_text="Hero banner")
-    expect(card.get_by_role("heading", name="v2")).to_be_visible()
+    expect(card.get_by_role("heading", name="v2 · Warmer, logo larger")).to_be_visible()
     card.get_by_text("Earlier versions (1)").click()
     expect(card.get_by_text("Make the logo larger")).to_be_visible()
     expect(card.get_by_label("Your name")).to_have_count(0)
