@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Rebuilt whenever pyproject.toml is newer, so an unchanged checkout installs nothing.
 INSTALLED := $(VENV)/.installed
+# Test tools from npm (package.json): only `make test` needs them, so `make run` needs no Node.
+NODE_TOOLS := node_modules/.installed
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 TARGET ?= portfolio dashboard
@@ -37,11 +39,15 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 
 install: $(INSTALLED)
 
+$(NODE_TOOLS): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
 run: install
 	bin/run-local
 
 # pytest exits 5 when it collects no test; make treats any non-zero exit as a failure.
-test: install
+test: install $(NODE_TOOLS)
 	$(BIN)/pytest -n 2 -p no:cacheprovider --durations=15 $(PYTEST_ARGS)
 
 lint: install

@@ -6,7 +6,13 @@ admin actions, which call the same services as the app and report refusals."""
 from django.contrib import admin
 from django.db import models
 
-from deliverables.models import ChecklistItem, Deliverable
+from deliverables.models import (
+    ChecklistItem,
+    Deliverable,
+    DeliverableVersion,
+    ProofComment,
+    ReviewRound,
+)
 from deliverables.services import checklists as checklist_services
 from deliverables.services import deliverables as deliverable_services
 from milestones_site.admin import ServiceAdmin, ServiceForm, ServiceInline
@@ -140,3 +146,35 @@ admin.site.unregister(Milestone)
 @admin.register(Milestone)
 class MilestoneAdmin(projects_admin.MilestoneAdmin):
     inlines = [DeliverableInline, MilestoneChecklistInline]
+
+
+@admin.register(DeliverableVersion)
+class DeliverableVersionAdmin(projects_admin.ScopedAdmin):
+    """Uploaded in the app or through the API (files need the upload checks), read here."""
+
+    workspace_path = "deliverable__milestone__project__workspace"
+    list_display = ["deliverable", "number", "uploaded_by", "created_at", "summary"]
+    search_fields = ["deliverable__title", "summary", "files__name"]
+    list_select_related = ["deliverable", "uploaded_by"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ReviewRound)
+class ReviewRoundAdmin(projects_admin.ScopedAdmin):
+    """Opened and closed by the review-cycle moves only."""
+
+    workspace_path = "deliverable__milestone__project__workspace"
+    list_display = ["deliverable", "number", "decision", "reviewer", "reviewer_name", "closed_at"]
+    list_filter = ["decision"]
+    search_fields = ["deliverable__title", "reviewer_name", "note"]
+    list_select_related = ["deliverable", "reviewer"]
+
+
+@admin.register(ProofComment)
+class ProofCommentAdmin(projects_admin.ScopedAdmin):
+    """Posted on a version in the app, on a share link or through the API."""
+
+    workspace_path = "on_version__deliverable__milestone__project__workspace"
+    list_display = ["on_version", "number", "author", "author_name", "body", "resolved_at"]
+    search_fields = ["body", "author_name"]
+    list_select_related = ["on_version__deliverable", "author"]

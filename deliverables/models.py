@@ -170,3 +170,264 @@ class ChecklistItem(TimestampedModel):
     @property
     def project(self):
         return self.parent.project
+
+
+# Proofing: files, versions, review rounds and comments on versions ---------------------------
+
+
+class DeliverableVersionQuerySet(WorkspaceScopedQuerySet):
+    def for_review(self):
+        """Versions newest first with their files, uploader and comments (oldest first, with
+        their authors): everything a proof shows, in three queries for any number of them."""
+        comments = ProofComment.objects.select_related("author", "resolved_by", "file").order_by(
+            "number"
+        )
+        return (
+            self.select_related("uploaded_by")
+            .prefetch_related(
+                models.Prefetch("files", queryset=ProofFile.objects.order_by("position")),
+                models.Prefetch("comments", queryset=comments),
+            )
+            .order_by("-number")
+        )
+
+
+class DeliverableVersion(TimestampedModel):
+    """A numbered upload (v1, v2, …) of one or more files, with who made it and why."""
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    summary = models.TextField(blank=True, help_text="What changed since the previous version.")
+    uploaded_by = person(related_name="+")
+
+    objects = DeliverableVersionQuerySet.as_manager()
+    workspace_path = "deliverable__milestone__project__workspace_id"
+
+    class Meta:
+        ordering = ["deliverable", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["deliverable", "number"], name="version_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="version_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deliverable} v{self.number}"
+
+    @property
+    def label(self) -> str:
+        return f"v{self.number}"
+
+
+class FileKind(models.TextChoices):
+    """What a file is, read from its content; it decides the preview and how it is served."""
+
+    IMAGE = "image", "Image"
+    PDF = "pdf", "PDF"
+    VIDEO = "video", "Video"
+    AUDIO = "audio", "Audio"
+    ACTIVE = "active", "Active content (SVG, HTML)"
+    OTHER = "other", "Other"
+
+
+class PreviewState(models.TextChoices):
+    PENDING = "pending", "Being made"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Could not be made"
+    NONE = "none", "No preview for this type"
+
+
+class ProofFileQuerySet(WorkspaceScopedQuerySet):
+    def stored_bytes(self) -> int:
+        return self.aggregate(total=models.Sum("size"))["total"] or 0
+
+
+class ProofFile(TimestampedModel):
+    """One file of a version, kept in the proof storage under `storage_key`; its previews
+    (a thumbnail and one image per page) are made by a worker after the upload."""
+
+    Kind = FileKind
+
+    version = models.ForeignKey(DeliverableVersion, on_delete=models.CASCADE, related_name="files")
+    # Denormalised from the version's project: quotas add up, and reads are scoped, by it.
+    workspace = models.ForeignKey("projects.Workspace", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=200, help_text="The sanitised name it was uploaded as.")
+    storage_key = models.CharField(max_length=500, unique=True)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100, help_text="Read from the content.")
+    kind = models.CharField(max_length=8, choices=FileKind.choices)
+    preview_state = models.CharField(
+        max_length=8, choices=PreviewState.choices, default=PreviewState.PENDING
+    )
+    thumbnail_key = models.CharField(max_length=500, blank=True)
+    # Storage keys of the in-page preview images: one per page of a PDF, one for an image.
+    page_keys = models.JSONField(default=list, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = ProofFileQuerySet.as_manager()
+    workspace_path = "workspace_id"
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            choices_check("kind", FileKind, "proof_file_kind_valid"),
+            choices_check("preview_state", PreviewState, "proof_file_preview_state_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def page_count(self) -> int:
+        return len(self.page_keys)
+
+    @property
+    def pages(self) -> range:
+        return range(1, self.page_count + 1)
+
+    def stored_keys(self) -> list[str]:
+        """Everything this file keeps in storage: the original and its previews."""
+        return [self.storage_key, *filter(None, [self.thumbnail_key]), *self.page_keys]
+
+
+class ReviewDecision(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
+class ReviewRoundQuerySet(WorkspaceScopedQuerySet):
+    def history(self):
+        """Rounds newest first, with the versions and people they name."""
+        return self.select_related("opened_on", "version_seen", "opened_by", "reviewer").order_by(
+            "-number"
+        )
+
+
+class ReviewRound(TimestampedModel):
+    """Opened by submitting a deliverable for review, on its latest version; closed by the
+    decision, with the reviewer (a member, or a client through a share link), their note
+    and the version they saw."""
+
+    Decision = ReviewDecision
+
+    deliverable = models.ForeignKey(
+        Deliverable, on_delete=models.CASCADE, related_name="review_rounds"
+    )
+    number = models.PositiveIntegerField()
+    # Not `version`: that name is the row version of optimistic concurrency elsewhere.
+    opened_on = models.ForeignKey(
+        DeliverableVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The latest version when the round opened (none for a link-only deliverable).",
+    )
+    opened_by = person(related_name="+")
+    decision = models.CharField(max_length=24, choices=ReviewDecision.choices, blank=True)
+    reviewer = person(related_name="+")
+    reviewer_name = models.CharField(max_length=200, blank=True)
+    reviewer_email = models.EmailField(blank=True)
+    note = models.TextField(blank=True)
+    version_seen = models.ForeignKey(
+        DeliverableVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewRoundQuerySet.as_manager()
+    workspace_path = "deliverable__milestone__project__workspace_id"
+
+    class Meta:
+        ordering = ["deliverable", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["deliverable", "number"], name="round_number_unique"),
+            models.UniqueConstraint(
+                fields=["deliverable"],
+                condition=Q(closed_at__isnull=True),
+                name="round_one_open_per_deliverable",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="", closed_at__isnull=True)
+                | (~Q(decision="") & Q(closed_at__isnull=False)),
+                name="round_decided_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=["", *ReviewDecision.values]),
+                name="round_decision_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deliverable} round {self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def reviewer_display(self) -> str:
+        if self.reviewer_id:
+            return display_name(self.reviewer)
+        return self.reviewer_name
+
+
+class ProofComment(TimestampedModel):
+    """A comment on a version, optionally pinned to a point of one of its files: a page
+    (1 for an image) and x, y as fractions of its width and height, so the marker lands on
+    the same spot whatever size the preview is drawn at."""
+
+    on_version = models.ForeignKey(
+        DeliverableVersion, on_delete=models.CASCADE, related_name="comments"
+    )
+    number = models.PositiveIntegerField(help_text="The marker's number on its version.")
+    body = models.TextField()
+    author = person(related_name="+")
+    author_name = models.CharField(max_length=200, blank=True)
+    author_email = models.EmailField(blank=True)
+    file = models.ForeignKey(
+        ProofFile, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    page = models.PositiveIntegerField(null=True, blank=True)
+    x = models.FloatField(null=True, blank=True)
+    y = models.FloatField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = person(related_name="+")
+
+    workspace_path = "on_version__deliverable__milestone__project__workspace_id"
+    objects = WorkspaceScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["on_version", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["on_version", "number"], name="proof_comment_number"),
+            models.CheckConstraint(
+                condition=Q(file__isnull=True, page__isnull=True, x__isnull=True, y__isnull=True)
+                | Q(
+                    file__isnull=False,
+                    page__gte=1,
+                    x__gte=0,
+                    x__lte=1,
+                    y__gte=0,
+                    y__lte=1,
+                ),
+                name="proof_comment_pin_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} on {self.on_version}"
+
+    @property
+    def is_pinned(self) -> bool:
+        return self.file_id is not None
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+    @property
+    def author_display(self) -> str:
+        if self.author_id:
+            return display_name(self.author)
+        return self.author_name

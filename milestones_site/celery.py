@@ -39,6 +39,10 @@ app.conf.update(
             "task": "notifications.tasks.sweep_outbox",
             "schedule": crontab(minute="*/5"),
         },
+        "preview-sweep": {
+            "task": "deliverables.tasks.sweep_pending_previews",
+            "schedule": crontab(minute="*/5"),
+        },
         "webhook-retries": {
             "task": "notifications.tasks.send_webhooks",
             "schedule": crontab(minute="*"),

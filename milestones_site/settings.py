@@ -280,6 +280,49 @@ STORAGES = {
     },
 }
 
+# Proof files (deliverable versions and their previews) ----------------------------------
+# Kept in the "proofs" storage, never in a public folder: the app serves them after its
+# permission checks, from a folder under var/ ("local") or, from an S3-compatible object
+# store ("s3"), through signed URLs that expire.
+
+
+def proof_storage() -> dict:
+    """The "proofs" storage the environment asks for (tests call it again after changing
+    the environment, to configure themselves exactly as a worker process would be)."""
+    kind = os.environ.get("MILESTONES_FILE_STORAGE", "local")
+    if kind == "local":
+        location = Path(os.environ.get("MILESTONES_FILES_DIR", VAR_DIR / "files"))
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": None},
+        }
+    if kind == "s3":
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ.get("MILESTONES_S3_BUCKET", "milestones-proofs"),
+                "endpoint_url": os.environ.get("MILESTONES_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("MILESTONES_S3_REGION", "us-east-1"),
+                "access_key": os.environ.get("MILESTONES_S3_ACCESS_KEY_ID", ""),
+                "secret_key": os.environ.get("MILESTONES_S3_SECRET_ACCESS_KEY", ""),
+                "addressing_style": os.environ.get("MILESTONES_S3_ADDRESSING_STYLE", "path"),
+                "signature_version": "s3v4",
+                "querystring_auth": True,
+                "querystring_expire": int(os.environ.get("MILESTONES_S3_URL_EXPIRES", "300")),
+                "file_overwrite": False,
+                "default_acl": None,
+            },
+        }
+    raise ImproperlyConfigured("MILESTONES_FILE_STORAGE must be local or s3.")
+
+
+STORAGES["proofs"] = proof_storage()
+# The largest single file, and what all of a workspace's files may take together.
+MILESTONES_UPLOAD_MAX_BYTES = int(os.environ.get("MILESTONES_UPLOAD_MAX_BYTES", 200 * 2**20))
+MILESTONES_WORKSPACE_QUOTA_BYTES = int(
+    os.environ.get("MILESTONES_WORKSPACE_QUOTA_BYTES", 20 * 2**30)
+)
+
 # REST API v1 (owned by the API: milestones_site/api_*.py) ------------------------------
 # Bearer tokens first: their WWW-Authenticate challenge makes a request without
 # credentials a 401. Every error is one JSON shape (milestones_site/api_errors.py).

@@ -23,6 +23,8 @@ EVENT_KINDS = {
     "deliverable.submitted": Kind.DELIVERABLE_SUBMITTED,
     "deliverable.approved": Kind.DELIVERABLE_APPROVED,
     "deliverable.changes_requested": Kind.DELIVERABLE_CHANGES_REQUESTED,
+    "deliverable.version_uploaded": Kind.DELIVERABLE_VERSION_UPLOADED,
+    "proof_comment.posted": Kind.PROOF_COMMENT_POSTED,
     "status_update.posted": Kind.STATUS_UPDATE_POSTED,
 }
 
@@ -33,6 +35,8 @@ TITLES = {
     Kind.DELIVERABLE_SUBMITTED: "{actor} submitted “{target}” for review",
     Kind.DELIVERABLE_APPROVED: "{actor} approved “{target}”",
     Kind.DELIVERABLE_CHANGES_REQUESTED: "{actor} asked for changes to “{target}”",
+    Kind.DELIVERABLE_VERSION_UPLOADED: "{actor} uploaded a new version of “{target}”",
+    Kind.PROOF_COMMENT_POSTED: "{actor} commented on “{target}”",
     Kind.STATUS_UPDATE_POSTED: "{actor} posted a status update on {target}: {health}",
 }
 
@@ -90,13 +94,15 @@ def concerned_by(event: ActivityEvent) -> Concerned | None:
 
 
 def recipients_of(event: ActivityEvent, concerned: Concerned) -> set[int]:
-    """Owners and followers who are still members of the workspace, except the actor."""
+    """Owners and followers who are still members of the workspace, except the actor; and
+    for a comment on a proof, the person who uploaded that version."""
     followed = Q(project_id=concerned.project_id)
     if concerned.milestone_id:
         followed |= Q(milestone_id=concerned.milestone_id)
     people = concerned.owner_ids | set(
         Follow.objects.filter(followed).values_list("user_id", flat=True)
     )
+    people.add(event.data.get("uploaded_by"))
     people.discard(None)
     people.discard(event.actor_id)
     return set(
@@ -112,9 +118,13 @@ def title_of(event: ActivityEvent, kind: str) -> str:
     if event.data.get("external"):
         actor = f"{actor} (client, through a share link)"
     health = str(event.data.get("health", "")).replace("_", " ")
-    return TITLES[kind].format(
+    title = TITLES[kind].format(
         actor=actor, target=event.target_repr, before=before, after=after, health=health
     )
+    # Reviews and comments are about one version of the deliverable: say which.
+    if event.data.get("version"):
+        title += f" (v{event.data['version']})"
+    return title
 
 
 def notifications_for(event: ActivityEvent) -> list[Notification]:
@@ -123,8 +133,9 @@ def notifications_for(event: ActivityEvent) -> list[Notification]:
     if concerned is None:
         return []
     data = {"verb": event.verb, "changes": event.changes}
-    if event.data.get("note"):
-        data["note"] = event.data["note"]
+    for key in ("note", "version", "round", "decision", "comment"):
+        if event.data.get(key):
+            data[key] = event.data[key]
     return [
         Notification(
             recipient_id=user_id,

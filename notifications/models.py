@@ -117,6 +117,8 @@ class Kind(models.TextChoices):
     DELIVERABLE_SUBMITTED = "deliverable_submitted", "Submitted for review"
     DELIVERABLE_APPROVED = "deliverable_approved", "Deliverable approved"
     DELIVERABLE_CHANGES_REQUESTED = "deliverable_changes_requested", "Changes requested"
+    DELIVERABLE_VERSION_UPLOADED = "deliverable_version_uploaded", "New version"
+    PROOF_COMMENT_POSTED = "proof_comment_posted", "Comment on a proof"
     STATUS_UPDATE_POSTED = "status_update_posted", "Status update"
     WEBHOOK_DISABLED = "webhook_disabled", "Webhook disabled"
 

@@ -5,33 +5,15 @@ requeued if the worker dies. Publishing happens after commit and never fails a u
 when the broker is down the rows stay pending and the outbox sweep rings again.
 """
 
-import logging
-
 from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
 
+from milestones_site.services.publishing import enqueue
 from notifications import digests, email, events, outbox, reminders
 from notifications.webhooks import delivery as webhooks
 
-logger = logging.getLogger(__name__)
-
 IDEMPOTENT = {"acks_late": True, "reject_on_worker_lost": True}
 EVENT_CHUNK = 100
-
-
-def enqueue(task, *args) -> None:
-    """Publish `task(*args)` once the current transaction commits (nothing if it rolls back).
-
-    A broker outage is logged, not raised: the database rows are the truth."""
-
-    def publish():
-        try:
-            task.apply_async(args=args, retry=False)
-        except Exception as error:  # kombu wraps every transport failure differently
-            logger.warning("Broker unavailable, %s left for the sweep: %s", task.name, error)
-
-    transaction.on_commit(publish)
 
 
 def enqueue_events(event_ids: list[int]) -> None:

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from deliverables.services import checklists as checklist_services
 from deliverables.services import deliverables as deliverable_services
+from milestones_site import settings as site_settings
 from milestones_site.celery import app as celery_app
 from projects.models import Role
 from projects.services import milestones as milestone_services
@@ -87,6 +88,17 @@ def generous_api_throttle_rates(settings):
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"client": "100000/minute", "anonymous": "100000/minute"},
     }
+
+
+@pytest.fixture(autouse=True)
+def proof_storage(settings, tmp_path, monkeypatch):
+    """Each test keeps proof files in a folder of its own (the local storage of `make run`),
+    set in the environment too, so that a worker process started by the test uses it."""
+    location = tmp_path / "proofs"
+    monkeypatch.setenv("MILESTONES_FILE_STORAGE", "local")
+    monkeypatch.setenv("MILESTONES_FILES_DIR", str(location))
+    settings.STORAGES = {**settings.STORAGES, "proofs": site_settings.proof_storage()}
+    return location
 
 
 @pytest.fixture

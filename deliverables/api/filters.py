@@ -2,7 +2,13 @@
 
 from django_filters import rest_framework as filters
 
-from deliverables.models import ChecklistItem, Deliverable
+from deliverables.models import (
+    ChecklistItem,
+    Deliverable,
+    DeliverableVersion,
+    ProofComment,
+    ReviewRound,
+)
 from projects.api.filters import id_filter
 
 
@@ -42,3 +48,32 @@ class ChecklistItemFilter(filters.FilterSet):
     class Meta:
         model = ChecklistItem
         fields = ("deliverable", "milestone", "done")
+
+
+class VersionFilter(filters.FilterSet):
+    deliverable = id_filter("deliverable_id", "Deliverable id")
+
+    class Meta:
+        model = DeliverableVersion
+        fields = ("deliverable",)
+
+
+class ReviewRoundFilter(filters.FilterSet):
+    deliverable = id_filter("deliverable_id", "Deliverable id")
+    decision = filters.ChoiceFilter(choices=ReviewRound.Decision.choices)
+
+    class Meta:
+        model = ReviewRound
+        fields = ("deliverable", "decision")
+
+
+class ProofCommentFilter(filters.FilterSet):
+    version = id_filter("on_version_id", "Version id")
+    deliverable = id_filter("on_version__deliverable_id", "Deliverable id")
+    resolved = filters.BooleanFilter(
+        field_name="resolved_at", lookup_expr="isnull", exclude=True, label="Resolved"
+    )
+
+    class Meta:
+        model = ProofComment
+        fields = ("version", "deliverable", "resolved")

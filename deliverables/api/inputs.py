@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from deliverables.models import ChecklistItem, Deliverable
+from deliverables.models import ChecklistItem, Deliverable, DeliverableVersion, ProofFile
 from deliverables.services.deliverables import DELIVERABLE_FIELDS
 from milestones_site.api.inputs import InputSerializer, ModelInputSerializer, VisibleRelatedField
 from projects.api.inputs import MemberField
@@ -59,3 +59,51 @@ class ChecklistItemCreateInput(InputSerializer):
 
 class ChecklistItemUpdateInput(InputSerializer):
     done = serializers.BooleanField()
+
+
+class ReviewInput(InputSerializer):
+    version_seen = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The number of the version the reviewer looked at (v2 → 2); refused unless "
+        "it is the latest. Without it, the decision is about the latest version.",
+    )
+
+
+class RequestChangesReviewInput(ReviewInput, RequestChangesInput):
+    pass
+
+
+class VersionUploadInput(InputSerializer):
+    deliverable = VisibleRelatedField(queryset=Deliverable.objects.all())
+    files = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=False),
+        min_length=1,
+        help_text="One or more files (multipart/form-data, the field repeated per file).",
+    )
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ProofCommentCreateInput(InputSerializer):
+    version = VisibleRelatedField(
+        queryset=DeliverableVersion.objects.all(), help_text="The version commented on."
+    )
+    body = serializers.CharField(max_length=4000)
+    file = VisibleRelatedField(
+        queryset=ProofFile.objects.all(),
+        required=False,
+        help_text="To pin the comment: a file of the version…",
+    )
+    page = serializers.IntegerField(
+        required=False, min_value=1, help_text="…its page (1 for an image)…"
+    )
+    x = serializers.FloatField(
+        required=False, min_value=0, max_value=1, help_text="…and the point, as fractions"
+    )
+    y = serializers.FloatField(
+        required=False, min_value=0, max_value=1, help_text="of the width and the height."
+    )
+
+
+class ProofCommentUpdateInput(InputSerializer):
+    resolved = serializers.BooleanField()

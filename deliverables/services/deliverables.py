@@ -1,16 +1,18 @@
 """Every write to deliverables: details and the review cycle.
 
 A deliverable moves through a fixed review cycle (TRANSITIONS); any other move is refused
-with a message that says which moves are possible from where it stands.
+with a message that says which moves are possible from where it stands. Submitting opens a
+review round on the latest version, approving or requesting changes closes it
+(deliverables.services.reviews).
 """
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from deliverables.models import Deliverable
+from deliverables.services import reviews
 from milestones_site.services.editing import (
     apply_changes,
     apply_edit,
@@ -127,6 +129,7 @@ def _move(
     expected_version: int | None,
     note: str = "",
     reviewer: ExternalReviewer | None = None,
+    version_seen: int | None = None,
 ) -> Deliverable:
     transition = TRANSITIONS[move]
     external = reviewer is not None
@@ -140,6 +143,8 @@ def _move(
             status=f"Cannot {move.replace('_', ' ')} a deliverable that is "
             f"{deliverable.get_status_display().lower()} (possible: {allowed})."
         )
+    deciding = move in reviews.DECISIONS
+    seen = reviews.version_to_decide(deliverable, version_seen) if deciding else None
     before = deliverable.status
     deliverable.status = transition.target
     if transition.target == Status.APPROVED:
@@ -156,6 +161,25 @@ def _move(
     data = {"note": note} if note else {}
     if external:
         data |= {"reviewer_name": reviewer.name, "reviewer_email": reviewer.email, "external": True}
+    if move == "submit":
+        review_round = reviews.review_round_open(deliverable=deliverable, actor=actor)
+    elif deciding:
+        review_round = reviews.review_round_close(
+            deliverable=deliverable,
+            move=move,
+            actor=None if external else actor,
+            version=seen,
+            note=note,
+            reviewer_name=reviewer.name if external else "",
+            reviewer_email=reviewer.email if external else "",
+        )
+    else:
+        review_round = None
+    if review_round is not None:
+        shown = review_round.version_seen if deciding else review_round.opened_on
+        data |= {"round": review_round.number, "version": shown.number if shown else None}
+        if deciding:
+            data["decision"] = review_round.decision
     activity.record(
         actor=actor,
         actor_name=reviewer.name if external else "",
@@ -186,11 +210,20 @@ def deliverable_submit(
 
 
 def deliverable_approve(
-    *, deliverable: Deliverable, actor, expected_version: int | None = None
+    *,
+    deliverable: Deliverable,
+    actor,
+    expected_version: int | None = None,
+    version_seen: int | None = None,
 ) -> Deliverable:
-    """Sign off a deliverable in review (managers and owners)."""
+    """Sign off a deliverable in review (managers and owners): its latest version, which
+    `version_seen` (the number the reviewer looked at) must be when given."""
     return _move(
-        deliverable=deliverable, move="approve", actor=actor, expected_version=expected_version
+        deliverable=deliverable,
+        move="approve",
+        actor=actor,
+        expected_version=expected_version,
+        version_seen=version_seen,
     )
 
 
@@ -201,15 +234,22 @@ def _change_note(note: str) -> str:
 
 
 def deliverable_request_changes(
-    *, deliverable: Deliverable, actor, note: str, expected_version: int | None = None
+    *,
+    deliverable: Deliverable,
+    actor,
+    note: str,
+    expected_version: int | None = None,
+    version_seen: int | None = None,
 ) -> Deliverable:
-    """Send a deliverable in review back, saying what to change (managers and owners)."""
+    """Send a deliverable in review back, saying what to change (managers and owners); as
+    with approving, about its latest version."""
     return _move(
         deliverable=deliverable,
         move="request_changes",
         actor=actor,
         expected_version=expected_version,
         note=_change_note(note),
+        version_seen=version_seen,
     )
 
 
@@ -226,17 +266,14 @@ def deliverable_client_signoff(
     reviewer_email: str = "",
     note: str = "",
     expected_version: int | None = None,
+    version_seen: int | None = None,
 ) -> Deliverable:
     """A client without an account approves or requests changes on a deliverable in review,
     through a share link. The link must be active and allow sign-off, the deliverable must
     be of the link's project (else it does not exist for this link), the client gives a
-    name, and a change request says what to change."""
-    if not link.is_active:
-        raise PermissionDenied("This share link was revoked or has expired.")
-    if not link.allow_signoff:
-        raise PermissionDenied("This link does not allow sign-off.")
-    if deliverable.milestone.project_id != link.project_id:
-        raise Deliverable.DoesNotExist("There is no such deliverable on this link.")
+    name, and a change request says what to change. The decision closes the review round
+    with the version the client saw, which must be the latest."""
+    reviews.ensure_link_reaches(link, deliverable)
     if decision not in (APPROVE, REQUEST_CHANGES):
         raise invalid(decision="Approve or request changes.")
     name = (reviewer_name or "").strip()
@@ -250,6 +287,7 @@ def deliverable_client_signoff(
         expected_version=expected_version,
         note=_change_note(note) if decision == REQUEST_CHANGES else "",
         reviewer=ExternalReviewer(name, (reviewer_email or "").strip()),
+        version_seen=version_seen,
     )
 
 

@@ -1,12 +1,12 @@
 """Reads for the public share page: one project, read-only, and nothing about the team
 behind it beyond what a client needs (no emails, no other projects, no activity log)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch
 
-from deliverables.models import Deliverable
+from deliverables.models import Deliverable, DeliverableVersion
 from projects.models import Milestone, Project, ShareLink, StatusUpdate
 
 # What the page shows of a deliverable; nothing that names the team.
@@ -31,6 +31,9 @@ class SharedProject:
     today: date
     milestones: list[Milestone]
     latest_update: StatusUpdate | None
+    # The versions (newest first, with files and comments) of each deliverable awaiting
+    # sign-off, by its id: what the client proofs.
+    versions: dict[int, list[DeliverableVersion]] = field(default_factory=dict)
 
     @property
     def awaiting_signoff(self) -> list[Deliverable]:
@@ -40,6 +43,9 @@ class SharedProject:
             for deliverable in milestone.deliverables.all()
             if deliverable.status == Deliverable.Status.IN_REVIEW
         ]
+
+    def versions_of(self, deliverable: Deliverable) -> list[DeliverableVersion]:
+        return self.versions.get(deliverable.pk, [])
 
 
 def shared_project(*, link: ShareLink, today: date | None = None) -> SharedProject:
@@ -64,10 +70,14 @@ def shared_project(*, link: ShareLink, today: date | None = None) -> SharedProje
     latest_update = (
         StatusUpdate.objects.filter(project=project).only("health", "summary", "created_at").first()
     )
-    return SharedProject(
+    shared = SharedProject(
         link=link,
         project=project,
         today=today,
         milestones=milestones,
         latest_update=latest_update,
     )
+    awaiting = [deliverable.pk for deliverable in shared.awaiting_signoff]
+    for version in DeliverableVersion.objects.filter(deliverable_id__in=awaiting).for_review():
+        shared.versions.setdefault(version.deliverable_id, []).append(version)
+    return shared

@@ -11,13 +11,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from deliverables.models import ChecklistItem, Deliverable
+from deliverables.models import (
+    ChecklistItem,
+    Deliverable,
+    DeliverableVersion,
+    ProofComment,
+    ReviewRound,
+)
 from deliverables.services import checklists as checklist_services
 from deliverables.services import deliverables as deliverable_services
+from deliverables.services import proofs as proof_services
+from deliverables.services import versions as version_services
 from projects.models import ActivityEvent, Milestone
 from projects.services import milestones as milestone_services
 from tests.admin_forms import change_form_data
 from tests.audit import assert_recorded
+from tests.deliverables.proof_files import png
 
 
 def admin_url(model, view="changelist", *args) -> str:
@@ -223,3 +232,19 @@ def test_a_deliverable_added_to_a_closed_milestone_is_refused_above_its_row(
     ]
     assert "is cancelled; reopen it first." in response.text
     assert not Deliverable.objects.exists()
+
+
+def test_proofing_rows_are_listed_and_read_only(admin_client, deliverable, manager):
+    version = version_services.version_upload(
+        deliverable=deliverable, actor=manager, files=[png()], summary="First cut"
+    )
+    deliverable_services.deliverable_submit(deliverable=deliverable, actor=manager)
+    proof_services.proof_comment_post(version=version, actor=manager, body="Crop tighter")
+
+    for model, text in [
+        (DeliverableVersion, "First cut"),
+        (ReviewRound, "Teaser email copy"),
+        (ProofComment, "Crop tighter"),
+    ]:
+        assert text in admin_client.get(admin_url(model)).content.decode()
+        assert admin_client.get(admin_url(model, "add")).status_code == 403

@@ -1,15 +1,35 @@
-"""The client sign-off form on a share page."""
+"""The client sign-off form on a share page, and who the visitor is."""
 
 from django import forms
 
 from deliverables.services.deliverables import APPROVE, REQUEST_CHANGES
 
 
-class SignoffForm(forms.Form):
-    """A visitor without an account signs off a deliverable in review."""
+class ReviewerForm(forms.Form):
+    """Who a visitor without an account is. `reviewer`: the name and email they already
+    gave on the page during this visit, which stand in for the fields (so they give them
+    once per visit, not once per deliverable)."""
 
     name = forms.CharField(label="Your name", max_length=200)
     email = forms.EmailField(label="Your email", max_length=254)
+
+    def __init__(self, *args, reviewer: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reviewer = reviewer
+        if reviewer:
+            self.fields["name"].required = self.fields["email"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if self.reviewer:
+            data["name"] = data.get("name") or self.reviewer["name"]
+            data["email"] = data.get("email") or self.reviewer["email"]
+        return data
+
+
+class SignoffForm(ReviewerForm):
+    """A visitor without an account signs off a deliverable in review."""
+
     note = forms.CharField(
         label="Note",
         required=False,
@@ -23,6 +43,8 @@ class SignoffForm(forms.Form):
         error_messages={"required": "Choose approve or request changes."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The number of the deliverable version the visitor looked at (v2 → 2).
+    version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
         data = super().clean()

@@ -22,6 +22,16 @@ from projects.web.forms.sharing import SignoffForm
 SIGNOFF_ERROR_FIELDS = {"reviewer_name": "name", "reviewer_email": "email"}
 
 
+def remembered_reviewer(request, link: ShareLink) -> dict | None:
+    """The name and email this browser gave on the link's page during this visit."""
+    return request.session.get(f"share-reviewer-{link.pk}")
+
+
+def remember_reviewer(request, link: ShareLink, name: str, email: str) -> None:
+    """Keep who the visitor is (in their session) so that they tell it once per visit."""
+    request.session[f"share-reviewer-{link.pk}"] = {"name": name, "email": email}
+
+
 def share_page(view):
     """No indexing, no caching, and the secret URL never leaves as a Referer to another
     site; a dead link is a 404 page that says so, never a hint of what was behind it.
@@ -45,7 +55,7 @@ def share_page(view):
     return wrapper
 
 
-def _active_link(token: str) -> ShareLink:
+def active_link(token: str) -> ShareLink:
     link = sharing.share_link_for(token)
     if link is None:
         raise Http404("This share link does not exist, was revoked or has expired.")
@@ -55,10 +65,14 @@ def _active_link(token: str) -> ShareLink:
 def _render(request, link: ShareLink, *, token: str, forms=None, status: int = 200):
     shared = shared_project(link=link)
     forms = forms or {}
+    reviewer = remembered_reviewer(request, link)
     signoff = [
         (
             deliverable,
-            forms.pop(deliverable.pk) if deliverable.pk in forms else _blank_form(deliverable),
+            forms.pop(deliverable.pk)
+            if deliverable.pk in forms
+            else _blank_form(deliverable, shared.versions_of(deliverable), reviewer),
+            shared.versions_of(deliverable),
         )
         for deliverable in shared.awaiting_signoff
     ]
@@ -73,30 +87,38 @@ def _render(request, link: ShareLink, *, token: str, forms=None, status: int = 2
             "signoff": signoff,
             "token": token,
             "errors": errors,
+            "reviewer": reviewer,
         },
         status=status,
     )
 
 
-def _blank_form(deliverable: Deliverable) -> SignoffForm:
-    return SignoffForm(prefix=f"d{deliverable.pk}", initial={"version": deliverable.version})
+def _blank_form(deliverable: Deliverable, versions: list, reviewer: dict | None) -> SignoffForm:
+    latest = versions[0].number if versions else None
+    return SignoffForm(
+        prefix=f"d{deliverable.pk}",
+        initial={"version": deliverable.version, "version_seen": latest},
+        reviewer=reviewer,
+    )
 
 
 @require_GET
 @share_page
 def share_project(request, token: str):
-    return _render(request, _active_link(token), token=token)
+    return _render(request, active_link(token), token=token)
 
 
 @require_POST
 @share_page
 def share_signoff(request, token: str, deliverable_id: int):
     """Approve or request changes on a deliverable in review, as a named external reviewer."""
-    link = _active_link(token)
+    link = active_link(token)
     deliverable = get_object_or_404(
         Deliverable.objects.select_related("milestone__project__workspace"), pk=deliverable_id
     )
-    form = SignoffForm(request.POST, prefix=f"d{deliverable.pk}")
+    form = SignoffForm(
+        request.POST, prefix=f"d{deliverable.pk}", reviewer=remembered_reviewer(request, link)
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -108,6 +130,7 @@ def share_signoff(request, token: str, deliverable_id: int):
                 reviewer_email=data["email"],
                 note=data["note"],
                 expected_version=data["version"],
+                version_seen=data["version_seen"],
             )
         except Deliverable.DoesNotExist:
             raise Http404("There is no such deliverable on this link.") from None
@@ -120,6 +143,7 @@ def share_signoff(request, token: str, deliverable_id: int):
                 "Reload the page to see its current state.",
             )
         else:
+            remember_reviewer(request, link, data["name"], data["email"])
             if data["decision"] == APPROVE:
                 done = f"Thank you, {data['name']}: “{deliverable.title}” is approved."
             else:

@@ -122,7 +122,13 @@ def test_the_whole_cycle_with_its_events(milestone, member, manager):
         ("deliverable.approved", manager.pk),
         ("deliverable.delivered", member.pk),
     ]
-    assert ActivityEvent.objects.get(verb="deliverable.changes_requested").data == {"note": "Logo"}
+    # The decision closes the review round the submission opened (no files: no version).
+    assert ActivityEvent.objects.get(verb="deliverable.changes_requested").data == {
+        "note": "Logo",
+        "round": 1,
+        "version": None,
+        "decision": "changes_requested",
+    }
     assert delivered.approved_by == manager
     assert delivered.approved_at is not None
 

@@ -14,7 +14,9 @@ from django.urls import URLPattern, URLResolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from deliverables.models import Deliverable
+from deliverables.models import Deliverable, ReviewRound
+from deliverables.services.proofs import proof_comment_post
+from deliverables.services.versions import version_upload
 from milestones_site.urls import api_v1
 from notifications.models import Notification, WebhookEndpoint
 from projects import activity
@@ -22,6 +24,7 @@ from projects.models import Role
 from projects.playbooks.services import template_save_from_project
 from projects.services.comments import comment_post
 from tests.clients import client_with_token
+from tests.deliverables.proof_files import png
 from tests.factories import (
     ChecklistItemFactory,
     ClientFactory,
@@ -78,10 +81,13 @@ class Rule:
     body: object = field(default=None)  # world -> request body
     prepare: object = field(default=None)  # world -> None, adjusts the target's state
     target: object = field(default=None)  # world -> pk of a detail route's row (else TARGETS)
+    format: str = "json"  # of the request body: "multipart" for file uploads
 
 
-def role(min_role: str, success: int = 200, body=None, prepare=None, target=None) -> Rule:
-    return Rule(min_role, success, body, prepare, target)
+def role(
+    min_role: str, success: int = 200, body=None, prepare=None, target=None, format="json"
+) -> Rule:
+    return Rule(min_role, success, body, prepare, target, format)
 
 
 def set_deliverable_status(status: str):
@@ -188,6 +194,35 @@ EXPECTATIONS: dict[tuple[str, str, str], Rule] = {
     ("deliverables/<pk>/deliver/", "post", "deliver"): role(
         "member", prepare=set_deliverable_status("approved")
     ),
+    ("versions/", "get", "list"): LIST,
+    ("versions/", "post", "create"): role(
+        "member",
+        201,
+        lambda w: {"deliverable": w.deliverable.pk, "files": [png()], "summary": "Brighter"},
+        format="multipart",
+    ),
+    ("versions/<pk>/", "get", "retrieve"): READ,
+    ("proof-files/<pk>/", "get", "retrieve"): READ,
+    ("proof-files/<pk>/download/", "get", "download"): READ,
+    ("review-rounds/", "get", "list"): LIST,
+    ("review-rounds/<pk>/", "get", "retrieve"): READ,
+    ("proof-comments/", "get", "list"): LIST,
+    ("proof-comments/", "post", "create"): role(
+        "member",
+        201,
+        lambda w: {
+            "version": w.version.pk,
+            "body": "Logo larger",
+            "file": w.proof_file.pk,
+            "page": 1,
+            "x": 0.25,
+            "y": 0.5,
+        },
+    ),
+    ("proof-comments/<pk>/", "get", "retrieve"): READ,
+    ("proof-comments/<pk>/", "patch", "partial_update"): role(
+        "member", body=lambda w: {"resolved": True}
+    ),
     ("checklist-items/", "get", "list"): LIST,
     ("checklist-items/", "post", "create"): role(
         "member", 201, lambda w: {"deliverable": w.deliverable.pk, "text": "Alt texts"}
@@ -257,6 +292,10 @@ TARGETS = {
     "milestones": "milestone",
     "deliverables": "deliverable",
     "checklist-items": "checklist_item",
+    "versions": "version",
+    "proof-files": "proof_file",
+    "review-rounds": "review_round",
+    "proof-comments": "proof_comment",
     "status-updates": "status_update",
     "comments": "comment",
     "activity": "event",
@@ -305,6 +344,21 @@ def build_world():
         status_update=StatusUpdateFactory(project=project),
     )
     world.checklist_item = ChecklistItemFactory(deliverable=world.deliverable)
+    world.version = version_upload(
+        deliverable=world.deliverable, actor=users["member"], files=[png()]
+    )
+    world.proof_file = world.version.files.get()
+    world.review_round = ReviewRound.objects.create(
+        deliverable=world.deliverable,
+        number=1,
+        opened_on=world.version,
+        decision=ReviewRound.Decision.CHANGES_REQUESTED,
+        note="Brighter",
+        closed_at=timezone.now(),
+    )
+    world.proof_comment = proof_comment_post(
+        version=world.version, actor=users["member"], body="Logo larger"
+    )
     world.event = activity.record(actor=users["owner"], verb="project.updated", target=project)
     world.comment = comment_post(target=world.milestone, actor=users["member"], body="First!")
     world.template = template_save_from_project(project=project, actor=None, name="Our way")
@@ -366,7 +420,7 @@ def test_role_matrix(route, method, action):
             body = rule.body(world) if rule.body else None
             client = world.clients[who]
             response = getattr(client, method)(
-                url_for(world, rule, route, who), body, format="json"
+                url_for(world, rule, route, who), body, format=rule.format
             )
             expected = expected_status(rule, route, method, who)
             assert response.status_code == expected, (who, response.content[:300])
