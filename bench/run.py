@@ -115,6 +115,14 @@ def gunicorn(env: dict, *, port: int, workers: int):
         log.close()
 
 
+def session_backend(paths: list[str]) -> str:
+    """The backend a sign-in records in the session: the first that loads users (django-axes
+    puts one first that only guards sign-ins)."""
+    from django.utils.module_loading import import_string
+
+    return next(path for path in paths if hasattr(import_string(path), "get_user"))
+
+
 def prepare() -> dict:
     """Credentials and object ids for the targets, made through the app's own code."""
     import django
@@ -135,7 +143,7 @@ def prepare() -> dict:
     session.update(
         {
             SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
+            BACKEND_SESSION_KEY: session_backend(settings.AUTHENTICATION_BACKENDS),
             HASH_SESSION_KEY: user.get_session_auth_hash(),
         }
     )
