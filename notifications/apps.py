@@ -6,8 +6,13 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
+        from milestones_site.web import conditional
         from notifications.tasks import enqueue_events
+        from notifications.web.context_processors import unread_for
         from projects.activity import events_recorded
+
+        # Every page's frame shows the bell's count.
+        conditional.add_part(unread_for, pages_only=True)
 
         def on_events_recorded(sender, event_ids: list[int], **kwargs) -> None:
             enqueue_events(event_ids)

@@ -63,7 +63,8 @@ def preference_update(*, user, data: dict) -> NotificationPreference:
 
 
 def follow_set(*, user, subject: Project | Milestone, following: bool) -> bool:
-    """Follow or unfollow a project or milestone the user can read; returns the new state."""
+    """Follow or unfollow a project or milestone the user can read; returns the new state.
+    Pages show the follow button: the workspace's pages are renewed for their validators."""
     project = subject if isinstance(subject, Project) else subject.project
     if not permissions.can_read(user, project.workspace):
         raise Milestone.DoesNotExist if isinstance(subject, Milestone) else Project.DoesNotExist
@@ -72,6 +73,7 @@ def follow_set(*, user, subject: Project | Milestone, following: bool) -> bool:
         Follow.objects.get_or_create(user=user, **{field: subject})
     else:
         Follow.objects.filter(user=user, **{field: subject}).delete()
+    activity.renew_version_after_commit(project.workspace_id)
     return following
 
 

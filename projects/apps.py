@@ -13,5 +13,11 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Projects"
 
     def ready(self) -> None:
+        from milestones_site.web import conditional
+        from projects.selectors.resources import workspace_versions
+        from projects.web.workspaces import current_workspace_id
+
         # Built-in playbooks ship with the code: every migrate brings them up to date.
         post_migrate.connect(sync_builtin_playbooks, sender=self)
+        conditional.add_part(workspace_versions)
+        conditional.add_part(current_workspace_id, pages_only=True)

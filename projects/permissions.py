@@ -76,9 +76,12 @@ def workspaces_allowing(user, action: Action) -> QuerySet:
 
 def workspaces_with_roles(user) -> list[Workspace]:
     """The workspaces `user` reads, by name, in one query that also primes `role_in`'s cache
-    for each of them (`member_role` is annotated: None where a superuser is not a member)."""
+    for each of them (`member_role` is annotated: None where a superuser is not a member).
+    Kept on the user object, which lives for one request, until `forget_roles`."""
     if not user.is_authenticated:
         return []
+    if "_readable_workspaces" in user.__dict__:
+        return user.__dict__["_readable_workspaces"]
     if user.is_superuser:
         member = Membership.objects.filter(user=user, workspace=OuterRef("pk"))
         workspaces = list(
@@ -88,6 +91,7 @@ def workspaces_with_roles(user) -> list[Workspace]:
         workspaces = memberships_of(user)
     roles = user.__dict__.setdefault("_workspace_roles", {})
     roles.update({w.pk: Role(w.member_role) if w.member_role else None for w in workspaces})
+    user.__dict__["_readable_workspaces"] = workspaces
     return workspaces
 
 
@@ -101,6 +105,7 @@ def forget_roles(user) -> None:
     """Drop the roles remembered on `user` (after their memberships changed)."""
     if user is not None:
         user.__dict__.pop("_workspace_roles", None)
+        user.__dict__.pop("_readable_workspaces", None)
 
 
 def role_in(user, workspace: Workspace) -> Role | None:

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from rest_framework.test import APIClient
 
+from deliverables.rollups import recompute_everything
 from deliverables.services import checklists as checklist_services
 from deliverables.services import deliverables as deliverable_services
 from milestones_site import settings as site_settings
@@ -28,6 +29,25 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("CI") == "true" and skipped and session.exitstatus == 0:
         reporter.write_line(f"CI: {skipped} skipped test(s) count as failures.", red=True)
         session.exitstatus = 1
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After every test that wrote to the database, every stored roll-up must equal what its
+    rows say (what `check_rollups` checks): the services keep them, and tests that make rows
+    in bulk refresh them as a bulk import would. `@pytest.mark.rollups_may_drift` marks the
+    tests that break them on purpose."""
+    result = yield
+    touches_database = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
+        item.fixturenames
+    )
+    if touches_database and not item.get_closest_marker("rollups_may_drift"):
+        differences = recompute_everything()
+        assert not differences, "stored roll-ups drifted: " + "; ".join(map(str, differences))
+    return result
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -11,7 +11,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from deliverables.models import ChecklistItem, Deliverable
-from deliverables.rollups import refresh_checklists
+from deliverables.rollups import recompute_everything, refresh_checklists
 from projects import rollups
 from projects.models import (
     Client,
@@ -190,6 +190,18 @@ class ShareLinkFactory(factory.django.DjangoModelFactory):
     allow_signoff = True
     prefix = factory.Sequence(lambda n: f"sh_{n:09d}")
     secret_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+def forced(rows, **fields) -> None:
+    """Set-up that writes `fields` straight to `rows` (a queryset), around the services and
+    their rules, then repairs the roll-ups it moved as `check_rollups --repair` would."""
+    rows.update(**fields)
+    made_in_bulk()
+
+
+def made_in_bulk() -> None:
+    """After set-up that made rows with `bulk_create`: their roll-ups, worked out again."""
+    recompute_everything(repair=True)
 
 
 def depend(dependent: Milestone, *prerequisites: Milestone) -> None:

@@ -1,5 +1,8 @@
 """Output serializers for deliverables and checklist items (annotated rows only)."""
 
+from datetime import tzinfo
+
+from django.utils import timezone
 from rest_framework import serializers
 
 from deliverables.models import ChecklistItem, Deliverable
@@ -91,10 +94,11 @@ def deliverable_outputs(rows: list[Deliverable], *, reader=None) -> list[dict]:
     """Deliverables as DeliverableSerializer describes them; their owners' and approvers'
     names in one query for the page."""
     names = person_names({row.owner_id for row in rows} | {row.approved_by_id for row in rows})
-    return [deliverable_output(row, names) for row in rows]
+    zone = timezone.get_current_timezone()
+    return [deliverable_output(row, names, zone) for row in rows]
 
 
-def deliverable_output(row: Deliverable, names: dict) -> dict:
+def deliverable_output(row: Deliverable, names: dict, zone: tzinfo) -> dict:
     return {
         "id": row.pk,
         "milestone": row.milestone_id,
@@ -113,12 +117,12 @@ def deliverable_output(row: Deliverable, names: dict) -> dict:
         "link": row.link,
         "approved_by": row.approved_by_id,
         "approver_name": names.get(row.approved_by_id) or row.approved_by_name or None,
-        "approved_at": instant(row.approved_at),
+        "approved_at": instant(row.approved_at, zone),
         "checklist_total": row.checklist_total,
         "checklist_done": row.checklist_done,
         "version": row.version,
-        "created_at": instant(row.created_at),
-        "updated_at": instant(row.updated_at),
+        "created_at": instant(row.created_at, zone),
+        "updated_at": instant(row.updated_at, zone),
     }
 
 

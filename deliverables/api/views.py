@@ -31,6 +31,7 @@ from milestones_site.api.viewsets import (
     UpdateMixin,
     row_action,
 )
+from projects.selectors.resources import stored_total
 
 
 def review_action(name: str, service, input_serializer, description: str):
@@ -45,6 +46,8 @@ class DeliverableViewSet(
     """Tangible outputs of milestones. PATCH edits details; the status moves only through
     the review actions (start, submit, approve, request-changes, deliver)."""
 
+    conditional_reads = True
+
     model = Deliverable
     writes = deliverable_services.DELIVERABLE_WRITES
     output_serializer_class = out.DeliverableSerializer
@@ -57,6 +60,9 @@ class DeliverableViewSet(
 
     def visible_queryset(self):
         return resources.deliverable_rows(self.request.user)
+
+    def stored_count(self):
+        return stored_total(self.request.user, "deliverables_total")
 
     def render(self, rows):
         return out.deliverable_outputs(rows)
@@ -101,6 +107,8 @@ class ChecklistItemViewSet(
     ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyMixin, ServiceViewSet
 ):
     """Ordered to-dos on a deliverable or a milestone; PATCH ticks or unticks one."""
+
+    conditional_reads = True
 
     model = ChecklistItem
     writes = checklist_services.CHECKLIST_ITEM_WRITES

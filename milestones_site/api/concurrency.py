@@ -2,9 +2,11 @@
 
 An ETag is strong and opaque to clients: `"<id>-<version>"` for versioned rows
 (projects, milestones, deliverables), `"<id>-u<updated_at in µs>"` for rows that only
-carry a modification time. A PATCH or DELETE with an `If-Match` that does not name the
-current tag answers 412 with the current representation; without `If-Match` the write
-goes ahead, and a PATCH then changes only the fields it sends.
+carry a modification time; where reads are conditional (milestones_site.web.conditional),
+`.<state>` follows, naming everything else the representation shows, for `If-None-Match`.
+A PATCH or DELETE with an `If-Match` whose row part is not the current one answers 412
+with the current representation; without `If-Match` the write goes ahead, and a PATCH then
+changes only the fields it sends.
 """
 
 from django.db import models
@@ -27,12 +29,17 @@ class PreconditionFailed(exceptions.APIException):
         )
 
 
-def etag_for(instance: models.Model) -> str:
+def etag_for(instance: models.Model, state: str | None = None) -> str:
     version = getattr(instance, "version", None)
-    if version is not None:
-        return f'"{instance.pk}-{version}"'
-    stamp = getattr(instance, "updated_at", None) or instance.created_at
-    return f'"{instance.pk}-u{int(stamp.timestamp() * 1_000_000)}"'
+    if version is None:
+        stamp = getattr(instance, "updated_at", None) or instance.created_at
+        version = f"u{int(stamp.timestamp() * 1_000_000)}"
+    return f'"{instance.pk}-{version}.{state}"' if state else f'"{instance.pk}-{version}"'
+
+
+def row_part(tag: str) -> str:
+    """The part of a tag that names the row's version: `"12-3"` of `"12-3.<state>"`."""
+    return tag.strip('"').split(".", 1)[0]
 
 
 def parse_if_match(header: str | None) -> list[str] | None:
@@ -54,9 +61,10 @@ def expected_version(instance: models.Model, tags: list[str] | None) -> int | No
     A tag for another row, or an unparsable one, can never match: 412 at once."""
     if tags is None or "*" in tags:
         return None
-    prefix = f'"{instance.pk}-'
+    prefix = f"{instance.pk}-"
     for tag in tags:
-        number = tag[len(prefix) : -1] if tag.startswith(prefix) and tag.endswith('"') else ""
+        row = row_part(tag) if tag.startswith('"') and tag.endswith('"') else ""
+        number = row.removeprefix(prefix) if row.startswith(prefix) else ""
         if is_whole_number(number):
             return int(number)
     raise PreconditionFailed(instance)
@@ -66,5 +74,5 @@ def ensure_matches(current: models.Model, tags: list[str] | None) -> None:
     """For rows without a version: compare If-Match with the locked row's tag."""
     if tags is None or "*" in tags:
         return
-    if etag_for(current) not in tags:
+    if row_part(etag_for(current)) not in {row_part(tag) for tag in tags}:
         raise PreconditionFailed(current)

@@ -3,17 +3,16 @@ fetched once per page (the Sentry way), rendering each value exactly as the reso
 serializer would. The serializers still describe the schema; schemathesis checks every
 response against it (tests/milestones_site/api/test_fuzzing.py)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 
-from django.utils import timezone
 
-
-def instant(value: datetime | None) -> str | None:
-    """A date-time as DRF renders it: ISO 8601 in the active timezone, `Z` for UTC."""
+def instant(value: datetime | None, zone: tzinfo) -> str | None:
+    """A date-time as DRF renders it: ISO 8601 in `zone` (the active timezone, which a page
+    of rows looks up once: `timezone.get_current_timezone()`), `Z` for UTC."""
     if value is None:
         return None
-    text = timezone.localtime(value).isoformat()
+    text = value.astimezone(zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 

@@ -25,6 +25,7 @@ from milestones_site.api.concurrency import (
 )
 from milestones_site.api.inputs import is_valid_id
 from milestones_site.services.writes import Writes
+from milestones_site.web.conditional import not_modified, revalidated, state_of
 
 
 class ThrottleUnauthenticatedMixin:
@@ -45,6 +46,9 @@ class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
     output_serializer_class = None
     create_serializer_class = None
     update_serializer_class = None
+    # Reads answer `If-None-Match` with 304 (milestones_site.web.conditional): only for
+    # resources whose representations show nothing but the content of workspaces.
+    conditional_reads = False
 
     def get_serializer_class(self):
         return self.output_serializer_class
@@ -107,6 +111,19 @@ class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
             return set()
         return {paginator.page_query_param, paginator.page_size_query_param}
 
+    def unfiltered(self) -> bool:
+        """The list is every row the caller may read (in any order)."""
+        ordering = {
+            backend.ordering_param
+            for backend in self.filter_backends
+            if issubclass(backend, filters.OrderingFilter)
+        }
+        return not self.request.query_params.keys() - self.page_params() - ordering
+
+    def stored_count(self) -> int | None:
+        """How many rows `unfiltered` lists, when stored roll-ups know it without a count."""
+        return None
+
     def parse(self, serializer_class, *, partial: bool = False) -> dict:
         serializer = serializer_class(
             data=self.request.data, partial=partial, context=self.get_serializer_context()
@@ -119,10 +136,18 @@ class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
         its rows with plain functions (milestones_site/api/outputs.py)."""
         return self.get_serializer(rows, many=True).data
 
+    def read_state(self, *extra) -> str | None:
+        """The state this caller's reads of the resource show, plus `extra` (None where
+        reads are not conditional)."""
+        return state_of(self.request, *extra) if self.conditional_reads else None
+
+    def tag_for(self, instance: models.Model) -> str:
+        return etag_for(instance, self.read_state())
+
     def current_representation(self, instance: models.Model) -> tuple[dict, str]:
         """The row re-read with its annotations, as the resource shows it."""
         fresh = self.get_queryset().get(pk=instance.pk)
-        return self.render([fresh])[0], etag_for(fresh)
+        return self.render([fresh])[0], self.tag_for(fresh)
 
     def respond(self, instance: models.Model, status_code: int = status.HTTP_200_OK) -> Response:
         data, etag = self.current_representation(instance)
@@ -168,9 +193,19 @@ class UnknownEndpointView(APIView):
 
 
 class ListMixin:
-    """GET on the collection: the caller's rows, filtered, searched, ordered and paged."""
+    """GET on the collection: the caller's rows, filtered, searched, ordered and paged; 304
+    without reading them when nothing the list shows has changed."""
 
     def list(self, request, *args, **kwargs):
+        state = self.read_state(request.get_full_path())
+        if state is None:
+            return self.listed()
+        etag = f'"{state}"'
+        response = not_modified(request, etag) or self.listed()
+        response["ETag"] = etag
+        return revalidated(response)
+
+    def listed(self) -> Response:
         rows = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(rows)
         if page is None:
@@ -181,7 +216,12 @@ class ListMixin:
 class RetrieveMixin:
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
-        return Response(self.render([instance])[0], headers={"ETag": etag_for(instance)})
+        etag = self.tag_for(instance)
+        unchanged = not_modified(request, etag) if self.conditional_reads else None
+        if unchanged is not None:
+            return revalidated(unchanged)
+        response = Response(self.render([instance])[0], headers={"ETag": etag})
+        return revalidated(response) if self.conditional_reads else response
 
 
 class CreateMixin:

@@ -1,7 +1,10 @@
 """Output serializers: they render rows annotated and prefetched by the viewsets'
 querysets and never run a query of their own."""
 
+from datetime import tzinfo
+
 from django.db.models import Count
+from django.utils import timezone
 from rest_framework import serializers
 
 from milestones_site.api import representations
@@ -441,10 +444,11 @@ def project_outputs(rows: list[Project], *, today) -> list[dict]:
         .values_list("project_id", "count")
     )
     names = person_names(row.owner_id for row in rows)
-    return [project_output(row, overdue.get(row.pk, 0), names) for row in rows]
+    zone = timezone.get_current_timezone()
+    return [project_output(row, overdue.get(row.pk, 0), names, zone) for row in rows]
 
 
-def project_output(row: Project, overdue_count: int, names: dict) -> dict:
+def project_output(row: Project, overdue_count: int, names: dict, zone: tzinfo) -> dict:
     next_milestone = row.next_milestone
     return {
         "id": row.pk,
@@ -475,8 +479,8 @@ def project_output(row: Project, overdue_count: int, names: dict) -> dict:
         "next_milestone_title": next_milestone.title if next_milestone else None,
         "next_milestone_due": day(next_milestone.due_date) if next_milestone else None,
         "version": row.version,
-        "created_at": instant(row.created_at),
-        "updated_at": instant(row.updated_at),
+        "created_at": instant(row.created_at, zone),
+        "updated_at": instant(row.updated_at, zone),
     }
 
 
@@ -485,10 +489,11 @@ def milestone_outputs(rows: list[Milestone]) -> list[dict]:
     owners' names in one query each for the page."""
     waits = resources.dependency_ids([row.pk for row in rows])
     names = person_names(row.owner_id for row in rows)
-    return [milestone_output(row, waits.get(row.pk, []), names) for row in rows]
+    zone = timezone.get_current_timezone()
+    return [milestone_output(row, waits.get(row.pk, []), names, zone) for row in rows]
 
 
-def milestone_output(row: Milestone, depends_on: list[int], names: dict) -> dict:
+def milestone_output(row: Milestone, depends_on: list[int], names: dict, zone: tzinfo) -> dict:
     return {
         "id": row.pk,
         "project": row.project_id,
@@ -506,7 +511,7 @@ def milestone_output(row: Milestone, depends_on: list[int], names: dict) -> dict
         "slip_days": row.slip_days,
         "is_overdue": row.is_overdue,
         "health": row.health,
-        "completed_at": instant(row.completed_at),
+        "completed_at": instant(row.completed_at, zone),
         "success_criteria": row.success_criteria,
         "kpi_name": row.kpi_name,
         "kpi_target": decimal(row.kpi_target, 2),
@@ -517,8 +522,8 @@ def milestone_output(row: Milestone, depends_on: list[int], names: dict) -> dict
         "deliverables_total": row.deliverables_total,
         "deliverables_done": row.deliverables_done,
         "version": row.version,
-        "created_at": instant(row.created_at),
-        "updated_at": instant(row.updated_at),
+        "created_at": instant(row.created_at, zone),
+        "updated_at": instant(row.updated_at, zone),
     }
 
 

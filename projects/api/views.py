@@ -53,6 +53,8 @@ from projects.services import workspaces as workspace_services
 class WorkspaceViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, ServiceViewSet):
     """Workspaces you belong to. Anyone may create one (and owns it); owners update."""
 
+    conditional_reads = True
+
     model = Workspace
     writes = workspace_services.WORKSPACE_WRITES
     output_serializer_class = out.WorkspaceSerializer
@@ -70,6 +72,8 @@ class MembershipViewSet(
     ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyMixin, ServiceViewSet
 ):
     """Members of your workspaces and their roles; owners add, change and remove them."""
+
+    conditional_reads = True
 
     model = Membership
     writes = workspace_services.MEMBERSHIP_WRITES
@@ -91,6 +95,8 @@ class ClientViewSet(
     """An agency's clients; managers and owners edit and delete them (their projects stay,
     without a client)."""
 
+    conditional_reads = True
+
     model = Client
     writes = workspace_services.CLIENT_WRITES
     output_serializer_class = out.ClientSerializer
@@ -109,6 +115,8 @@ class ProjectViewSet(
     ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyMixin, ServiceViewSet
 ):
     """Campaigns with their progress, health and next milestone."""
+
+    conditional_reads = True
 
     model = Project
     writes = project_services.PROJECT_WRITES
@@ -152,13 +160,15 @@ class ProjectViewSet(
         )
         row = template_rows(request.user, with_structure=True).get(pk=template.pk)
         body = out.TemplateDetailSerializer(row).data
-        return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(row)})
+        return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": self.tag_for(row)})
 
 
 class PhaseViewSet(
     ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyMixin, ServiceViewSet
 ):
     """Ordered stages of a project; managers and owners edit them."""
+
+    conditional_reads = True
 
     model = Phase
     writes = project_services.PHASE_WRITES
@@ -182,6 +192,8 @@ class MilestoneViewSet(
     PATCH edits details, dependencies and status (completing runs the same checks as
     `complete/`); the due date moves only through `reschedule/`."""
 
+    conditional_reads = True
+
     model = Milestone
     writes = milestone_services.MILESTONE_WRITES
     output_serializer_class = out.MilestoneSerializer
@@ -194,6 +206,9 @@ class MilestoneViewSet(
 
     def visible_queryset(self):
         return resources.milestone_rows(self.request.user)
+
+    def stored_count(self):
+        return resources.stored_total(self.request.user, "milestones_total")
 
     def render(self, rows):
         return out.milestone_outputs(rows)
@@ -242,6 +257,8 @@ class MilestoneViewSet(
 class StatusUpdateViewSet(ListMixin, RetrieveMixin, CreateMixin, ServiceViewSet):
     """Dated project status posts; managers and owners post them."""
 
+    conditional_reads = True
+
     model = StatusUpdate
     writes = project_services.STATUS_UPDATE_WRITES
     output_serializer_class = out.StatusUpdateSerializer
@@ -258,6 +275,8 @@ class StatusUpdateViewSet(ListMixin, RetrieveMixin, CreateMixin, ServiceViewSet)
 class CommentViewSet(ListMixin, RetrieveMixin, CreateMixin, ServiceViewSet):
     """Comments on milestones and deliverables; members and up post them."""
 
+    conditional_reads = True
+
     model = Comment
     writes = comment_services.COMMENT_WRITES
     output_serializer_class = out.CommentSerializer
@@ -273,6 +292,8 @@ class CommentViewSet(ListMixin, RetrieveMixin, CreateMixin, ServiceViewSet):
 
 class ActivityViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
     """The audit log of your workspaces (read-only), newest first."""
+
+    conditional_reads = True
 
     model = ActivityEvent
     output_serializer_class = out.ActivityEventSerializer
@@ -313,6 +334,8 @@ class ApiTokenViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin, Servi
 
 class TemplateViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
     """Playbooks: the built-in ones and your workspaces' own templates."""
+
+    conditional_reads = True
 
     model = Template
     output_serializer_class = out.TemplateSerializer
@@ -358,4 +381,4 @@ class TemplateViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
         )
         row = resources.project_rows(request.user).get(pk=project.pk)
         body = out.projects_as_read_by([row], reader=request.user)[0]
-        return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(row)})
+        return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": self.tag_for(row)})

@@ -5,7 +5,7 @@ one of them (milestones_site.api.representations)."""
 
 from datetime import date
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 
 from milestones_site.querysets.names import person_name
 from projects.models import (
@@ -28,6 +28,12 @@ def reader_today(reader) -> date:
     """The date overdue and health are derived for, for this reader: today where their
     workspaces are (in UTC when those span timezones)."""
     return reference_date(workspaces_with_roles(reader))
+
+
+def workspace_versions(request) -> list[tuple[int, int]]:
+    """The content version of every workspace the reader reads: what each read of this
+    app depends on besides the reader (HTTP validators, milestones_site.web.conditional)."""
+    return [(w.pk, w.content_version) for w in workspaces_with_roles(request.user)]
 
 
 def workspace_rows(reader) -> QuerySet:
@@ -75,12 +81,18 @@ def milestone_rows(reader, today: date | None = None) -> QuerySet:
     )
 
 
+def stored_total(reader, column: str) -> int:
+    """A roll-up column of Project (`milestones_total`, `deliverables_total`) summed over
+    every project the reader may read: the size of an unfiltered list, without counting."""
+    return Project.objects.visible_to(reader).aggregate(total=Sum(column))["total"] or 0
+
+
 def dependency_ids(milestone_ids) -> dict[int, list[int]]:
-    """{milestone id: the ids of the milestones it waits for, earliest due first}, in one
-    query for a page of milestones."""
+    """{milestone id: the ids of the milestones it waits for, in id order}, in one query on
+    the link table alone for a page of milestones."""
     waits: dict[int, list[int]] = {}
     through = Milestone.depends_on.through.objects.filter(from_milestone_id__in=milestone_ids)
-    ordered = through.order_by("to_milestone__due_date", "to_milestone_id")
+    ordered = through.order_by("to_milestone_id")
     for source, target in ordered.values_list("from_milestone_id", "to_milestone_id"):
         waits.setdefault(source, []).append(target)
     return waits

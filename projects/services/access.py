@@ -69,7 +69,8 @@ def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
 
 def api_token_for(plain: str) -> ApiToken | None:
     """The active token for a presented secret, with its user; marks it used."""
-    token = ApiToken.objects.presented(plain).select_related("user").first()
+    # The hash is unique: no ordering to ask for.
+    token = next(iter(ApiToken.objects.presented(plain).select_related("user")), None)
     if token is None or not token.user.is_active:
         return None
     token.mark_presented("last_used_at")

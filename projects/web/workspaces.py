@@ -21,6 +21,12 @@ def current_workspace(request: HttpRequest) -> Workspace | None:
     return current
 
 
+def current_workspace_id(request: HttpRequest) -> int | None:
+    """Which workspace the page shows (a part of page validators)."""
+    workspace = current_workspace(request)
+    return workspace.pk if workspace else None
+
+
 def user_workspaces(request: HttpRequest) -> list[Workspace]:
     current_workspace(request)
     return request.__dict__["_user_workspaces"]

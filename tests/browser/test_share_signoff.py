@@ -7,9 +7,15 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from deliverables.models import Deliverable
-from projects.models import ActivityEvent
+from projects.models import ActivityEvent, Milestone
 from tests.browser.conftest import login, screenshot
-from tests.factories import DeliverableFactory, MilestoneFactory, PhaseFactory, ProjectFactory
+from tests.factories import (
+    DeliverableFactory,
+    MilestoneFactory,
+    PhaseFactory,
+    ProjectFactory,
+    forced,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -90,8 +96,7 @@ def test_manager_reads_the_calendar_month(page, live_server, manager, with_passw
     # Due today, so the milestone falls inside this month whatever the date: a phone shows only
     # the month's own days, not the next month's days that pad the grid.
     _, hero = campaign
-    hero.milestone.due_date = timezone.localdate()
-    hero.milestone.save(update_fields=["due_date"])
+    forced(Milestone.objects.filter(pk=hero.milestone_id), due_date=timezone.localdate())
     with_password(manager)
 
     login(page, live_server, manager)

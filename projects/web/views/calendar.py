@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from milestones_site.web.conditional import conditional_page
 from projects.activity import display_name
 from projects.selectors.calendar import calendar_month, feed_items
 from projects.services import access
@@ -34,6 +35,7 @@ def project_id_from(value: str | None) -> int | None:
 
 @login_required
 @require_GET
+@conditional_page
 def calendar(request):
     workspace = current_workspace(request)
     if workspace is None:

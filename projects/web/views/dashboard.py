@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from milestones_site.web.conditional import conditional_page
 from milestones_site.web.navigation import safe_next
 from projects.selectors.portfolio import portfolio_overview
 from projects.web.forms.project import PortfolioFilterForm
@@ -13,6 +14,7 @@ from projects.web.workspaces import current_workspace, switch_workspace
 
 
 @login_required
+@conditional_page
 def dashboard(request):
     workspace = current_workspace(request)
     if workspace is None:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from milestones_site.services.errors import StaleVersion
+from milestones_site.web.conditional import conditional_page
 from milestones_site.web.deleting import Deletion, confirm_delete, counted
 from milestones_site.web.forms import form_page, posted_version, save_form
 from milestones_site.web.navigation import safe_next
@@ -53,6 +54,7 @@ def milestone_page(request, pk: int, *, status: int = 200, **forms):
 
 
 @login_required
+@conditional_page
 def milestone_detail(request, pk: int):
     return milestone_page(request, pk)
 

@@ -3,12 +3,14 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from milestones_site.web.conditional import conditional_page
 from projects.selectors.my_work import my_work as my_work_read
 from projects.web.views.common import allowed_actions
 from projects.web.workspaces import current_workspace
 
 
 @login_required
+@conditional_page
 def my_work(request):
     workspace = current_workspace(request)
     if workspace is None:

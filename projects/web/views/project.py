@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from milestones_site.web.conditional import conditional_page
 from milestones_site.web.deleting import Deletion, confirm_delete, counted
 from milestones_site.web.forms import form_page, posted_version
 from projects import permissions
@@ -33,6 +34,7 @@ def visible_phase(user, pk: int) -> Phase:
 
 
 @login_required
+@conditional_page
 def project_detail(request, pk: int):
     page = project_page(user=request.user, project_id=pk)
     return render(
@@ -49,6 +51,7 @@ def project_detail(request, pk: int):
 
 
 @login_required
+@conditional_page
 def project_activity(request, pk: int):
     project = visible_project(request.user, pk)
     events = ActivityEvent.objects.filter(project=project).select_related("actor")

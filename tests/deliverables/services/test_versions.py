@@ -15,7 +15,7 @@ from projects.services import milestones as milestone_services
 from tests.audit import table_counts
 from tests.deliverables.proof_files import pdf, png, png_bytes, upload
 from tests.deliverables.storages import DiskFullOnSecondSave
-from tests.factories import DeliverableFactory, MilestoneFactory
+from tests.factories import DeliverableFactory, MilestoneFactory, forced
 
 pytestmark = pytest.mark.django_db
 
@@ -198,7 +198,7 @@ def test_a_failed_upload_leaves_no_orphan_file_and_no_half_made_version(
 def test_viewers_cannot_upload_and_done_deliverables_take_no_versions(banner, member, viewer):
     with pytest.raises(PermissionDenied):
         version_services.version_upload(deliverable=banner, actor=viewer, files=[png()])
-    Deliverable.objects.filter(pk=banner.pk).update(status="delivered", approved_at=timezone.now())
+    forced(Deliverable.objects.filter(pk=banner.pk), status="delivered", approved_at=timezone.now())
     banner.refresh_from_db()
     assert refusal(banner, member, [png()]) == [
         "“Hero banner” is delivered; it takes no new versions."

@@ -25,7 +25,7 @@ from projects.models import (
     Workspace,
 )
 from tests.clients import client_with_token
-from tests.factories import depend
+from tests.factories import depend, made_in_bulk
 from tests.milestones_site.api.test_permission_matrix import OPERATIONS
 
 LIST_ROUTES = sorted(route for route, method, action in OPERATIONS if action == "list")
@@ -120,6 +120,7 @@ def seed(workspace, user, count: int, start: int) -> None:
         ApiToken(user=user, name=f"T{n}", prefix=f"ms_{n}", secret_hash=f"{n:064d}")
         for n in numbers
     )
+    made_in_bulk()
 
 
 def queries_for(api, route: str) -> tuple[int, int]:
@@ -156,6 +157,7 @@ def test_reading_and_patching_a_milestone_cost_a_fixed_number_of_queries(project
     )
     depend(milestone, earlier)
     Deliverable.objects.create(milestone=milestone, title="Poster", due_date=DUE)
+    made_in_bulk()
     path = f"/api/v1/milestones/{milestone.pk}/"
     with CaptureQueriesContext(connection) as read:
         assert api.get(path).status_code == 200

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from milestones_site.services.editing import lock_for_update
 from milestones_site.services.errors import StaleVersion
 from projects.models import Milestone
-from tests.factories import MilestoneFactory, ProjectFactory
+from tests.factories import MilestoneFactory, ProjectFactory, forced
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def test_the_locked_row_keeps_the_project_already_read(project):
 def test_a_project_changed_before_the_lock_is_read_anew(project):
     milestone = loaded(MilestoneFactory(project=project))
     other = ProjectFactory(workspace=project.workspace)
-    Milestone.objects.filter(pk=milestone.pk).update(project=other)
+    forced(Milestone.objects.filter(pk=milestone.pk), project=other)
     with transaction.atomic():
         locked = lock_for_update(milestone, None)
     assert locked.project == other

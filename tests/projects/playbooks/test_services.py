@@ -15,7 +15,7 @@ from projects.playbooks.services import (
     template_plan,
     template_save_from_project,
 )
-from tests.factories import WorkspaceFactory
+from tests.factories import WorkspaceFactory, forced
 
 BLACK_FRIDAY = date(2026, 11, 27)
 
@@ -156,7 +156,7 @@ def test_project_to_template_to_project_keeps_the_structure(workspace, manager):
         on=date(2026, 9, 7),
     )
     first = original.milestones.order_by("due_date").first()
-    first.deliverables.update(status="approved", approved_at="2026-09-08T10:00:00Z")
+    forced(first.deliverables.all(), status="approved", approved_at="2026-09-08T10:00:00Z")
     template = template_save_from_project(project=original, actor=manager, name="Our launch")
     assert template.workspace == workspace
     copy = template_instantiate(
