@@ -11,7 +11,7 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -130,11 +130,36 @@ class Client:
             )
             response = self.connection.getresponse()
             response.read()
-            ok = 200 <= response.status < 300
+            # 304 answers a revalidation (If-None-Match); a redirect would be a lost session.
+            ok = 200 <= response.status < 300 or response.status == 304
         except (OSError, http.client.HTTPException):
             self.connection.close()
             ok = False
         return (time.perf_counter() - started) * 1000, ok
+
+
+def revalidating(request: Request) -> Request:
+    """`request` as a browser or client that holds the response already asks: with
+    If-None-Match set to the ETag of one fetched now, and the cookies it set (a page's CSRF
+    cookie) sent back."""
+    parts = urlsplit(request.url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request("GET", f"{parts.path}?{parts.query}", headers=request.headers or {})
+        response = connection.getresponse()
+        response.read()
+        etag = response.getheader("ETag")
+        set_cookies = [
+            value.split(";", 1)[0] for value in response.headers.get_all("Set-Cookie") or []
+        ]
+    finally:
+        connection.close()
+    if etag is None:
+        raise RuntimeError(f"{request.url} answered without an ETag")
+    headers = {**(request.headers or {}), "If-None-Match": etag}
+    if set_cookies:
+        headers["Cookie"] = "; ".join(filter(None, [headers.get("Cookie"), *set_cookies]))
+    return replace(request, headers=headers)
 
 
 def summarise(latencies: list[float], errors: int, seconds: float, tool: str) -> Result:

@@ -22,7 +22,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.load import Request, Result, measure, run_python
+from bench.load import Request, Result, measure, revalidating, run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -160,6 +160,9 @@ def prepare() -> dict:
         "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
         "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
     }
+
+
+READS = ("api milestone list", "api milestone detail", "project page (largest)")
 
 
 def targets(base: str, fixtures: dict) -> dict[str, Request]:
@@ -331,6 +334,12 @@ def serve_and_measure(
             measure(request, seconds=warmup, **load)
             results[name] = measure(request, seconds=seconds, **load)
             print(f"  measured {name}: {results[name].rps:.0f} req/s", flush=True)
+        # What conditional reads save a client that holds the response already (not a
+        # target: the first read after a change is the one above).
+        for name in READS:
+            request = revalidating(targets(base, fixtures)[name])
+            measure(request, seconds=warmup, **load)
+            results[f"{name}, revalidated (304)"] = measure(request, seconds=seconds, **load)
         rows = [row(name, result, results["floor"]) for name, result in results.items()]
         half_rate = None
         if steady:
