@@ -239,6 +239,14 @@ def time_background_work(fixtures: dict) -> dict:
     }
 
 
+def rollup_drift() -> int:
+    """After every PATCH of the run: stored roll-ups that differ from a recount (what
+    `manage.py check_rollups` reports; 0 when the services kept them all)."""
+    from deliverables.rollups import recompute_everything
+
+    return len(recompute_everything())
+
+
 def celery_worker_peak_mb(env: dict) -> float:
     """Start a worker, run the reminder scan and the digest dispatch through it, and
     return the largest peak RSS among its processes."""
@@ -416,7 +424,10 @@ def main() -> None:
             "p99_over_p50": steady.p99_ms / steady.p50_ms if steady.p50_ms else 0.0,
             "errors": steady.errors,
         },
-        "background": time_background_work(fixtures),
+        "background": {
+            **time_background_work(fixtures),
+            "roll-ups drifted": rollup_drift(),
+        },
         "memory": {
             "gunicorn_worker_mb": gunicorn_peak,
             "celery_worker_mb": celery_worker_peak_mb(env),
@@ -428,6 +439,8 @@ def main() -> None:
     errors = sum(r["errors"] for r in http_rows) + report["steady_rate"]["errors"]
     if errors:
         sys.exit(f"{errors} requests failed; see var/bench/gunicorn.log")
+    if report["background"]["roll-ups drifted"]:
+        sys.exit("stored roll-ups drifted during the run: see `manage.py check_rollups`")
     unmeasured = [r["target"] for r in http_rows if not r["requests"]]
     if unmeasured:
         sys.exit(f"no request completed for: {', '.join(unmeasured)}; raise --duration")
