@@ -3,6 +3,7 @@ calendar feeds, each with its permissions. Clients: tests/projects/web/test_clie
 
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -55,6 +56,53 @@ def test_owner_sees_every_control(client, owner, member):
     ):
         assert f'action="{url(action)}"' in page
     assert f'action="{url("member_change_role", member.memberships.get().pk)}"' in page
+
+
+class IdsByForm(HTMLParser):
+    """Every element id of a page and the form it is in; every label's `for` and its form."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms = 0
+        self.form: int | None = None
+        self.ids: list[str] = []
+        self.id_form: dict[str, int | None] = {}
+        self.labels: list[tuple[str, int | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms += 1
+            self.form = self.forms
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+            self.id_form[attrs["id"]] = self.form
+        if tag == "label" and "for" in attrs:
+            self.labels.append((attrs["for"], self.form))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.form = None
+
+
+def test_every_id_is_unique_and_every_label_names_a_field_of_its_form(
+    client, owner, workspace, project
+):
+    access.api_token_create(user=owner, name="CRM sync")
+    access.calendar_feed_create(user=owner, project=project)
+    sharing.share_link_create(project=project, actor=owner, label="Client")
+    ClientFactory(workspace=workspace)
+    client.force_login(owner)
+    # A refused submit shows its bound form (with errors) among the others.
+    for page in (client.get(PAGE), client.post(url("api_token_create"), {"name": ""})):
+        parsed = IdsByForm()
+        parsed.feed(page.content.decode())
+
+        assert parsed.forms >= 6
+        assert [id for id in parsed.ids if parsed.ids.count(id) > 1] == []
+        for target, form in parsed.labels:
+            assert target in parsed.id_form, f"label for #{target}: no such element"
+            assert parsed.id_form[target] == form, f"label for #{target} is in another form"
 
 
 def test_viewer_sees_settings_read_only_but_manages_own_tokens_and_feeds(client, viewer, owner):
