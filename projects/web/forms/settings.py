@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from milestones_site.web.forms import DateInput
 from projects.models import TIMEZONE_CHOICES, Client, Project, Role, validate_lead_days
 from projects.services.workspaces import CLIENT_FIELDS
 
@@ -105,7 +106,7 @@ class ApiTokenForm(SectionForm, forms.Form):
     expires_on = forms.DateField(
         label="Expires after",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Leave empty for no expiry.",
     )
 
@@ -122,7 +123,7 @@ class ShareLinkForm(SectionForm, forms.Form):
     expires_on = forms.DateField(
         label="Expires after",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Leave empty to keep it until you revoke it.",
     )
 
