@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from notifications.models import Notification, WebhookEndpoint
 from projects.models import Role, Template
 from tests.browser.conftest import login, screenshot
 from tests.factories import (
@@ -82,6 +83,20 @@ def busy_workspace(workspace, owner):
                 email=f"colleague.with.a.rather.long.address.{n}@northwind-creative.example.com",
             ),
         )
+    for n in range(3):
+        Notification.objects.create(
+            recipient=owner,
+            kind="milestone_completed",
+            key=f"fit:{n}",
+            title=f"Launch film and product photography locked for retail partners ({n})",
+            body="Completed by Lena Fischer, two days ahead of the baseline date.",
+            url="/my-work/",
+        )
+    WebhookEndpoint.objects.create(
+        workspace=workspace,
+        url="https://hooks.northwind-creative.example.com/milestones/incoming/a-long-path",
+        secret="whsec-0123456789abcdef0123456789abcdef0123456789abcdef",
+    )
     return workspace
 
 
@@ -98,10 +113,18 @@ def pages(page, live_server):
     page.get_by_role("button", name="Preview").click()
     expect(page.locator("tr.preview-anchor")).to_be_visible()
     yield "playbook-preview"
+    for name, path in (
+        ("notifications", ""),
+        ("notification-preferences", "preferences/"),
+        ("webhooks", "webhooks/"),
+        ("webhook", f"webhooks/{WebhookEndpoint.objects.get().pk}/"),
+    ):
+        page.goto(f"{live_server.url}/notifications/{path}")
+        yield name
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_my_work_settings_and_a_plan_preview_fit_the_screen(
+def test_pages_fit_the_screen(
     new_checked_context, live_server, busy_workspace, owner, with_password, size
 ):
     page = new_checked_context(viewport=SIZES[size]).new_page()
