@@ -6,13 +6,10 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from django.template import engines
 
 ROOT = Path(settings.BASE_DIR)
 SCRIPT_HOOK_PREFIX = "js-"
-TEMPLATE_DIRS = [
-    "templates",
-    *(f"{app}/templates" for app in ("projects", "deliverables", "notifications")),
-]
 
 
 def stylesheet_classes() -> set[str]:
@@ -23,11 +20,17 @@ def stylesheet_classes() -> set[str]:
 
 
 def template_classes() -> dict[str, set[str]]:
-    """{class: templates using it}. A class built from a variable (`badge--{{ status }}`)
+    """{class: templates using it}, in the templates of the site and of its apps (not of
+    the libraries). A class built from a variable (`badge--{{ status }}`)
     is listed by its fixed start and a trailing `*`; one wholly from a variable is left out."""
     used: dict[str, set[str]] = {}
-    for folder in TEMPLATE_DIRS:
-        for path in (ROOT / folder).rglob("*.html"):
+    ours = [
+        Path(folder)
+        for folder in engines["django"].template_dirs
+        if Path(folder).is_relative_to(ROOT) and "site-packages" not in Path(folder).parts
+    ]
+    for folder in ours:
+        for path in folder.rglob("*.html"):
             for value in re.findall(r'\bclass="([^"]*)"', path.read_text()):
                 value = re.sub(r"{%.*?%}", " ", value)  # {% if %} … {% endif %} around a class
                 value = re.sub(r"{{.*?}}", "*", value)
@@ -39,9 +42,11 @@ def template_classes() -> dict[str, set[str]]:
     return used
 
 
-def test_templates_are_found():
+def test_the_templates_of_the_site_and_every_app_are_read():
     used = template_classes()
     assert {"btn", "card", "pagehead", "badge--*"} <= set(used)
+    read = {path.split("/")[0] for paths in used.values() for path in paths}
+    assert read == {"templates", "projects", "deliverables", "notifications"}
 
 
 def test_every_class_a_template_uses_is_in_the_stylesheets():
