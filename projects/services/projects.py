@@ -35,6 +35,7 @@ PROJECT_FIELDS = (
 
 
 PHASE_FIELDS = ("name", "order", "start_date", "end_date")
+MAX_PHASE_ORDER = 32767  # the column's range (a small integer)
 
 
 def _validate_project_links(project: Project) -> None:
@@ -83,8 +84,10 @@ def _make_room(*, project: Project, order: int, moving: Phase | None = None) -> 
     """Free `order` in the project for a new phase, or for `moving` (a phase that leaves its
     current order for this one). For a new phase every phase from `order` on moves one
     down the list; for a moved one, the phases between its two places shift one step
-    towards the place it leaves."""
-    rollups.lock_projects([project.pk])  # one placement at a time per project
+    towards the place it leaves. The caller holds the project's lock, so placements in a
+    project happen one at a time."""
+    if order > MAX_PHASE_ORDER:
+        raise invalid(order=f"Phases are numbered up to {MAX_PHASE_ORDER}.")
     orders = dict(Phase.objects.filter(project=project).values_list("pk", "order"))
     was = orders.pop(moving.pk) if moving else None
     if order not in orders.values():
@@ -100,6 +103,8 @@ def _make_room(*, project: Project, order: int, moving: Phase | None = None) -> 
     # The unique constraint is checked row by row, so the phases that move first step
     # aside, above every order in use, then take their places: no two ever share one.
     aside = max(order, was or 0, *orders.values()) + 1
+    if aside + len(new_orders) - 1 > MAX_PHASE_ORDER:
+        raise invalid(order="There is no room to move phases there: number them lower.")
     now = timezone.now()
     for step in ({pk: aside + n for n, pk in enumerate(new_orders)}, new_orders):
         Phase.objects.bulk_update(
@@ -115,16 +120,13 @@ def phase_create(
     """Managers add a stage to a project; without an order it comes last, at a taken order
     the phases from there on move one down."""
     permissions.ensure(actor, Action.PHASE_EDIT, project.workspace)
-    phase = Phase(
-        project=project, name=name, order=order or 0, start_date=start_date, end_date=end_date
-    )
-    validate(phase)
+    rollups.lock_projects([project.pk])  # see _make_room
     if order is None:
-        rollups.lock_projects([project.pk])  # one placement at a time per project
         last = Phase.objects.filter(project=project).aggregate(last=Max("order"))["last"]
-        phase.order = 0 if last is None else last + 1
-    else:
-        _make_room(project=project, order=order)
+        order = 0 if last is None else last + 1
+    phase = Phase(project=project, name=name, order=order, start_date=start_date, end_date=end_date)
+    validate(phase)
+    _make_room(project=project, order=order)
     phase.save()
     activity.record(actor=actor, verb="phase.created", target=phase)
     return phase
@@ -135,6 +137,7 @@ def phase_update(*, phase: Phase, actor, data: dict, expected_version: int | Non
     """Managers rename, reorder or re-date a phase; it cannot end before it starts. Moved
     to a taken order, the phases in between shift one step to close the gap it leaves."""
     permissions.ensure(actor, Action.PHASE_EDIT, phase.project.workspace)
+    rollups.lock_projects([phase.project_id])  # see _make_room; before the phase's own lock
     phase, changes = apply_edit(
         phase, data, editable=PHASE_FIELDS, expected_version=expected_version
     )

@@ -503,6 +503,17 @@ def test_phase_update_moves_a_phase_and_shifts_those_between(project, manager, m
     assert len({order for order, _name in phase_names(project)}) == 4
 
 
+def test_a_phase_placed_where_the_others_have_no_room_to_move_is_refused(project, manager):
+    project_services.phase_create(project=project, actor=manager, name="Wrap-up", order=32767)
+    with pytest.raises(ValidationError) as refused:
+        project_services.phase_create(project=project, actor=manager, name="Last", order=32767)
+    assert list(refused.value.message_dict) == ["order"]
+    with pytest.raises(ValidationError) as beyond:
+        project_services.phase_create(project=project, actor=manager, name="After")
+    assert list(beyond.value.message_dict) == ["order"]
+    assert phase_names(project) == [(32767, "Wrap-up")]
+
+
 def test_two_phases_of_a_project_cannot_share_an_order(project, manager):
     project_services.phase_create(project=project, actor=manager, name="Strategy")
     with pytest.raises(IntegrityError), transaction.atomic():
