@@ -1,10 +1,12 @@
 """My work: what I own, grouped overdue / this week / later, with inline controls, paged."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
+from notifications.models import NotificationPreference
 from projects.selectors.my_work import WORK_PER_PAGE, my_work
 from tests.factories import DeliverableFactory, MilestoneFactory, ProjectFactory
 
@@ -156,6 +158,22 @@ def test_the_page_says_when_this_week_ends(signed_in, workspace, member):
     page = signed_in(member).get(reverse("projects:my_work")).content.decode()
 
     assert f"Due from today to Sunday {sunday.day} {sunday:%B}" in section(page, "This week")
+
+
+def test_this_week_is_the_week_of_the_readers_own_day(signed_in, workspace, member):
+    """Sunday evening in the workspace (UTC) is already Monday in Kiritimati (UTC+14): for
+    someone there "this week" is the new week."""
+    NotificationPreference.objects.create(user=member, timezone="Pacific/Kiritimati")
+    project = ProjectFactory(workspace=workspace)
+    MilestoneFactory(project=project, owner=member, title="Wednesday", due_date=date(2026, 12, 9))
+    MilestoneFactory(project=project, owner=member, title="Sunday", due_date=date(2026, 12, 6))
+
+    with time_machine.travel(datetime(2026, 12, 6, 20, 0, tzinfo=UTC), tick=False):
+        page = signed_in(member).get(reverse("projects:my_work")).content.decode()
+
+    assert "Wednesday" in section(page, "This week")
+    assert "Sunday" in section(page, "Overdue")
+    assert "Due from today to Sunday 13 December" in page
 
 
 def test_long_lists_are_paged(signed_in, workspace, member):
