@@ -64,14 +64,16 @@ class PhaseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["order"].required = False
+        if self.instance.pk is None:
+            # Empty, not the model's default 0 (which would put the new phase first).
+            self.initial["order"] = None
 
     def clean_order(self):
+        """Left empty: a new phase goes last (the service's default), an edited one stays."""
         order = self.cleaned_data.get("order")
-        if order is not None:
-            return order
-        if self.instance.pk:
+        if order is None and self.instance.pk:
             return self.instance.order
-        return Phase.objects.filter(project=self.instance.project).count()
+        return order
 
 
 # The browser leaves a milestone's reminder days to the workspace's defaults.

@@ -22,6 +22,7 @@ from projects.models import (
     StatusUpdate,
     Workspace,
 )
+from projects.selectors.burnup import burnup_series
 
 
 def seed_demo() -> str:
@@ -129,6 +130,25 @@ def test_deliverables_in_every_status_with_ticked_checklists(demo):
     changes = ActivityEvent.objects.filter(workspace=demo, verb="deliverable.changes_requested")
     assert changes.exists()
     assert all(event.data["note"] for event in changes)
+
+
+def test_each_milestone_is_created_before_it_is_completed_and_the_burnup_agrees(demo):
+    """The page's "n of m completed" and the burn-up's last point tell the same story."""
+    events = ActivityEvent.objects.filter(workspace=demo, verb__startswith="milestone.")
+    first_at = {}
+    for event in events.order_by("created_at", "id"):
+        first_at.setdefault(event.target_id, event.verb)
+    assert set(first_at.values()) == {"milestone.created"}
+    completed = 0
+    for project in Project.objects.filter(workspace=demo).select_related("workspace"):
+        milestones = project.milestones.exclude(status=Milestone.Status.CANCELLED)
+        last = burnup_series(project=project, today=demo.today())[-1]
+        assert (last.scope, last.done) == (
+            milestones.count(),
+            milestones.filter(status=Milestone.Status.COMPLETED).count(),
+        )
+        completed += last.done
+    assert completed > 0
 
 
 def test_status_updates_of_each_health_and_comments(demo):

@@ -3,6 +3,7 @@ calendar feeds, each with its permissions. Clients: tests/projects/web/test_clie
 
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -62,16 +63,6 @@ def test_settings_open_on_members_and_each_section_is_a_page(client, owner):
     assert client.get(section("nonsense")).status_code == 404
 
 
-def test_every_id_on_a_section_page_is_unique_and_labels_point_at_fields(client, owner):
-    client.force_login(owner)
-    for name in SECTIONS:
-        page = client.get(section(name)).content.decode()
-        ids = re.findall(r'\sid="([^"]+)"', page)
-        assert len(ids) == len(set(ids)), (name, sorted(i for i in ids if ids.count(i) > 1))
-        for target in re.findall(r'<label[^>]*\sfor="([^"]+)"', page):
-            assert target in ids, (name, target)
-
-
 def test_owner_sees_every_control(client, owner, member):
     client.force_login(owner)
 
@@ -86,6 +77,54 @@ def test_owner_sees_every_control(client, owner, member):
     ):
         assert f'action="{url(action)}"' in page
     assert f'action="{url("member_change_role", member.memberships.get().pk)}"' in page
+
+
+class IdsByForm(HTMLParser):
+    """Every element id of a page and the form it is in; every label's `for` and its form."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms = 0
+        self.form: int | None = None
+        self.ids: list[str] = []
+        self.id_form: dict[str, int | None] = {}
+        self.labels: list[tuple[str, int | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms += 1
+            self.form = self.forms
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+            self.id_form[attrs["id"]] = self.form
+        if tag == "label" and "for" in attrs:
+            self.labels.append((attrs["for"], self.form))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.form = None
+
+
+def test_every_id_is_unique_and_every_label_names_a_field_of_its_form(
+    client, owner, workspace, project
+):
+    access.api_token_create(user=owner, name="CRM sync")
+    access.calendar_feed_create(user=owner, project=project)
+    sharing.share_link_create(project=project, actor=owner, label="Client")
+    ClientFactory(workspace=workspace)
+    client.force_login(owner)
+    # Every section, and a refused submit showing its bound form (with errors).
+    pages = [client.get(section(name)) for name in SECTIONS]
+    for page in [*pages, client.post(url("api_token_create"), {"name": ""})]:
+        parsed = IdsByForm()
+        parsed.feed(page.content.decode())
+
+        assert parsed.forms >= 1
+        assert [id for id in parsed.ids if parsed.ids.count(id) > 1] == []
+        for target, form in parsed.labels:
+            assert target in parsed.id_form, f"label for #{target}: no such element"
+            assert parsed.id_form[target] == form, f"label for #{target} is in another form"
 
 
 def test_viewer_sees_settings_read_only_but_manages_own_tokens_and_feeds(client, viewer, owner):
