@@ -17,6 +17,7 @@ from deliverables.models import DeliverableStatus
 from deliverables.services.deliverables import TRANSITIONS, possible_moves
 from milestones_site.web.id_urls import id_url
 from projects.models import MilestoneStatus
+from projects.templatetags.milestones_ui import status_badge, status_tone
 
 register = template.Library()
 
@@ -34,7 +35,8 @@ MILESTONE_FORM = (
     ' hx-trigger="change" hx-target="#milestone-status-{pk}" hx-swap="outerHTML">'
     '{hidden}<input type="hidden" name="version" value="{version}">'
     '<label class="visually-hidden" for="milestone-status-select-{pk}">Status of {title}</label>'
-    '<select id="milestone-status-select-{pk}" name="status">{options}</select>'
+    '<select id="milestone-status-select-{pk}" class="status-select {tone}" name="status">'
+    "{options}</select>"
     '<noscript><button class="btn btn--small" type="submit">Save</button></noscript></form>'
 )
 DELIVERABLE_FORM = (
@@ -99,12 +101,8 @@ def status_options(selected: str) -> str:
 
 # Every row offers the same options; only the selected one differs.
 MILESTONE_STATUS_OPTIONS = {value: status_options(value) for value in MilestoneStatus.values}
-DELIVERABLE_BADGES = {
-    status: format_html(
-        '<span class="badge badge--{0}" data-status="{0}">{1}</span>', status, label
-    )
-    for status, label in DeliverableStatus.choices
-}
+DELIVERABLE_BADGES = {status: status_badge(status) for status in DeliverableStatus.values}
+MILESTONE_BADGES = {status: status_badge(status) for status in MilestoneStatus.values}
 
 
 def hidden_fields(context) -> str:
@@ -158,11 +156,10 @@ def milestone_status_cell(context, milestone, conflict="", error="", saved=False
             version=milestone.version,
             title=milestone.title,
             options=MILESTONE_STATUS_OPTIONS[status],
+            tone=status_tone(status),
         )
     else:
-        control = markup(
-            '<span class="badge badge--{status}">{label}</span>', status=status, label=label
-        )
+        control = MILESTONE_BADGES[status]
     return markup(
         '<div class="inline-cell" id="milestone-status-{pk}">{control}{messages}{saved}</div>',
         pk=pk,

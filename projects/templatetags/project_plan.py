@@ -22,7 +22,12 @@ from projects.templatetags.inline_controls import (
     markup,
     milestone_status_cell,
 )
-from projects.templatetags.milestones_ui import formatted_day, health_badge, slip_badge
+from projects.templatetags.milestones_ui import (
+    formatted_day,
+    health_badge,
+    slip_badge,
+    status_tone,
+)
 
 register = template.Library()
 
@@ -53,7 +58,7 @@ TIMELINE_MILESTONE = (
     '<a href="{url}" class="timeline-milestone" data-milestone="{pk}">\n'
     '<text x="20" y="{text_y}">{short_label}</text>\n'
     "{ghost}"
-    '<polygon class="diamond diamond--{health}" points="{diamond}">'
+    '<polygon class="diamond {tone}" data-health="{health}" points="{diamond}">'
     "<title>{label} — due {due}{slip}</title></polygon>\n"
     "</a>"
 )
@@ -173,6 +178,7 @@ def timeline_milestone(row):
         short_label=truncated(row.label, 30),
         ghost=ghost,
         health=row.health,
+        tone=status_tone(row.health),
         diamond=row.diamond,
         label=row.label,
         due=formatted_day(row.due, "j M Y", language),

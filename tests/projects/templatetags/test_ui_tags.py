@@ -71,7 +71,7 @@ def test_editors_get_the_controls_and_viewers_only_the_status(project, workspace
     assert 'aria-label="Approve: Cut"' in managed and 'value="request_changes"' in managed
 
     read_only = render_cells(viewer, workspace, **objects)
-    assert '<span class="badge badge--blocked">Blocked</span>' in read_only
+    assert '<span class="badge tone-attention" data-status="blocked">Blocked</span>' in read_only
     assert 'data-status="in_review">In review</span>' in read_only
     for control in ("<form", "<select", "<button", "csrfmiddlewaretoken"):
         assert control not in read_only

@@ -39,12 +39,12 @@ def test_project_page_shows_the_plan(signed_in, plan, manager):
     assert "Film runs late." in page
     assert "2,500 of 10,000 EUR" in page and ">25%<" in page  # budget spent
     assert "Production" in page and "Launch day" in page
-    assert '<span class="badge badge--slip"' in page and "+5d slip" in page
+    assert '<span class="badge tone-late" data-status="slip"' in page and "+5d slip" in page
     assert "Views: — / 50,000 views" in page  # KPI actual vs target
     assert "Hero film cut" in page and 'data-status="not_started"' in page
     # Timeline: a diamond per milestone, one ghost at the moved milestone's baseline,
     # the dependency curve and the today line.
-    assert page.count('class="diamond diamond--') == 2
+    assert page.count('class="diamond tone-') == 2
     assert page.count('class="ghost"') == 1
     assert f'data-baseline="{plan["film"].baseline_due_date:%Y-%m-%d}"' in page
     assert page.count('class="dependency"') == 1
