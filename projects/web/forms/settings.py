@@ -94,7 +94,9 @@ class ApiTokenForm(forms.Form):
 
 
 class ShareLinkForm(forms.Form):
-    project = forms.ModelChoiceField(queryset=Project.objects.none())
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(), empty_label="Choose a project"
+    )
     label = forms.CharField(
         max_length=100, required=False, help_text="Who it is for, e.g. “Client marketing team”."
     )
