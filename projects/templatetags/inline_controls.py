@@ -42,8 +42,16 @@ MILESTONE_FORM = (
 DELIVERABLE_FORM = (
     ' <form method="post" action="{url}" hx-post="{url}" hx-target="#deliverable-status-{pk}"'
     ' hx-swap="outerHTML" class="moves">'
-    '{hidden}<input type="hidden" name="version" value="{version}">{buttons}</form>'
+    '{hidden}<input type="hidden" name="version" value="{version}">{layout}{buttons}</form>'
 )
+# The compact rows of the project page keep the moves in a menu; the form says so, so that
+# the cell htmx swaps in after a move is a menu again.
+MOVES_MENU = (
+    ' <details class="menu menu--inline" data-menu><summary class="btn btn--small"'
+    ' aria-label="Actions: {title}">Actions</summary><div class="menu__panel">{form}</div>'
+    "</details>"
+)
+MENU_LAYOUT = mark_safe('<input type="hidden" name="layout" value="menu">')
 MOVE_BUTTON = (
     '<button class="btn btn--small{primary}" type="submit" name="move" value="{name}"'
     ' aria-label="{label}: {title}">{label}</button>'
@@ -174,8 +182,9 @@ def milestone_status_cell(context, milestone, conflict="", error="", saved=False
 
 
 @register.simple_tag(takes_context=True)
-def deliverable_status_cell(context, deliverable, conflict="", error=""):
-    """The deliverable's status badge and a button per review-cycle move the role allows."""
+def deliverable_status_cell(context, deliverable, conflict="", error="", menu=False):
+    """The deliverable's status badge and a button per review-cycle move the role allows,
+    in a menu when `menu` is on."""
     pk, status = deliverable.pk, deliverable.status
     form = ""
     moves = deliverable_moves(status, context["allowed"])
@@ -187,8 +196,11 @@ def deliverable_status_cell(context, deliverable, conflict="", error=""):
             pk=pk,
             hidden=hidden_fields(context),
             version=deliverable.version,
+            layout=MENU_LAYOUT if menu else "",
             buttons=markup(buttons, title=deliverable.title, pk=pk),
         )
+        if menu:
+            form = markup(MOVES_MENU, title=deliverable.title, form=form)
     return markup(
         '<span class="inline-cell" id="deliverable-status-{pk}">{badge}{form}{messages}</span>',
         pk=pk,

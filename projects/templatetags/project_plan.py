@@ -33,8 +33,11 @@ register = template.Library()
 
 CATEGORY_LABELS = dict(MilestoneCategory.choices)
 
+# A milestone's row, then a compact row per deliverable in the same columns (its review
+# moves in a menu in the status cell). The columns' widths are the table's <colgroup>, so
+# they line up from one phase's table to the next.
 MILESTONE_ROW = (
-    '<tr id="milestone-{pk}">\n'
+    '<tr id="milestone-{pk}" class="plan__milestone">\n'
     '<td data-label="Milestone"><a class="rowtitle" href="{url}">{title}</a>'
     '<div class="muted small">{category}</div></td>\n'
     '<td data-label="Status">{status}</td>\n'
@@ -42,14 +45,20 @@ MILESTONE_ROW = (
     '<td data-label="Due" class="nowrap">{due} {slip}</td>\n'
     '<td data-label="Health">{health}</td>\n'
     '<td data-label="KPI">{kpi}</td>\n'
-    '<td data-label="Deliverables">\n{deliverables}\n{add}\n</td>\n'
-    "</tr>"
+    '<td data-label="Deliverables">{count}{add}</td>\n'
+    "</tr>{deliverables}"
 )
 KPI = '<span class="kpi">{name}: {actual} / {target} {unit}</span>'
 NO_KPI = mark_safe('<span class="muted">—</span>')
-ADD_DELIVERABLE = '<a class="small" href="{url}?next={back}">+ Add deliverable</a>'
-DELIVERABLE_ITEM = (
-    '<li><span>{title}</span> {cell} <span class="muted small">{owner}{due}</span></li>'
+ADD_DELIVERABLE = '<a class="small plan__add" href="{url}?next={back}">+ Add deliverable</a>'
+DELIVERABLE_COUNT = '<span class="small">{done} of {total} approved</span>'
+DELIVERABLE_ROW = (
+    '\n<tr class="plan__deliverable">'
+    '<td data-label="Deliverable"><span class="plan__deliverable-title">{title}</span></td>'
+    '<td data-label="Status">{cell}</td>'
+    '<td data-label="Owner">{owner}</td>'
+    '<td data-label="Due" class="nowrap">{due}</td>'
+    '<td colspan="3"></td></tr>'
 )
 LINKED_TITLE = '<a href="{link}" rel="noopener noreferrer" target="_blank">{title}</a>'
 NO_DELIVERABLES = mark_safe('<span class="muted small">None</span>')
@@ -81,25 +90,25 @@ def back_here(context) -> str:
     return context.render_context[key]
 
 
-def deliverable_items(context, deliverables, language: str) -> str:
-    """Title (linking to the work when there is a link), status cell, owner and due day."""
-    if not deliverables:
-        return NO_DELIVERABLES
-    items = [
-        markup(
-            DELIVERABLE_ITEM,
-            title=markup(LINKED_TITLE, link=deliverable.link, title=deliverable.title)
-            if deliverable.link
-            else deliverable.title,
-            cell=deliverable_status_cell(context, deliverable),
-            owner=deliverable.owner_name or "Unassigned",
-            due=f" · {formatted_day(deliverable.due_date, 'j M', language)}"
-            if deliverable.due_date
-            else "",
+def deliverable_rows(context, deliverables, language: str) -> str:
+    """Title (linking to the work when there is a link), status cell with the moves in a
+    menu, owner and due day."""
+    return mark_safe(
+        "".join(
+            markup(
+                DELIVERABLE_ROW,
+                title=markup(LINKED_TITLE, link=deliverable.link, title=deliverable.title)
+                if deliverable.link
+                else deliverable.title,
+                cell=deliverable_status_cell(context, deliverable, menu=True),
+                owner=deliverable.owner_name or "Unassigned",
+                due=formatted_day(deliverable.due_date, "j M Y", language)
+                if deliverable.due_date
+                else "",
+            )
+            for deliverable in deliverables
         )
-        for deliverable in deliverables
-    ]
-    return markup('<ul class="deliverables">\n{items}\n</ul>', items=mark_safe("\n".join(items)))
+    )
 
 
 def truncated(text: str, length: int) -> str:
@@ -119,7 +128,8 @@ def milestone_rows(context, milestones):
 
 def milestone_row(context, milestone, language: str) -> SafeString:
     """A row of the plan table: title, status control, owner, due day and slip, health,
-    KPI, and the deliverables with a link to add one while the milestone is open."""
+    KPI, how many deliverables are approved (with a link to add one while the milestone is
+    open), followed by the deliverables' rows."""
     pk = milestone.pk
     add = ""
     if "deliverable.edit" in context["allowed"] and not milestone.is_closed:
@@ -149,8 +159,13 @@ def milestone_row(context, milestone, language: str) -> SafeString:
         slip=slip_badge(milestone.slip_days, milestone.baseline_due_date),
         health=health_badge(milestone.health),
         kpi=kpi,
-        deliverables=deliverable_items(context, milestone.deliverable_list, language),
+        count=markup(
+            DELIVERABLE_COUNT, done=milestone.deliverables_done, total=milestone.deliverables_total
+        )
+        if milestone.deliverables_total
+        else NO_DELIVERABLES,
         add=add,
+        deliverables=deliverable_rows(context, milestone.deliverable_list, language),
     )
 
 

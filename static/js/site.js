@@ -28,3 +28,30 @@ document.addEventListener("change", function (event) {
   var label = document.querySelector('label[for="' + group.dataset.labelsFor + '"]');
   label.firstChild.textContent = labels[event.target.value] + " ";
 });
+
+// <details data-menu>: a menu of actions. One is open at a time; Escape or a click outside
+// closes it (Escape returns focus to its button). Without script it opens and closes on its
+// button as any <details>.
+function closeMenus(except) {
+  document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+    if (menu !== except) {
+      menu.open = false;
+    }
+  });
+}
+document.addEventListener("click", function (event) {
+  closeMenus(event.target.closest("details[data-menu]"));
+});
+document.addEventListener("focusin", function (event) {
+  closeMenus(event.target.closest("details[data-menu]"));
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") {
+    return;
+  }
+  var menu = event.target.closest("details[data-menu][open]");
+  if (menu) {
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  }
+});

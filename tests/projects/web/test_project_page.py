@@ -1,5 +1,6 @@
 """The project page and the project, phase and status-update forms, by role."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -232,3 +233,69 @@ def test_plan_rows_show_owners_links_and_escaped_titles(signed_in, plan, manager
     read_only = page_of(signed_in(viewer), plan["project"])
     assert "+ Add deliverable" not in read_only
     assert "Film &lt;final&gt; &amp; locked" in read_only
+
+
+def page_head(page: str) -> str:
+    return page.split('<div class="pagehead">')[1].split("</details>")[0]
+
+
+def test_the_header_has_one_primary_action_and_the_rest_in_a_menu(signed_in, plan, manager):
+    head = page_head(page_of(signed_in(manager), plan["project"]))
+    primary, menu = head.split('<details class="menu" data-menu>')
+    assert re.findall(r'class="btn btn--primary"[^>]*>([^<]+)<', primary) == ["Add milestone"]
+    assert primary.count('class="btn') == 1
+    for action in ("Add phase", "Edit project", "Follow", "Export CSV", "Save as template"):
+        assert action in menu
+    assert "<script" not in page_of(signed_in(manager), plan["project"]).split("</head>")[1]
+
+
+def test_a_viewer_gets_no_primary_action_and_only_what_they_may_do(signed_in, plan, viewer):
+    head = page_head(page_of(signed_in(viewer), plan["project"]))
+    assert "btn--primary" not in head
+    assert "Export CSV" in head
+    for action in ("Add phase", "Edit project", "Save as template"):
+        assert action not in head
+
+
+def test_every_phase_table_has_the_same_columns(signed_in, plan, manager):
+    """Each phase is a table of its own: the same <colgroup> (fixed widths in app.css) lines
+    their columns up."""
+    milestone_services.milestone_create(
+        project=plan["project"], actor=manager, title="Outside any phase", due_date=plan["today"]
+    )
+    page = page_of(signed_in(manager), plan["project"])
+    colgroups = re.findall(r"<colgroup>.*?</colgroup>", page)
+    assert len(colgroups) == 2 and colgroups[0] == colgroups[1]
+    assert colgroups[0].count("<col ") == 7
+    assert page.count('<table class="table table--stack plan">') == 2
+
+
+def test_deliverables_are_compact_rows_with_their_moves_in_a_menu(signed_in, plan, manager):
+    cut = plan["cut"]
+    client = signed_in(manager)
+    page = page_of(client, plan["project"])
+    row = page.split('<tr class="plan__deliverable">')[1].split("</tr>")[0]
+    assert "Hero film cut" in row
+    assert '<details class="menu menu--inline" data-menu>' in row
+    assert 'aria-label="Actions: Hero film cut">Actions</summary>' in row
+    assert row.index("<details") < row.index('aria-label="Start: Hero film cut"')
+    assert '<span class="small">0 of 1 approved</span>' in page  # the film's count
+
+    # A move made from the menu comes back as a menu (htmx swaps the cell in place).
+    response = client.post(
+        reverse("deliverables:deliverable_move", args=[cut.pk]),
+        {"move": "start", "version": cut.version, "layout": "menu"},
+        HTTP_HX_REQUEST="true",
+    )
+    cell = response.content.decode()
+    assert 'data-status="in_progress"' in cell
+    assert 'aria-label="Actions: Hero film cut"' in cell
+    assert 'name="layout" value="menu"' in cell
+
+    # Elsewhere (my work, the deliverable's page) the moves stay buttons.
+    elsewhere = client.post(
+        reverse("deliverables:deliverable_move", args=[cut.pk]),
+        {"move": "submit", "version": cut.version + 1},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert 'data-status="in_review"' in elsewhere and '<details class="menu' not in elsewhere
