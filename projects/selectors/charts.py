@@ -60,6 +60,15 @@ class TimelineRow:
     slip_days: int = 0
 
 
+@dataclass(frozen=True)
+class Dependency:
+    """A curve from a prerequisite (`source`) to the milestone waiting for it (`target`)."""
+
+    source: int
+    target: int
+    path: str
+
+
 @dataclass
 class Timeline:
     width: int
@@ -70,7 +79,7 @@ class Timeline:
     today_x: float | None
     ticks: list[Tick]
     rows: list[TimelineRow]
-    dependencies: list[str] = field(default_factory=list)
+    dependencies: list[Dependency] = field(default_factory=list)
 
 
 class DateScale:
@@ -126,7 +135,9 @@ def timeline(
     end: date | None = None,
 ) -> Timeline:
     """Phases as bars, each followed by its milestones as diamonds at the current due date,
-    a ghost diamond at the baseline when they differ, a today line and dependency curves.
+    a ghost diamond at the baseline when they differ, a today line and dependency curves
+    (each naming the two milestones it joins, so that the page can show those of the
+    milestone pointed at or focused only).
 
     A phase without dates spans its milestones. Milestones without a phase come last."""
     dates = [today] + [d for d in (start, end) if d]
@@ -188,7 +199,11 @@ def timeline(
             centres[milestone.id] = (x, y)
             y += ROW_HEIGHT
     dependencies = [
-        dependency_curve(centres[prerequisite], centres[milestone.id])
+        Dependency(
+            prerequisite,
+            milestone.id,
+            dependency_curve(centres[prerequisite], centres[milestone.id]),
+        )
         for milestone in milestones
         for prerequisite in milestone.depends_on
         if prerequisite in centres and milestone.id in centres

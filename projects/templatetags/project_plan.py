@@ -23,6 +23,7 @@ from projects.templatetags.inline_controls import (
     milestone_status_cell,
 )
 from projects.templatetags.milestones_ui import (
+    STATUS_LABELS,
     formatted_day,
     health_badge,
     slip_badge,
@@ -63,19 +64,19 @@ DELIVERABLE_ROW = (
 LINKED_TITLE = '<a href="{link}" rel="noopener noreferrer" target="_blank">{title}</a>'
 NO_DELIVERABLES = mark_safe('<span class="muted small">None</span>')
 
+# The full label is the link's name and its tooltip (the row's text is shortened); the
+# baseline's hollow marker is drawn last, over the diamond, so it always shows.
 TIMELINE_MILESTONE = (
-    '<a href="{url}" class="timeline-milestone" data-milestone="{pk}">\n'
+    '<a href="{url}" class="timeline-milestone" data-milestone="{pk}" aria-label="{full}">'
+    "<title>{full}</title>\n"
     '<text x="20" y="{text_y}">{short_label}</text>\n'
+    "{slip_line}"
+    '<polygon class="diamond {tone}" data-health="{health}" points="{diamond}"/>\n'
     "{ghost}"
-    '<polygon class="diamond {tone}" data-health="{health}" points="{diamond}">'
-    "<title>{label} — due {due}{slip}</title></polygon>\n"
     "</a>"
 )
-TIMELINE_GHOST = (
-    '<line class="slip-line" x1="{ghost_x}" x2="{x}" y1="{y}" y2="{y}"/>\n'
-    '<polygon class="ghost" points="{ghost}" data-baseline="{baseline}">'
-    "<title>Baseline {baseline_label}</title></polygon>\n"
-)
+TIMELINE_SLIP_LINE = '<line class="slip-line" x1="{ghost_x}" x2="{x}" y1="{y}" y2="{y}"/>\n'
+TIMELINE_GHOST = '<polygon class="ghost" points="{ghost}" data-baseline="{baseline}"/>\n'
 
 
 def kpi_figure(value) -> str:
@@ -172,30 +173,29 @@ def milestone_row(context, milestone, language: str) -> SafeString:
 @register.simple_tag
 def timeline_milestone(row):
     """A milestone on the timeline (a `charts.TimelineRow`): its label, a diamond at the due
-    date and, when it moved, a hollow one at the baseline joined by a slip line."""
+    date and, when it moved, a hollow one at the baseline joined by a slip line; its full
+    label, health, due date and slip are the link's name and tooltip."""
     language = get_language()
-    ghost = ""
+    due = formatted_day(row.due, "j M Y", language)
+    full = f"{row.label} — {STATUS_LABELS[row.health].lower()}, due {due}"
+    ghost = slip_line = ""
     if row.ghost:
-        ghost = markup(
-            TIMELINE_GHOST,
-            ghost_x=row.ghost_x,
-            x=row.x,
-            y=row.y,
-            ghost=row.ghost,
-            baseline=row.baseline.isoformat(),
-            baseline_label=formatted_day(row.baseline, "j M Y", language),
+        full += (
+            f" ({row.slip_days:+d} days against the baseline,"
+            f" {formatted_day(row.baseline, 'j M Y', language)})"
         )
+        slip_line = markup(TIMELINE_SLIP_LINE, ghost_x=row.ghost_x, x=row.x, y=row.y)
+        ghost = markup(TIMELINE_GHOST, ghost=row.ghost, baseline=row.baseline.isoformat())
     return markup(
         TIMELINE_MILESTONE,
         url=id_url("projects:milestone_detail", row.id),
         pk=row.id,
+        full=full,
         text_y=f"{row.y + 4:g}",
         short_label=truncated(row.label, 30),
+        slip_line=slip_line,
         ghost=ghost,
         health=row.health,
         tone=status_tone(row.health),
         diamond=row.diamond,
-        label=row.label,
-        due=formatted_day(row.due, "j M Y", language),
-        slip=f" ({row.slip_days:+d} days against baseline)" if row.slip_days else "",
     )

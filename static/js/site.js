@@ -55,3 +55,32 @@ document.addEventListener("keydown", function (event) {
     menu.querySelector("summary").focus();
   }
 });
+
+// <svg data-timeline>: with many dependencies the curves would hide the markers, so only
+// those of the milestone pointed at or focused are shown (with the script off, all are drawn
+// faintly under the markers), together with its full label under the chart
+// (<p data-timeline-focus>).
+document.querySelectorAll("svg[data-timeline]").forEach(function (timeline) {
+  timeline.dataset.dependencies = "focus";
+});
+function showTimelineMilestone(event) {
+  var timeline = event.target.closest && event.target.closest("svg[data-timeline]");
+  if (!timeline) {
+    return;
+  }
+  var mark = event.target.closest("[data-milestone]");
+  var id = mark && (event.type === "mouseover" || event.type === "focusin") ? mark.dataset.milestone : null;
+  timeline.querySelectorAll(".dependency").forEach(function (path) {
+    path.classList.toggle("is-shown", id !== null && (path.dataset.from === id || path.dataset.to === id));
+  });
+  timeline.querySelectorAll("[data-milestone]").forEach(function (other) {
+    other.classList.toggle("is-selected", other === mark && id !== null);
+  });
+  var focus = timeline.parentElement.parentElement.querySelector("[data-timeline-focus]");
+  if (focus) {
+    focus.textContent = id !== null ? mark.getAttribute("aria-label") : "";
+  }
+}
+["mouseover", "mouseout", "focusin", "focusout"].forEach(function (type) {
+  document.addEventListener(type, showTimelineMilestone);
+});

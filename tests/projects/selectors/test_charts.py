@@ -55,8 +55,9 @@ def test_timeline_rows_diamonds_ghosts_and_dependencies():
     assert film_row.slip_days == 7 and film_row.ghost
     assert launch_row.ghost == "" and launch_row.ghost_x is None
     assert chart.today_x == scale.x(TODAY)
-    assert len(chart.dependencies) == 1
-    assert chart.dependencies[0].startswith(f"M{film_row.x + 7},{film_row.y} ")
+    [dependency] = chart.dependencies
+    assert (dependency.source, dependency.target) == (film.id, launch.id)
+    assert dependency.path.startswith(f"M{film_row.x + 7},{film_row.y} ")
     assert chart.height > launch_row.y
 
 

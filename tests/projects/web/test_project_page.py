@@ -299,3 +299,28 @@ def test_deliverables_are_compact_rows_with_their_moves_in_a_menu(signed_in, pla
         HTTP_HX_REQUEST="true",
     ).content.decode()
     assert 'data-status="in_review"' in elsewhere and '<details class="menu' not in elsewhere
+
+
+def test_timeline_names_its_curves_and_labels_its_milestones_in_full(signed_in, plan, manager):
+    film, launch = plan["film"], plan["launch"]
+    long_title = "Launch film locked with the final colour grade and the score"
+    milestone_services.milestone_update(milestone=film, actor=manager, data={"title": long_title})
+    milestone_services.milestone_reschedule(
+        milestone=film, new_date=film.due_date + timedelta(days=3), reason="Grade", actor=manager
+    )
+    page = page_of(signed_in(manager), plan["project"])
+    svg = page.split('<svg class="chart timeline"')[1].split("</svg>")[0]
+
+    # The curve names the milestones it joins: site.js shows it for either of them only.
+    assert re.findall(r'<path class="dependency" data-from="(\d+)" data-to="(\d+)"', svg) == [
+        (str(film.pk), str(launch.pk))
+    ]
+    assert " data-timeline>" in svg
+    # The row's text is shortened; the link's name and tooltip are the full label.
+    film.refresh_from_db()
+    full = f"{long_title} — on track, due {film.due_date:%-d %b %Y} (+3 days against the baseline"
+    link = svg.split(f'data-milestone="{film.pk}"')[1].split("</a>")[0]
+    assert f'aria-label="{full}' in link and f"<title>{full}" in link
+    assert f">{long_title[:29]}…</text>" in link
+    # The baseline's hollow marker is drawn after (over) the diamond: it always shows.
+    assert link.index('class="diamond') < link.index('class="ghost"')
