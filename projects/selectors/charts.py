@@ -252,9 +252,23 @@ class BurnupChart:
     scope: int
     done: int
 
+    # The axes' titles sit outside the plot: the y axis's turned along its left edge.
+    y_title = "Milestones"
+    x_title = "Date"
 
-BURNUP_WIDTH, BURNUP_HEIGHT = 640, 240
-BURNUP_MARGIN = {"left": 36, "right": 16, "top": 12, "bottom": 28}
+    @property
+    def y_title_centre(self) -> float:
+        return (self.plot_top + self.plot_bottom) / 2
+
+    @property
+    def x_title_centre(self) -> float:
+        return (self.plot_left + self.plot_right) / 2
+
+
+# The chart scales to its card's width (viewBox, width 100 %): this size keeps its text
+# readable from a phone's card (~340 px) to a desk's half-width card (~560 px).
+BURNUP_WIDTH, BURNUP_HEIGHT = 480, 240
+BURNUP_MARGIN = {"left": 52, "right": 14, "top": 12, "bottom": 44}
 
 
 def nice_step(maximum: int, lines: int = 4) -> int:

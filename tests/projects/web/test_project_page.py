@@ -324,3 +324,11 @@ def test_timeline_names_its_curves_and_labels_its_milestones_in_full(signed_in, 
     assert f">{long_title[:29]}…</text>" in link
     # The baseline's hollow marker is drawn after (over) the diamond: it always shows.
     assert link.index('class="diamond') < link.index('class="ghost"')
+
+
+def test_burnup_scales_to_its_card_and_titles_its_axes(signed_in, plan, manager):
+    page = page_of(signed_in(manager), plan["project"])
+    svg = page.split('<svg class="chart burnup"')[1].split("</svg>")[0]
+    assert svg.startswith(' viewBox="0 0 480 240" width="100%"')
+    assert '<text class="axis-title" transform="rotate(-90)"' in svg and ">Milestones</text>" in svg
+    assert ">Date</text>" in svg
