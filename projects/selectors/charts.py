@@ -268,7 +268,7 @@ class BurnupChart:
 # The chart scales to its card's width (viewBox, width 100 %): this size keeps its text
 # readable from a phone's card (~340 px) to a desk's half-width card (~560 px).
 BURNUP_WIDTH, BURNUP_HEIGHT = 480, 240
-BURNUP_MARGIN = {"left": 52, "right": 14, "top": 12, "bottom": 44}
+BURNUP_MARGIN = {"left": 52, "right": 24, "top": 12, "bottom": 44}
 
 
 def nice_step(maximum: int, lines: int = 4) -> int:
