@@ -38,7 +38,7 @@ CATEGORY_LABELS = dict(MilestoneCategory.choices)
 # moves in a menu in the status cell). The columns' widths are the table's <colgroup>, so
 # they line up from one phase's table to the next.
 MILESTONE_ROW = (
-    '<tr id="milestone-{pk}" class="plan__milestone">\n'
+    '<tr id="milestone-{pk}" class="plan__milestone {tone}">\n'
     '<td data-label="Milestone"><a class="rowtitle" href="{url}">{title}</a>'
     '<div class="muted small">{category}</div></td>\n'
     '<td data-label="Status">{status}</td>\n'
@@ -55,13 +55,17 @@ ADD_DELIVERABLE = '<a class="small plan__add" href="{url}?next={back}">+ Add del
 DELIVERABLE_COUNT = '<span class="small">{done} of {total} approved</span>'
 DELIVERABLE_ROW = (
     '\n<tr class="plan__deliverable">'
-    '<td data-label="Deliverable"><span class="plan__deliverable-title">{title}</span></td>'
+    '<td data-label="Deliverable"><a class="plan__deliverable-title" href="{url}">{title}</a>'
+    "{link}</td>"
     '<td data-label="Status">{cell}</td>'
     '<td data-label="Owner">{owner}</td>'
     '<td data-label="Due" class="nowrap">{due}</td>'
     '<td colspan="3"></td></tr>'
 )
-LINKED_TITLE = '<a href="{link}" rel="noopener noreferrer" target="_blank">{title}</a>'
+EXTERNAL_LINK = (
+    ' <a class="plan__external" href="{link}" rel="noopener noreferrer" target="_blank"'
+    ' aria-label="The work itself: {title} (opens a new tab)" title="Open the work">↗</a>'
+)
 NO_DELIVERABLES = mark_safe('<span class="muted small">None</span>')
 
 # The full label is the link's name and its tooltip (the row's text is shortened); the
@@ -92,15 +96,17 @@ def back_here(context) -> str:
 
 
 def deliverable_rows(context, deliverables, language: str) -> str:
-    """Title (linking to the work when there is a link), status cell with the moves in a
-    menu, owner and due day."""
+    """Title (linking to its page, and to the work itself when it has a link), status cell
+    with the moves in a menu, owner and due day."""
     return mark_safe(
         "".join(
             markup(
                 DELIVERABLE_ROW,
-                title=markup(LINKED_TITLE, link=deliverable.link, title=deliverable.title)
+                url=id_url("deliverables:deliverable_detail", deliverable.pk),
+                title=deliverable.title,
+                link=markup(EXTERNAL_LINK, link=deliverable.link, title=deliverable.title)
                 if deliverable.link
-                else deliverable.title,
+                else "",
                 cell=deliverable_status_cell(context, deliverable, menu=True),
                 owner=deliverable.owner_name or "Unassigned",
                 due=formatted_day(deliverable.due_date, "j M Y", language)
@@ -151,6 +157,7 @@ def milestone_row(context, milestone, language: str) -> SafeString:
     return markup(
         MILESTONE_ROW,
         pk=pk,
+        tone=status_tone(milestone.status),
         url=id_url("projects:milestone_detail", pk),
         title=milestone.title,
         category=CATEGORY_LABELS.get(milestone.category, milestone.category),

@@ -74,8 +74,9 @@ def template_sources():
     "path", template_sources(), ids=lambda path: str(path.relative_to(settings.BASE_DIR))
 )
 def test_templates_take_status_colours_from_the_palette(path):
-    """A status colour written by hand (`badge--approved`, `diamond--on_track`) would bypass
-    the palette: only the role badge, which is no status, has a class of its own."""
+    """A status colour written by hand (`badge--approved`, `diamond--on_track`, `stat--red`)
+    would bypass the palette: only the role badge and the calendar's kinds of item, which
+    are no statuses, have classes of their own."""
     source = path.read_text()
-    by_hand = r"(?:badge|diamond|chip)--(?!role\b|milestone\b|deliverable\b)\w+"
+    by_hand = r"(?:badge|diamond|chip|stat)--(?!role\b|milestone\b|deliverable\b)\w+"
     assert re.findall(by_hand, source) == []

@@ -209,7 +209,7 @@ def test_plan_rows_show_owners_links_and_escaped_titles(signed_in, plan, manager
     milestone_services.milestone_update(
         milestone=film, actor=manager, data={"title": "Film <final> & locked"}
     )
-    deliverable_services.deliverable_create(
+    storyboard = deliverable_services.deliverable_create(
         milestone=film,
         actor=manager,
         title="Storyboard <v2>",
@@ -219,7 +219,13 @@ def test_plan_rows_show_owners_links_and_escaped_titles(signed_in, plan, manager
     page = page_of(signed_in(manager), plan["project"])
     assert "Film &lt;final&gt; &amp; locked" in page and "<final>" not in page
     assert 'aria-label="Start: Storyboard &lt;v2&gt;"' in page
-    assert '<a href="https://example.com/board?a=1&amp;b=2" rel="noopener noreferrer"' in page
+    # The title leads to the deliverable's page; the work itself is a link of its own.
+    storyboard_url = reverse("deliverables:deliverable_detail", args=[storyboard.pk])
+    assert f'href="{storyboard_url}">Storyboard &lt;v2&gt;</a>' in page
+    assert (
+        '<a class="plan__external" href="https://example.com/board?a=1&amp;b=2"'
+        ' rel="noopener noreferrer"'
+    ) in page
     assert "Unassigned" in page  # the new deliverable has no owner
     member_name = plan["film"].owner.get_full_name() or plan["film"].owner.get_username()
     assert f'<td data-label="Owner">{member_name}</td>' in page
@@ -332,3 +338,21 @@ def test_burnup_scales_to_its_card_and_titles_its_axes(signed_in, plan, manager)
     assert svg.startswith(' viewBox="0 0 480 240" width="100%"')
     assert '<text class="axis-title" transform="rotate(-90)"' in svg and ">Milestones</text>" in svg
     assert ">Date</text>" in svg
+
+
+def test_finished_and_late_work_take_their_tones_on_the_page(signed_in, plan, manager):
+    """A completed milestone's row reads as done; the overdue figure is red only when
+    something is late."""
+    page = page_of(signed_in(manager), plan["project"])
+    assert '<div class="stat">\n    <span class="stat__label">Overdue</span>' in page
+    film, launch = plan["film"], plan["launch"]
+    milestone_services.milestone_complete(
+        milestone=launch, actor=manager, force=True, reason="Shipped"
+    )
+    milestone_services.milestone_reschedule(
+        milestone=film, new_date=plan["today"] - timedelta(days=1), reason="Late", actor=manager
+    )
+    page = page_of(signed_in(manager), plan["project"])
+    assert f'<tr id="milestone-{launch.pk}" class="plan__milestone tone-done">' in page
+    assert f'<tr id="milestone-{film.pk}" class="plan__milestone tone-idle">' in page  # planned
+    assert '<div class="stat tone-late">\n    <span class="stat__label">Overdue</span>' in page
