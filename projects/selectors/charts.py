@@ -81,6 +81,15 @@ class Timeline:
     rows: list[TimelineRow]
     dependencies: list[Dependency] = field(default_factory=list)
 
+    # Milestones' labels are drawn whole and fade out over these x, before the plot.
+    @property
+    def label_fade_start(self) -> int:
+        return self.plot_left - 48
+
+    @property
+    def label_fade_end(self) -> int:
+        return self.plot_left - 10
+
 
 class DateScale:
     """Maps dates onto [left, right] pixels over [start, end]."""

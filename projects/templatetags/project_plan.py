@@ -12,7 +12,6 @@ from urllib.parse import quote
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 from milestones_site.web.id_urls import id_url
@@ -68,12 +67,13 @@ EXTERNAL_LINK = (
 )
 NO_DELIVERABLES = mark_safe('<span class="muted small">None</span>')
 
-# The full label is the link's name and its tooltip (the row's text is shortened); the
-# baseline's hollow marker is drawn last, over the diamond, so it always shows.
+# The full label is the link's name and its tooltip; its text is drawn whole (so the name
+# holds what is seen) and fades out before the plot. The baseline's hollow marker is drawn
+# last, over the diamond, so it always shows.
 TIMELINE_MILESTONE = (
     '<a href="{url}" class="timeline-milestone" data-milestone="{pk}" aria-label="{full}">'
     "<title>{full}</title>\n"
-    '<text x="20" y="{text_y}">{short_label}</text>\n'
+    '<text x="20" y="{text_y}" mask="url(#timeline-label-fade)">{label}</text>\n'
     "{slip_line}"
     '<polygon class="diamond {tone}" data-health="{health}" points="{diamond}"/>\n'
     "{ghost}"
@@ -116,14 +116,6 @@ def deliverable_rows(context, deliverables, language: str) -> str:
             for deliverable in deliverables
         )
     )
-
-
-def truncated(text: str, length: int) -> str:
-    """`truncatechars`. Truncator normalises the text and walks every character; a short
-    ASCII label needs neither."""
-    if len(text) <= length and text.isascii():
-        return text
-    return Truncator(text).chars(length)
 
 
 @register.simple_tag(takes_context=True)
@@ -199,7 +191,7 @@ def timeline_milestone(row):
         pk=row.id,
         full=full,
         text_y=f"{row.y + 4:g}",
-        short_label=truncated(row.label, 30),
+        label=row.label,
         slip_line=slip_line,
         ghost=ghost,
         health=row.health,

@@ -233,7 +233,7 @@ def test_plan_rows_show_owners_links_and_escaped_titles(signed_in, plan, manager
     add_url = reverse("deliverables:deliverable_create", args=[launch.pk])
     project_url = reverse("projects:project_detail", args=[plan["project"].pk])
     assert f'href="{add_url}?next={project_url}">+ Add deliverable</a>' in page
-    # The timeline carries the same escaped title, shortened to 30 characters.
+    # The timeline carries the same escaped title.
     assert '<text x="20" y=' in page and "Film &lt;final&gt; &amp; locked</text>" in page
 
     read_only = page_of(signed_in(viewer), plan["project"])
@@ -322,12 +322,13 @@ def test_timeline_names_its_curves_and_labels_its_milestones_in_full(signed_in, 
         (str(film.pk), str(launch.pk))
     ]
     assert " data-timeline>" in svg
-    # The row's text is shortened; the link's name and tooltip are the full label.
+    # The row's text is the whole title (it fades out before the plot); the link's name and
+    # tooltip are the full label, of which the text is a part.
     film.refresh_from_db()
     full = f"{long_title} — on track, due {film.due_date:%-d %b %Y} (+3 days against the baseline"
     link = svg.split(f'data-milestone="{film.pk}"')[1].split("</a>")[0]
     assert f'aria-label="{full}' in link and f"<title>{full}" in link
-    assert f">{long_title[:29]}…</text>" in link
+    assert f'mask="url(#timeline-label-fade)">{long_title}</text>' in link
     # The baseline's hollow marker is drawn after (over) the diamond: it always shows.
     assert link.index('class="diamond') < link.index('class="ghost"')
 
