@@ -1,5 +1,5 @@
 """Presentation helpers for the browser templates: sortable headers, query strings, row
-links, badges, progress bars and people's names."""
+links, status badges in the palette's tones, progress bars and people's names."""
 
 from datetime import date
 from functools import lru_cache
@@ -9,8 +9,10 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from deliverables.models import DeliverableStatus
 from milestones_site.web.id_urls import id_url as reverse_id_url
 from projects.activity import display_name
+from projects.models import MilestoneHealth, MilestoneStatus, ProjectStatus
 from projects.selectors.activity import describe
 from projects.selectors.celebrations import is_celebration
 
@@ -85,23 +87,76 @@ def id_url(pk: int, name: str) -> str:
     return reverse_id_url(name, pk)
 
 
-HEALTH_LABELS = {
-    "on_track": "On track",
-    "at_risk": "At risk",
-    "off_track": "Off track",
-    "completed": "Completed",
-    "cancelled": "Cancelled",
+# The status palette: each status (of projects, milestones, deliverables, review rounds and
+# health) is shown in the tone of what it means, and each tone means one thing. The colours
+# of the tones are CSS variables in static/css/app.css ("Status palette"); no template
+# names a status colour itself.
+STATUS_TONES = {
+    # not begun yet
+    "planning": "idle",
+    "planned": "idle",
+    "not_started": "idle",
+    "on_hold": "idle",
+    "none": "idle",
+    # under way
+    "active": "progress",
+    "in_progress": "progress",
+    # waiting for a reviewer
+    "in_review": "review",
+    # someone has to act
+    "changes_requested": "attention",
+    "at_risk": "attention",
+    "blocked": "attention",
+    # late: past due, or later than the baseline
+    "off_track": "late",
+    "overdue": "late",
+    "slip": "late",
+    # on course
+    "on_track": "good",
+    "ahead": "good",
+    "valid": "good",
+    # finished
+    "completed": "done",
+    "approved": "done",
+    "delivered": "done",
+    # called off or no longer valid
+    "cancelled": "cancelled",
+    "revoked": "cancelled",
+    "expired": "cancelled",
+}
+STATUS_LABELS = {
+    **dict(ProjectStatus.choices),
+    **dict(MilestoneStatus.choices),
+    **dict(DeliverableStatus.choices),
+    **dict(MilestoneHealth.choices),
+    "none": "No data",
+    "overdue": "Overdue",
 }
 
 
 @register.filter
-def health_badge(health: str):
-    """A coloured badge for a project's or milestone's health."""
+def status_tone(status: str) -> str:
+    """`{{ item.status|status_tone }}`: the class of the status's tone, e.g. `tone-review`."""
+    return f"tone-{STATUS_TONES[status or 'none']}"
+
+
+@register.filter
+def status_badge(status: str, label: str = "") -> str:
+    """`{{ deliverable.status|status_badge }}`: a badge in the status's tone, labelled with
+    the status's name (or `label`)."""
+    status = status or "none"
     return format_html(
-        '<span class="badge badge--{}">{}</span>',
-        health or "none",
-        HEALTH_LABELS.get(health, "No data"),
+        '<span class="badge {}" data-status="{}">{}</span>',
+        status_tone(status),
+        status,
+        label or STATUS_LABELS[status],
     )
+
+
+@register.filter
+def health_badge(health: str):
+    """A project's or milestone's health as a badge."""
+    return status_badge(health)
 
 
 @register.filter
@@ -110,12 +165,15 @@ def slip_badge(slip_days: int, baseline):
     if not slip_days:
         return ""
     title = f"Baseline {baseline:%d %b %Y}"
-    if slip_days > 0:
-        return format_html(
-            '<span class="badge badge--slip" title="{}">+{}d slip</span>', title, slip_days
-        )
+    status, label = (
+        ("slip", f"+{slip_days}d slip") if slip_days > 0 else ("ahead", f"{-slip_days}d ahead")
+    )
     return format_html(
-        '<span class="badge badge--ahead" title="{}">{}d ahead</span>', title, -slip_days
+        '<span class="badge {}" data-status="{}" title="{}">{}</span>',
+        status_tone(status),
+        status,
+        title,
+        label,
     )
 
 

@@ -117,3 +117,59 @@ document.addEventListener("click", function (event) {
     history.back();
   }
 });
+
+// <details data-menu>: a menu of actions. One is open at a time; Escape or a click outside
+// closes it (Escape returns focus to its button). Without script it opens and closes on its
+// button as any <details>.
+function closeMenus(except) {
+  document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+    if (menu !== except) {
+      menu.open = false;
+    }
+  });
+}
+document.addEventListener("click", function (event) {
+  closeMenus(event.target.closest("details[data-menu]"));
+});
+document.addEventListener("focusin", function (event) {
+  closeMenus(event.target.closest("details[data-menu]"));
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") {
+    return;
+  }
+  var menu = event.target.closest("details[data-menu][open]");
+  if (menu) {
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  }
+});
+
+// <svg data-timeline>: with many dependencies the curves would hide the markers, so only
+// those of the milestone pointed at or focused are shown (with the script off, all are drawn
+// faintly under the markers), together with its full label under the chart
+// (<p data-timeline-focus>).
+document.querySelectorAll("svg[data-timeline]").forEach(function (timeline) {
+  timeline.dataset.dependencies = "focus";
+});
+function showTimelineMilestone(event) {
+  var timeline = event.target.closest && event.target.closest("svg[data-timeline]");
+  if (!timeline) {
+    return;
+  }
+  var mark = event.target.closest("[data-milestone]");
+  var id = mark && (event.type === "mouseover" || event.type === "focusin") ? mark.dataset.milestone : null;
+  timeline.querySelectorAll(".dependency").forEach(function (path) {
+    path.classList.toggle("is-shown", id !== null && (path.dataset.from === id || path.dataset.to === id));
+  });
+  timeline.querySelectorAll("[data-milestone]").forEach(function (other) {
+    other.classList.toggle("is-selected", other === mark && id !== null);
+  });
+  var focus = timeline.parentElement.parentElement.querySelector("[data-timeline-focus]");
+  if (focus) {
+    focus.textContent = id !== null ? mark.getAttribute("aria-label") : "";
+  }
+}
+["mouseover", "mouseout", "focusin", "focusout"].forEach(function (type) {
+  document.addEventListener(type, showTimelineMilestone);
+});

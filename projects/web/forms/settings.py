@@ -113,7 +113,9 @@ class ApiTokenForm(SectionForm, forms.Form):
 
 class ShareLinkForm(SectionForm, forms.Form):
     section = "share"
-    project = forms.ModelChoiceField(queryset=Project.objects.none())
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(), empty_label="Choose a project"
+    )
     label = forms.CharField(
         max_length=100, required=False, help_text="Who it is for, e.g. “Client marketing team”."
     )

@@ -14,6 +14,7 @@ from milestones_site.web.forms import Celebration, form_page, posted_version
 from projects import permissions
 from projects.models import ActivityEvent, Phase, Project
 from projects.permissions import Action
+from projects.selectors.activity import activity_runs
 from projects.selectors.celebrations import project_reached
 from projects.selectors.project_page import project_page
 from projects.services import projects as project_services
@@ -59,7 +60,11 @@ def project_activity(request, pk: int):
     page = Paginator(events.order_by("-created_at", "-id"), ACTIVITY_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(request, "projects/project_activity.html", {"project": project, "page_obj": page})
+    return render(
+        request,
+        "projects/project_activity.html",
+        {"project": project, "page_obj": page, "runs": activity_runs(page.object_list)},
+    )
 
 
 @login_required
