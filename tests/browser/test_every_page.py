@@ -1,0 +1,385 @@
+"""Every page of the app, as the role that uses it, on a desk (1440x900) and on a phone
+(390x844): nothing may stick out beyond the viewport's width, axe-core may find no serious or
+critical accessibility violation, the Content-Security-Policy refuses nothing, and a full-page
+screenshot of each goes to var/screenshots/<page>-<size>.png (kept by CI).
+
+The pages show the demo agency (`manage.py seed_demo`: four campaigns, five people) plus what
+the demo does not make: notifications, a webhook with its delivery log, a share link, an API
+token and a calendar feed. Seeding that through the services takes seconds, too long to repeat
+for each of the ~80 page views, so this module seeds it once, serves it with a live server of
+its own and empties the database when it is done (as a transactional test does). The pages
+only read; nothing here writes between the tests.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.test import override_settings
+from django.test.utils import setup_databases, teardown_databases
+from django.urls import URLResolver, get_resolver, resolve
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from pytest_django.live_server_helper import LiveServer
+
+from deliverables.models import Deliverable
+from deliverables.rollups import recompute_everything
+from notifications import services as notification_services
+from notifications.events import process_events
+from notifications.models import Notification
+from notifications.reminders import reminder_scan
+from projects.demo import campaigns as plan
+from projects.models import ActivityEvent, Client, Phase, Project, Template, Workspace
+from projects.playbooks.services import playbooks_sync
+from projects.services import access as access_services
+from projects.services import sharing as sharing_services
+from tests.browser.conftest import REPORT_CSP_VIOLATIONS, login, screenshot
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+SIZES = {"desk": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+SERIOUS = {"serious", "critical"}
+# The demo people by the role they sign in as; None is a visitor without an account.
+LOGINS = {
+    "owner": plan.ADMIN_LOGIN,
+    "manager": plan.MANAGER_LOGIN,
+    "member": "sam",
+    "viewer": plan.STAKEHOLDER_LOGIN,
+    None: None,
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    role: str | None
+    path: str  # formatted with the seeded world's ids and secrets
+
+
+PAGES = [
+    Page("dashboard", "manager", "/"),
+    Page("dashboard-viewer", "viewer", "/"),
+    Page("my-work", "member", "/my-work/"),
+    Page("my-work-manager", "manager", "/my-work/"),
+    Page("calendar", "manager", "/calendar/"),
+    Page("project", "manager", "/projects/{project}/"),
+    Page("project-viewer", "viewer", "/projects/{project}/"),
+    Page("project-activity", "manager", "/projects/{project}/activity/"),
+    Page("project-new", "manager", "/projects/new/"),
+    Page("project-edit", "manager", "/projects/{project}/edit/"),
+    Page("project-delete", "manager", "/projects/{project}/delete/"),
+    Page("phase-new", "manager", "/projects/{project}/phases/new/"),
+    Page("phase-edit", "manager", "/phases/{phase}/edit/"),
+    Page("phase-delete", "manager", "/phases/{phase}/delete/"),
+    Page("milestone", "manager", "/milestones/{milestone}/"),
+    Page("milestone-new", "manager", "/projects/{project}/milestones/new/"),
+    Page("milestone-edit", "manager", "/milestones/{milestone}/edit/"),
+    Page("milestone-delete", "manager", "/milestones/{milestone}/delete/"),
+    Page("deliverable", "manager", "/deliverables/{deliverable}/"),
+    Page("deliverable-new", "manager", "/milestones/{milestone}/deliverables/new/"),
+    Page("deliverable-edit", "manager", "/deliverables/{deliverable}/edit/"),
+    Page("deliverable-delete", "manager", "/deliverables/{deliverable}/delete/"),
+    Page("playbooks", "manager", "/playbooks/"),
+    Page("playbook", "manager", "/playbooks/{playbook}/"),
+    Page("playbook-use", "manager", "/playbooks/{playbook}/use/"),
+    Page("settings", "owner", "/settings/"),
+    Page("settings-viewer", "viewer", "/settings/"),
+    Page("client-edit", "owner", "/settings/clients/{client}/edit/"),
+    Page("client-delete", "owner", "/settings/clients/{client}/delete/"),
+    Page("notifications", "manager", "/notifications/"),
+    Page("notification-preferences", "manager", "/notifications/preferences/"),
+    Page("webhooks", "owner", "/notifications/webhooks/"),
+    Page("webhook", "owner", "/notifications/webhooks/{webhook}/"),
+    Page("password-change", "manager", "/accounts/password_change/"),
+    Page("share", None, "/share/{share}/"),
+    Page("sign-in", None, "/accounts/login/"),
+    Page("password-reset", None, "/accounts/password_reset/"),
+    Page("password-reset-sent", None, "/accounts/password_reset/done/"),
+    Page("password-reset-new", None, "/accounts/reset/{reset_uid}/{reset_token}/"),
+    Page("password-reset-complete", None, "/accounts/reset/done/"),
+    Page("not-found", "manager", "/projects/999999/"),
+    Page("not-found-anonymous", None, "/no-such-page/"),
+]
+
+# Every visible element whose box sticks out of the viewport's width, unless it sits in a
+# region that scrolls sideways on its own (the element is reached by scrolling that region).
+OVERFLOWING = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      const overflow = getComputedStyle(up).overflowX;
+      if (overflow === "auto" || overflow === "scroll") return true;
+    }
+    return false;
+  };
+  const describe = (el, box) => {
+    const id = el.id ? `#${el.id}` : "";
+    const classes = typeof el.className === "string" && el.className.trim()
+      ? "." + el.className.trim().split(/\\s+/).join(".") : "";
+    const text = (el.innerText || el.getAttribute("aria-label") || "").trim().slice(0, 40);
+    return `${el.tagName.toLowerCase()}${id}${classes} [${Math.round(box.left)}..` +
+      `${Math.round(box.right)}] ${JSON.stringify(text)}`;
+  };
+  const offending = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (!el.getClientRects().length || getComputedStyle(el).visibility === "hidden") continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    // Wholly left of the page is how a skip link hides until focused; half out is clipped.
+    if ((box.right > width + 1 || (box.left < -1 && box.right > 0)) && !scrolls(el)) {
+      offending.push(describe(el, box));
+    }
+  }
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    width: width,
+    offending: offending,
+  };
+}
+"""
+
+RUN_AXE = """
+async () => {
+  const results = await axe.run(document, { resultTypes: ["violations"] });
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary.split("\\n")
+      .slice(1).join(" ").trim()}`),
+  }));
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def test_database(django_db_setup, django_db_blocker):
+    """pytest-django creates the test database only when a selected test asks for `db`;
+    these tests hold theirs for the whole module, so they create it when nothing else did."""
+    with django_db_blocker.unblock():
+        if connection.settings_dict["NAME"] == connection.creation._get_test_db_name():
+            yield
+            return
+        created = setup_databases(verbosity=0, interactive=False, aliases={DEFAULT_DB_ALIAS})
+        yield
+        teardown_databases(created, verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def world(test_database, django_db_blocker):
+    """The demo workspace and what the demo lacks, served by a live server of this module;
+    the database is emptied afterwards."""
+    with django_db_blocker.unblock():
+        # The hasher of the tests (tests/conftest.py), or the demo's passwords would not verify.
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            call_command("seed_demo", stdout=StringIO())
+            ids = seed_what_the_demo_lacks()
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            yield server, ids
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            drift = recompute_everything()
+            call_command("flush", interactive=False, verbosity=0)
+    assert not drift, f"stored roll-ups drifted: {drift}"
+
+
+def seed_what_the_demo_lacks() -> dict:
+    playbooks_sync()  # the built-in playbooks, gone if a transactional test emptied the database
+    workspace = Workspace.objects.get(slug=plan.WORKSPACE["slug"])
+    users = {user.username: user for user in get_user_model().objects.all()}
+    owner, manager = users[plan.ADMIN_LOGIN], users[plan.MANAGER_LOGIN]
+    # The project with the most milestones, its first phase, its milestone with the most
+    # deliverables and a deliverable in review: the busiest pages the demo can show.
+    project = max(Project.objects.filter(workspace=workspace), key=lambda p: p.milestones.count())
+    milestone = max(project.milestones.all(), key=lambda m: m.deliverables.count())
+    deliverable = (
+        Deliverable.objects.filter(milestone__project=project)
+        .order_by("-status")
+        .filter(status=Deliverable.Status.IN_REVIEW)
+        .first()
+        or milestone.deliverables.first()
+    )
+    with override_settings(MILESTONES_WEBHOOK_ALLOW_PRIVATE=True):
+        webhook = notification_services.webhook_endpoint_create(
+            workspace=workspace,
+            actor=owner,
+            url="http://127.0.0.1:9/hooks/milestones",
+            event_types=["milestone.completed", "deliverable.approved"],
+        )
+    _link, share_secret = sharing_services.share_link_create(
+        project=project, actor=manager, label="Client review board", allow_signoff=True
+    )
+    access_services.api_token_create(
+        user=owner, name="CRM sync", expires_at=timezone.now() + timedelta(days=90)
+    )
+    access_services.calendar_feed_create(user=owner)
+    access_services.calendar_feed_create(user=owner, project=project)
+    # What the workers would do after these commits: notifications, deliveries, reminders.
+    process_events(list(ActivityEvent.objects.values_list("pk", flat=True)))
+    reminder_scan()
+    assert Notification.objects.filter(recipient=manager).exists()
+    return {
+        "project": project.pk,
+        "phase": Phase.objects.filter(project=project).order_by("order").first().pk,
+        "milestone": milestone.pk,
+        "deliverable": deliverable.pk,
+        "playbook": Template.objects.get(workspace=None, name="Black Friday / Cyber Monday").pk,
+        "client": Client.objects.filter(workspace=workspace).first().pk,
+        "webhook": webhook.pk,
+        "share": share_secret,
+        "reset_uid": urlsafe_base64_encode(force_bytes(manager.pk)),
+        "reset_token": default_token_generator.make_token(manager),
+    }
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    return AXE.read_text()
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser, world):
+    """One browser context per (role, size), signed in once and reused by every page of
+    that role and size; each reports what the Content-Security-Policy refused."""
+    server, _ids = world
+    contexts: dict = {}
+    refused: list[str] = []
+    users = {user.username: user for user in get_user_model().objects.all()}
+
+    def context_for(role: str | None, size: str):
+        if (role, size) not in contexts:
+            context = browser.new_context(viewport=SIZES[size])
+            context.set_default_timeout(15_000)
+            context.expose_binding("reportCspViolation", lambda source, text: refused.append(text))
+            context.add_init_script(REPORT_CSP_VIOLATIONS)
+            if LOGINS[role]:
+                page = context.new_page()
+                login(page, server, users[LOGINS[role]], password=plan.PASSWORD)
+                page.close()
+            contexts[(role, size)] = context
+        return contexts[(role, size)]
+
+    yield context_for, refused
+    for context in contexts.values():
+        context.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("spec", PAGES, ids=[spec.name for spec in PAGES])
+def test_page_fits_and_passes_axe(spec, size, world, signed_in, axe_source):
+    server, ids = world
+    context_for, refused = signed_in
+    refused.clear()
+    page = context_for(spec.role, size).new_page()
+    try:
+        response = page.goto(server.url + spec.path.format(**ids))
+        expected = 404 if spec.name.startswith("not-found") else 200
+        assert response.status == expected, f"{spec.path} answered {response.status}"
+        if LOGINS[spec.role]:
+            assert "/accounts/login/" not in page.url, f"{spec.role} was sent to sign in"
+        screenshot(page, f"{spec.name}-{size}")
+
+        fit = page.evaluate(OVERFLOWING)
+        assert fit["scrollWidth"] <= fit["width"] and not fit["offending"], (
+            f"{spec.name} at {size}: the page is {fit['scrollWidth']}px wide in a "
+            f"{fit['width']}px viewport; {len(fit['offending'])} element(s) stick out:\n  "
+            + "\n  ".join(fit["offending"][:40])
+        )
+
+        # axe-core is evaluated through the DevTools protocol, which the page's CSP does not
+        # govern (an injected <script> would be refused, rightly).
+        page.evaluate(axe_source)
+        violations = [v for v in page.evaluate(RUN_AXE) if v["impact"] in SERIOUS]
+        assert not violations, f"axe at {size} on {spec.name}:\n" + json.dumps(violations, indent=1)
+        assert refused == [], "the Content-Security-Policy refused something"
+    finally:
+        page.close()
+
+
+def test_every_page_of_the_app_is_visited(world):
+    """A page added to the URLconf joins PAGES (or NOT_PAGES, when it has no page of its own)."""
+    _server, ids = world
+    visited = {
+        resolve(spec.path.format(**ids)).view_name
+        for spec in PAGES
+        if spec.path != "/no-such-page/"
+    }
+    assert page_names() - visited - NOT_PAGES == set()
+
+
+# POST-only actions, files, feeds and exports: URLs without an HTML page of their own.
+NOT_PAGES = {
+    "logout",
+    "password_change_done",  # the password-change form's answer, like the other redirects
+    *(
+        f"projects:{name}"
+        for name in (
+            "switch_workspace",
+            "status_update",
+            "project_save_as_template",
+            "milestone_status",
+            "milestone_reschedule",
+            "milestone_complete",
+            "milestone_rebaseline",
+            "milestone_comment",
+            "calendar_feed",
+            "share_signoff",
+            "export_milestones",
+            "export_deliverables",
+            "member_add",
+            "member_change_role",
+            "member_remove",
+            "workspace_update",
+            "client_create",
+            "api_token_create",
+            "api_token_revoke",
+            "share_link_create",
+            "share_link_revoke",
+            "calendar_feed_create",
+            "calendar_feed_revoke",
+        )
+    ),
+    *(
+        f"deliverables:{name}"
+        for name in (
+            "deliverable_move",
+            "checklist_add",
+            "checklist_toggle",
+            "version_upload",
+            "proof_comment",
+            "proof_comment_resolve",
+            "proof_file",
+            "share_file",
+            "share_comment",
+        )
+    ),
+    *(
+        f"notifications:{name}"
+        for name in ("mark_read", "mark_all_read", "follow_project", "follow_milestone")
+    ),
+}
+
+
+def page_names() -> set[str]:
+    """The names of every URL of the browser side (not the API's, not the admin's)."""
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace not in {"api", "admin"}:
+                    yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return set(walk(get_resolver().url_patterns, None))
