@@ -12,6 +12,7 @@ only read; nothing here writes between the tests.
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from io import StringIO
@@ -56,11 +57,29 @@ LOGINS = {
 }
 
 
+def submit_empty(form: str):
+    """Send the form as it stands, past the browser's own checks: the page with its errors."""
+
+    def step(page):
+        page.locator(form).evaluate("form => form.submit()")
+
+    return step
+
+
+def preview_plan(page):
+    """The playbook's plan with every computed date, before anything is created."""
+    page.get_by_label("Project name").fill("Black Friday 2027")
+    page.get_by_role("textbox", name="Launch / event date").fill("2027-11-26")
+    page.get_by_role("button", name="Preview").click()
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
     role: str | None
     path: str  # formatted with the seeded world's ids and secrets
+    then: Callable[..., None] | None = None  # what the person does there: a form sent
+    status: int = 200  # of the page shown last
 
 
 PAGES = [
@@ -72,6 +91,13 @@ PAGES = [
     Page("project", "manager", "/projects/{project}/"),
     Page("project-viewer", "viewer", "/projects/{project}/"),
     Page("project-activity", "manager", "/projects/{project}/activity/"),
+    Page(
+        "status-update-errors",
+        "manager",
+        "/projects/{project}/",
+        then=submit_empty("form[action$='/status-updates/']"),
+        status=422,
+    ),
     Page("project-new", "manager", "/projects/new/"),
     Page("project-edit", "manager", "/projects/{project}/edit/"),
     Page("project-delete", "manager", "/projects/{project}/delete/"),
@@ -80,6 +106,12 @@ PAGES = [
     Page("phase-delete", "manager", "/phases/{phase}/delete/"),
     Page("milestone", "manager", "/milestones/{milestone}/"),
     Page("milestone-new", "manager", "/projects/{project}/milestones/new/"),
+    Page(
+        "milestone-new-errors",
+        "manager",
+        "/projects/{project}/milestones/new/",
+        then=submit_empty("main form.form"),
+    ),
     Page("milestone-edit", "manager", "/milestones/{milestone}/edit/"),
     Page("milestone-delete", "manager", "/milestones/{milestone}/delete/"),
     Page("deliverable", "manager", "/deliverables/{deliverable}/"),
@@ -89,6 +121,7 @@ PAGES = [
     Page("playbooks", "manager", "/playbooks/"),
     Page("playbook", "manager", "/playbooks/{playbook}/"),
     Page("playbook-use", "manager", "/playbooks/{playbook}/use/"),
+    Page("playbook-preview", "manager", "/playbooks/{playbook}/use/", then=preview_plan),
     Page("settings", "owner", "/settings/"),
     Page("settings-viewer", "viewer", "/settings/"),
     Page("client-edit", "owner", "/settings/clients/{client}/edit/"),
@@ -104,8 +137,8 @@ PAGES = [
     Page("password-reset-sent", None, "/accounts/password_reset/done/"),
     Page("password-reset-new", None, "/accounts/reset/{reset_uid}/{reset_token}/"),
     Page("password-reset-complete", None, "/accounts/reset/done/"),
-    Page("not-found", "manager", "/projects/999999/"),
-    Page("not-found-anonymous", None, "/no-such-page/"),
+    Page("not-found", "manager", "/projects/999999/", status=404),
+    Page("not-found-anonymous", None, "/no-such-page/", status=404),
 ]
 
 # Every visible element whose box sticks out of the viewport's width, scrolled into reach or
@@ -287,8 +320,12 @@ def test_page_fits_and_passes_axe(spec, size, world, signed_in, axe_source):
     page = context_for(spec.role, size).new_page()
     try:
         response = page.goto(server.url + spec.path.format(**ids))
-        expected = 404 if spec.name.startswith("not-found") else 200
-        assert response.status == expected, f"{spec.path} answered {response.status}"
+        if spec.then:
+            with page.expect_response(lambda answer: answer.request.method == "POST") as sent:
+                spec.then(page)
+            page.wait_for_load_state()
+            response = sent.value
+        assert response.status == spec.status, f"{spec.path} answered {response.status}"
         if LOGINS[spec.role]:
             assert "/accounts/login/" not in page.url, f"{spec.role} was sent to sign in"
         screenshot(page, f"{spec.name}-{size}")
