@@ -351,6 +351,54 @@ def test_page_fits_and_passes_axe(spec, size, world, signed_in, axe_source):
         page.close()
 
 
+# Where the keyboard's focus is, and whether it shows: an outline of 2px or more, or a ring.
+FOCUSED = """
+() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const outlined = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+  const ringed = style.boxShadow !== "none";
+  const id = el.id ? `#${el.id}` : "";
+  const text = (el.innerText || el.getAttribute("aria-label") || el.name || "").trim();
+  return {
+    key: el.outerHTML.slice(0, 200),
+    label: `${el.tagName.toLowerCase()}${id} ${JSON.stringify(text.slice(0, 40))}`,
+    visible: outlined || ringed,
+  };
+}
+"""
+KEYBOARD_PAGES = [
+    spec
+    for spec in PAGES
+    if spec.name in {"dashboard", "project", "my-work", "settings", "share", "sign-in"}
+]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("spec", KEYBOARD_PAGES, ids=[spec.name for spec in KEYBOARD_PAGES])
+def test_keyboard_focus_is_visible(spec, size, world, signed_in):
+    """Tabbing through the page, every control it reaches shows that it has the focus."""
+    server, ids = world
+    context_for, _refused = signed_in
+    page = context_for(spec.role, size).new_page()
+    try:
+        page.goto(server.url + spec.path.format(**ids))
+        reached, unmarked = [], []
+        for _ in range(120):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(FOCUSED)
+            if focused is None or (reached and focused["key"] == reached[0]):
+                break  # round the page and back
+            reached.append(focused["key"])
+            if not focused["visible"]:
+                unmarked.append(focused["label"])
+        assert len(reached) >= 3, f"the keyboard reaches only {len(reached)} control(s)"
+        assert unmarked == [], f"{spec.name} at {size}: focus does not show on {unmarked}"
+    finally:
+        page.close()
+
+
 def test_every_page_of_the_app_is_visited(world):
     """A page added to the URLconf joins PAGES (or NOT_PAGES, when it has no page of its own)."""
     _server, ids = world
