@@ -351,20 +351,28 @@ def test_page_fits_and_passes_axe(spec, size, world, signed_in, axe_source):
         page.close()
 
 
-# Where the keyboard's focus is, and whether it shows: an outline of 2px or more, or a ring.
+# Where the keyboard's focus is, and whether it shows: the control (or a part of it, like a
+# timeline marker's diamond) looks different focused than not.
 FOCUSED = """
 () => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
-  const style = getComputedStyle(el);
-  const outlined = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
-  const ringed = style.boxShadow !== "none";
+  const look = () => [el, ...el.querySelectorAll("*")].map((part) => {
+    const style = getComputedStyle(part);
+    return [style.outlineStyle, style.outlineWidth, style.outlineColor, style.boxShadow,
+      style.backgroundColor, style.color, style.borderColor, style.textDecorationLine,
+      style.fill, style.stroke, style.strokeWidth, style.fontWeight].join(" ");
+  }).join("|");
+  const focused = look();
+  el.blur();
+  const unfocused = look();
+  el.focus();  // after a key press the focus stays visible, and Tab goes on from here
   const id = el.id ? `#${el.id}` : "";
   const text = (el.innerText || el.getAttribute("aria-label") || el.name || "").trim();
   return {
     key: el.outerHTML.slice(0, 200),
     label: `${el.tagName.toLowerCase()}${id} ${JSON.stringify(text.slice(0, 40))}`,
-    visible: outlined || ringed,
+    visible: focused !== unfocused,
   };
 }
 """
