@@ -393,7 +393,7 @@ def test_keyboard_focus_is_visible(spec, size, world, signed_in):
     try:
         page.goto(server.url + spec.path.format(**ids))
         reached, unmarked = [], []
-        for _ in range(120):
+        for _ in range(60):
             page.keyboard.press("Tab")
             focused = page.evaluate(FOCUSED)
             if focused is None or (reached and focused["key"] == reached[0]):
