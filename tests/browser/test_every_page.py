@@ -19,6 +19,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.management import call_command
@@ -31,8 +32,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from pytest_django.live_server_helper import LiveServer
 
-from deliverables.models import Deliverable
+from deliverables.models import Deliverable, ProofFile
 from deliverables.rollups import recompute_everything
+from deliverables.services import deliverables as deliverable_services
+from deliverables.services import proofs as proof_services
+from deliverables.services import versions as version_services
+from milestones_site import settings as site_settings
 from notifications import services as notification_services
 from notifications.events import process_events
 from notifications.models import Notification
@@ -43,6 +48,7 @@ from projects.playbooks.services import playbooks_sync
 from projects.services import access as access_services
 from projects.services import sharing as sharing_services
 from tests.browser.conftest import REPORT_CSP_VIOLATIONS, login, screenshot
+from tests.deliverables.proof_files import pdf, png
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 SIZES = {"desk": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -115,6 +121,8 @@ PAGES = [
     Page("milestone-edit", "manager", "/milestones/{milestone}/edit/"),
     Page("milestone-delete", "manager", "/milestones/{milestone}/delete/"),
     Page("deliverable", "manager", "/deliverables/{deliverable}/"),
+    Page("deliverable-proofs", "manager", "/deliverables/{proofed}/"),
+    Page("deliverable-compare", "manager", "/deliverables/{proofed}/?compare=2&with=1"),
     Page("deliverable-new", "manager", "/milestones/{milestone}/deliverables/new/"),
     Page("deliverable-edit", "manager", "/deliverables/{deliverable}/edit/"),
     Page("deliverable-delete", "manager", "/deliverables/{deliverable}/delete/"),
@@ -196,6 +204,19 @@ async () => {
 """
 
 
+@pytest.fixture(scope="module", autouse=True)
+def proof_storage(tmp_path_factory):
+    """The proof files of the module's world stay for all its tests (tests/conftest.py gives
+    each test a folder of its own)."""
+    location = tmp_path_factory.mktemp("proofs")
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("MILESTONES_FILE_STORAGE", "local")
+        environment.setenv("MILESTONES_FILES_DIR", str(location))
+        storages = {**settings.STORAGES, "proofs": site_settings.proof_storage()}
+        with override_settings(STORAGES=storages):
+            yield
+
+
 @pytest.fixture(scope="module")
 def test_database(django_db_setup, django_db_blocker):
     """pytest-django creates the test database only when a selected test asks for `db`;
@@ -230,6 +251,38 @@ def world(test_database, django_db_blocker):
     assert not drift, f"stored roll-ups drifted: {drift}"
 
 
+def seed_proofs(project, manager) -> Deliverable:
+    """A deliverable of the project in review with two versions (an image, then the image
+    again and a two-page PDF), their previews made as the worker would, and a pinned comment:
+    what its page, the share page and the side-by-side view show."""
+    deliverable = Deliverable.objects.filter(
+        milestone__project=project,
+        status__in=[Deliverable.Status.IN_PROGRESS, Deliverable.Status.CHANGES_REQUESTED],
+    ).first()
+    owner = deliverable.owner
+    version_services.version_upload(
+        deliverable=deliverable, actor=owner, files=[png(text="v1")], summary="First cut"
+    )
+    latest = version_services.version_upload(
+        deliverable=deliverable,
+        actor=owner,
+        files=[png(text="v2", colour="#0b5f58"), pdf()],
+        summary="Logo larger; the printed leaflet as a PDF",
+    )
+    for file in ProofFile.objects.filter(version__deliverable=deliverable):
+        version_services.proof_file_make_previews(file_id=file.pk)
+    proof_services.proof_comment_post(
+        version=latest,
+        actor=manager,
+        body="Move the logo a little higher, it crowds the headline.",
+        file=latest.files.first(),
+        x=0.3,
+        y=0.2,
+    )
+    deliverable.refresh_from_db()
+    return deliverable_services.deliverable_submit(deliverable=deliverable, actor=owner)
+
+
 def seed_what_the_demo_lacks() -> dict:
     playbooks_sync()  # the built-in playbooks, gone if a transactional test emptied the database
     workspace = Workspace.objects.get(slug=plan.WORKSPACE["slug"])
@@ -259,6 +312,7 @@ def seed_what_the_demo_lacks() -> dict:
     access_services.api_token_create(
         user=owner, name="CRM sync", expires_at=timezone.now() + timedelta(days=90)
     )
+    proofed = seed_proofs(project, manager)
     access_services.calendar_feed_create(user=owner)
     access_services.calendar_feed_create(user=owner, project=project)
     # What the workers would do after these commits: notifications, deliveries, reminders.
@@ -270,6 +324,7 @@ def seed_what_the_demo_lacks() -> dict:
         "phase": Phase.objects.filter(project=project).order_by("order").first().pk,
         "milestone": milestone.pk,
         "deliverable": deliverable.pk,
+        "proofed": proofed.pk,
         "playbook": Template.objects.get(workspace=None, name="Black Friday / Cyber Monday").pk,
         "client": Client.objects.filter(workspace=workspace).first().pk,
         "webhook": webhook.pk,
@@ -411,7 +466,7 @@ def test_every_page_of_the_app_is_visited(world):
     """A page added to the URLconf joins PAGES (or NOT_PAGES, when it has no page of its own)."""
     _server, ids = world
     visited = {
-        resolve(spec.path.format(**ids)).view_name
+        resolve(spec.path.format(**ids).split("?")[0]).view_name
         for spec in PAGES
         if spec.path != "/no-such-page/"
     }
