@@ -20,8 +20,9 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def sort_link(context, key: str, label: str):
-    """A column header link toggling the sort on `key`, keeping the other filters."""
+def sort_header(context, key: str, label: str):
+    """A column header whose link toggles the sort on `key`, keeping the other filters; the
+    sorted column says so on the header cell (`aria-sort` belongs there, not on the link)."""
     request = context["request"]
     current = context["filters"].ordering
     query = request.GET.copy()
@@ -31,9 +32,13 @@ def sort_link(context, key: str, label: str):
     arrow = {"ascending": " ▲", "descending": " ▼"}.get(direction, "")
     if direction:
         return format_html(
-            '<a href="?{}" aria-sort="{}">{}{}</a>', query.urlencode(), direction, label, arrow
+            '<th scope="col" aria-sort="{}"><a href="?{}">{}{}</a></th>',
+            direction,
+            query.urlencode(),
+            label,
+            arrow,
         )
-    return format_html('<a href="?{}">{}</a>', query.urlencode(), label)
+    return format_html('<th scope="col"><a href="?{}">{}</a></th>', query.urlencode(), label)
 
 
 @register.simple_tag(takes_context=True)

@@ -151,7 +151,7 @@ def test_filters_sorting_and_other_workspaces(signed_in, workspace, manager, mem
 def test_sort_links_keep_the_filters_and_toggle_direction(signed_in, workspace, manager):
     ProjectFactory(workspace=workspace, name="Alpha")
     page = dashboard(signed_in(manager), "?status=active&sort=name")
-    assert 'href="?status=active&amp;sort=-name" aria-sort="ascending"' in page
+    assert '<th scope="col" aria-sort="ascending"><a href="?status=active&amp;sort=-name">' in page
     assert 'href="?status=active&amp;sort=target"' in page
 
 
