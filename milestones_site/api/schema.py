@@ -59,7 +59,34 @@ CREATE_ERRORS = (*READ_ERRORS, "409", "413", "415")
 CHANGE_ERRORS = (*CREATE_ERRORS, "412")
 
 
+# How drf-spectacular writes a nullable field of any type (a JSONField) for OpenAPI 3.1;
+# null matches both branches, so no value at all would be valid.
+ANY_OR_NULL = [{}, {"type": "null"}]
+# The branch it adds to a blankable string with a format (a URL): "" may match the format's
+# branch too (formats are annotations in JSON Schema 2020-12), so the branches are `anyOf`.
+EMPTY_STRING = {"type": "string", "maxLength": 0}
+
+
+def fix_one_of(schema) -> None:
+    """Replace drf-spectacular's `oneOf` that null or "" cannot pass (in place)."""
+    if not isinstance(schema, dict) or "oneOf" not in schema:
+        return
+    if schema["oneOf"] == ANY_OR_NULL:
+        del schema["oneOf"]
+    elif EMPTY_STRING in schema["oneOf"]:
+        schema["anyOf"] = schema.pop("oneOf")
+
+
 class ApiAutoSchema(AutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        fix_one_of(schema)
+        return schema
+
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        fix_one_of(schema)
+
     def _view_serializer(self, attribute: str):
         return getattr(self.view, attribute, None)
 
