@@ -1,8 +1,10 @@
-"""The OpenAPI schema validates without warnings, documents auth and errors on every
-operation, and the docs page is served without any CDN."""
+"""The OpenAPI schema validates without warnings, documents auth, errors and the headers of
+answers on every operation, matches what the server answers, and the docs page is served
+without any CDN."""
 
 import json
 
+import jsonschema
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
@@ -137,3 +139,16 @@ def test_declared_headers_are_sent(anonymous_api, owner, project, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     throttled = client.get(f"{API}/milestones/")
     assert throttled.status_code == 429 and int(throttled["Retry-After"]) >= 1
+
+
+@pytest.mark.django_db
+def test_a_saved_template_matches_its_declared_schema(schema, owner, project):
+    """A saved template has no key (only built-in playbooks have one)."""
+    response = client_with_token(owner).post(
+        f"{API}/projects/{project.pk}/save-as-template/", {"name": "Our launch"}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["key"] == ""
+    declared = schema["paths"][f"{API}/projects/{{id}}/save-as-template/"]["post"]["responses"]
+    body_schema = declared["201"]["content"]["application/json"]["schema"]
+    jsonschema.validate(response.json(), {**body_schema, "components": schema["components"]})
