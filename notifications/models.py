@@ -255,11 +255,15 @@ class WebhookEndpoint(models.Model):
     def wants(self, event_type: str) -> bool:
         return not self.event_types or event_type in self.event_types
 
+    def previous_secret_valid_until(self, *, now):
+        """When the secret before the last rotation stops signing; None once it has."""
+        expires = self.previous_secret_expires_at
+        return expires if self.previous_secret and expires is not None and now < expires else None
+
     def signing_secrets(self, *, now) -> list[str]:
         """The secrets a delivery made at `now` is signed with: the current one first, then
         the previous one while its overlap lasts."""
-        expires = self.previous_secret_expires_at
-        if self.previous_secret and expires is not None and now < expires:
+        if self.previous_secret_valid_until(now=now):
             return [self.secret, self.previous_secret]
         return [self.secret]
 

@@ -136,7 +136,9 @@ def webhook_endpoint_update(
     if data.get("active"):
         endpoint.consecutive_failures = 0
         endpoint.disabled_reason = ""
-    _validate_endpoint(endpoint.url, endpoint.event_types)
+    # Only the event types sent are checked: a row may hold a name the catalogue has
+    # dropped since, and switching it off must not depend on that.
+    _validate_endpoint(endpoint.url, data.get("event_types", []))
     endpoint.save()
     return endpoint
 

@@ -14,6 +14,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from notifications import services as notification_services
 from notifications.events import process_events
+from notifications.models import WebhookEndpoint
 from notifications.webhooks.catalogue import EVENT_TYPE_NAMES, EVENT_TYPES, NEVER_SENT
 from notifications.webhooks.delivery import send_pending_webhooks
 from projects.models import ActivityEvent
@@ -152,3 +153,20 @@ def test_the_readme_lists_every_event_type_with_when_it_fires():
     readme = (Path(settings.BASE_DIR) / "README.md").read_text()
     for event in EVENT_TYPES:
         assert f"| `{event.name}` | {event.fires} | {' or '.join(event.objects)} |" in readme
+
+
+def test_an_endpoint_holding_a_retired_event_type_can_still_be_switched(settings, workspace, owner):
+    settings.MILESTONES_WEBHOOK_ALLOW_PRIVATE = True
+    endpoint = notification_services.webhook_endpoint_create(
+        workspace=workspace, actor=owner, url="http://127.0.0.1:9/hook"
+    )
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(event_types=["milestone.retired"])
+    endpoint.refresh_from_db()
+    switched = notification_services.webhook_endpoint_update(
+        endpoint=endpoint, actor=owner, data={"active": False}
+    )
+    assert switched.active is False
+    with pytest.raises(ValidationError):
+        notification_services.webhook_endpoint_update(
+            endpoint=switched, actor=owner, data={"event_types": ["milestone.retired"]}
+        )
