@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from drf_spectacular.generators import SchemaGenerator
 
+from deliverables.services import deliverables as deliverable_services
 from notifications import services as notification_services
 from notifications.events import process_events
 from notifications.models import WebhookEndpoint
@@ -20,6 +21,8 @@ from notifications.webhooks.delivery import send_pending_webhooks
 from projects.models import ActivityEvent
 from projects.services import comments as comment_services
 from projects.services import milestones as milestone_services
+from projects.services import projects as project_services
+from projects.services import workspaces as workspace_services
 from tests.clients import client_with_token
 from tests.factories import DeliverableFactory, MilestoneFactory
 
@@ -140,6 +143,12 @@ def test_deliveries_carry_the_payload_the_schema_declares(
     notification_services.webhook_endpoint_create(
         workspace=workspace, actor=owner, url=webhook_receiver.url
     )
+    # One event about each kind of object a payload carries.
+    workspace_services.client_create(workspace=workspace, actor=manager, name="Acme")
+    project_services.phase_create(project=project, actor=manager, name="Teaser")
+    project_services.status_update_post(
+        project=project, actor=manager, health="at_risk", summary="Print is late"
+    )
     milestone = MilestoneFactory(project=project)
     deliverable = DeliverableFactory(milestone=milestone)
     comment_services.comment_post(target=deliverable, actor=manager, body="Looks good")
@@ -149,11 +158,16 @@ def test_deliveries_carry_the_payload_the_schema_declares(
         reason="Printer late",
         actor=manager,
     )
+    deliverable_services.deliverable_update(
+        deliverable=deliverable, actor=manager, data={"title": "Banner, final"}
+    )
     process_events(list(ActivityEvent.objects.values_list("pk", flat=True)))
     send_pending_webhooks()
 
     delivered = {request["json"]["type"]: request for request in webhook_receiver.requests}
-    assert {"comment.posted", "milestone.rescheduled"} <= set(delivered)
+    kinds = {request["json"]["object_type"] for request in delivered.values()}
+    assert kinds == {"workspace", "client", "project", "phase", "milestone", "deliverable"}
+    assert {"webhook.created", "comment.posted", "milestone.rescheduled"} <= set(delivered)
     for event_type, request in delivered.items():
         assert request["headers"]["X-Milestones-Event"] == event_type
         jsonschema.validate(request["json"], payload_schema(webhooks_schema, event_type))
