@@ -92,8 +92,19 @@ def save_form(
         return None
     message = done(result) if callable(done) else done
     if message:
-        messages.success(request, message)
+        flash_done(request, message)
     return result
+
+
+class Celebration(str):
+    """Words of a moment of progress (a milestone or a project completed): flashed to the
+    person who made it, set apart from ordinary confirmations."""
+
+
+def flash_done(request, message: str) -> None:
+    """Flash a confirmation (a Celebration with its own look)."""
+    tags = "celebration" if isinstance(message, Celebration) else ""
+    messages.success(request, message, extra_tags=tags)
 
 
 def form_page(

@@ -231,3 +231,14 @@ class PortfolioFilterForm(forms.Form):
             health=data.get("health", ""),
             ordering=sort if sort in PORTFOLIO_ORDERINGS else "name",
         )
+
+
+def filter_params(filters: PortfolioFilters) -> dict[str, str]:
+    """The filters set (no sort, no page) as query parameters, for links that keep them."""
+    values = {
+        "client": filters.client,
+        "status": filters.status,
+        "owner": filters.owner,
+        "health": filters.health,
+    }
+    return {name: str(value) for name, value in values.items() if value}

@@ -61,12 +61,38 @@ def row_counts() -> dict[str, int]:
     }
 
 
-def test_four_campaigns_of_the_promised_kinds_for_two_clients(demo):
+def test_five_campaigns_of_the_promised_kinds_for_three_clients(demo):
     projects = Project.objects.filter(workspace=demo).prefetch_related("phases")
-    assert sorted(p.kind for p in projects) == ["brand", "event", "product_launch", "seasonal"]
-    assert demo.clients.count() == 2
+    assert sorted(p.kind for p in projects) == [
+        "brand",
+        "digital_campaign",
+        "event",
+        "product_launch",
+        "seasonal",
+    ]
+    assert demo.clients.count() == 3
     assert all(3 <= len(p.phases.all()) <= 4 for p in projects)
     assert demo.timezone == "Europe/London"
+
+
+def test_an_agency_client_onboarding_with_a_checklist_per_channel(demo):
+    onboarding = Project.objects.get(workspace=demo, name="Brightwater Yoga onboarding")
+    assert onboarding.client.name == "Brightwater Yoga Studios"
+    audits = {
+        d.title: list(d.checklist.values_list("text", "done"))
+        for d in Deliverable.objects.filter(milestone__project=onboarding, title__contains="audit")
+    }
+    assert set(audits) == {
+        "Social audit",
+        "Local SEO and keyword audit",
+        "Email programme audit",
+        "Paid accounts audit",
+    }
+    assert all(len(items) >= 4 for items in audits.values())
+    # The audits stand where the plan does: social done, SEO under way, paid not started.
+    assert all(done for _, done in audits["Social audit"])
+    assert {done for _, done in audits["Local SEO and keyword audit"]} == {True, False}
+    assert not any(done for _, done in audits["Paid accounts audit"])
 
 
 def test_milestones_cover_every_category_and_every_state(demo):

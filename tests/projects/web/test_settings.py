@@ -26,10 +26,22 @@ from tests.factories import ClientFactory, MembershipFactory, ProjectFactory, Us
 pytestmark = pytest.mark.django_db
 
 PAGE = reverse("projects:workspace_settings")
+SECTIONS = ("members", "reminders", "clients", "share-links", "api-tokens", "calendar-feeds")
 
 
 def url(name: str, *args) -> str:
     return reverse(f"projects:{name}", args=args)
+
+
+def section(name: str) -> str:
+    return url("settings_section", name)
+
+
+def every_section(client) -> str:
+    """All the sections of settings, each a page of its own, read one after the other."""
+    pages = [client.get(section(name)) for name in SECTIONS]
+    assert [page.status_code for page in pages] == [200] * len(SECTIONS)
+    return "".join(page.content.decode() for page in pages)
 
 
 def shown_secret(response) -> str:
@@ -39,23 +51,16 @@ def shown_secret(response) -> str:
 # The page ----------------------------------------------------------------------------------
 
 
-def test_owner_sees_every_control(client, owner, member):
+def test_settings_open_on_members_and_each_section_is_a_page(client, owner):
     client.force_login(owner)
-
-    response = client.get(PAGE)
-
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert member.email in page
-    for action in (
-        "member_add",
-        "workspace_update",
-        "client_create",
-        "share_link_create",
-        "api_token_create",
-    ):
-        assert f'action="{url(action)}"' in page
-    assert f'action="{url("member_change_role", member.memberships.get().pk)}"' in page
+    assert client.get(PAGE)["Location"] == section("members")
+    for name in SECTIONS:
+        page = client.get(section(name)).content.decode()
+        # The navigation marks the section shown and leads to every other one and webhooks.
+        assert f'<a href="{section(name)}" aria-current="page">' in page
+        assert all(f'href="{section(other)}"' in page for other in SECTIONS)
+        assert f'href="{reverse("notifications:webhooks")}"' in page
+    assert client.get(section("nonsense")).status_code == 404
 
 
 class IdsByForm(HTMLParser):
@@ -85,7 +90,7 @@ class IdsByForm(HTMLParser):
             self.form = None
 
 
-def test_every_id_is_unique_and_every_label_names_a_field_of_its_form(
+def test_every_id_on_a_section_page_is_unique_and_labels_point_at_fields_of_their_form(
     client, owner, workspace, project
 ):
     access.api_token_create(user=owner, name="CRM sync")
@@ -93,22 +98,39 @@ def test_every_id_is_unique_and_every_label_names_a_field_of_its_form(
     sharing.share_link_create(project=project, actor=owner, label="Client")
     ClientFactory(workspace=workspace)
     client.force_login(owner)
-    # A refused submit shows its bound form (with errors) among the others.
-    for page in (client.get(PAGE), client.post(url("api_token_create"), {"name": ""})):
+    pages = [(name, client.get(section(name))) for name in SECTIONS]
+    # A refused submit shows its bound form (with errors) on its section's page.
+    pages.append(("refused token", client.post(url("api_token_create"), {"name": ""})))
+    for name, page in pages:
         parsed = IdsByForm()
         parsed.feed(page.content.decode())
 
-        assert parsed.forms >= 6
-        assert [id for id in parsed.ids if parsed.ids.count(id) > 1] == []
+        assert [id for id in parsed.ids if parsed.ids.count(id) > 1] == [], name
         for target, form in parsed.labels:
-            assert target in parsed.id_form, f"label for #{target}: no such element"
-            assert parsed.id_form[target] == form, f"label for #{target} is in another form"
+            assert target in parsed.id_form, f"{name}: label for #{target}: no such element"
+            assert parsed.id_form[target] == form, f"{name}: label for #{target} in another form"
+
+
+def test_owner_sees_every_control(client, owner, member):
+    client.force_login(owner)
+
+    page = every_section(client)
+    assert member.email in page
+    for action in (
+        "member_add",
+        "workspace_update",
+        "client_create",
+        "share_link_create",
+        "api_token_create",
+    ):
+        assert f'action="{url(action)}"' in page
+    assert f'action="{url("member_change_role", member.memberships.get().pk)}"' in page
 
 
 def test_viewer_sees_settings_read_only_but_manages_own_tokens_and_feeds(client, viewer, owner):
     client.force_login(viewer)
 
-    page = client.get(PAGE).content.decode()
+    page = every_section(client)
 
     for action in ("member_add", "workspace_update", "client_create", "share_link_create"):
         assert f'action="{url(action)}"' not in page
@@ -129,7 +151,7 @@ def test_page_query_count_does_not_grow_with_members_and_secrets(client, owner, 
             access.api_token_create(user=owner, name="Integration")
             access.calendar_feed_create(user=owner, project=project)
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(PAGE).status_code == 200
+            every_section(client)
         return len(captured.captured_queries)
 
     assert queries_after_adding(2) == queries_after_adding(20)
@@ -312,8 +334,10 @@ def test_token_is_shown_once_and_stored_hashed(client, viewer):
     token = ApiToken.objects.get(user=viewer)
     assert (token.name, token.read_only) == ("CRM sync", True)
     assert token.secret_hash == hash_secret(plain)
-    assert plain not in client.get(PAGE).content.decode()
-    assert token.prefix in client.get(PAGE).content.decode()
+    assert 'data-copy-target="new-secret"' in created.content.decode()  # a copy button
+    listed = client.get(section("api-tokens")).content.decode()
+    assert plain not in listed
+    assert token.prefix in listed
 
 
 def test_token_form_errors(client, member):
@@ -364,14 +388,14 @@ def test_manager_creates_a_share_link_that_opens_and_lists_it(client, manager, p
     link = ShareLink.objects.get()
     assert (link.project, link.label, link.allow_signoff) == (project, "Client team", True)
     assert link.expires_at.date() == timezone.localdate() + timedelta(days=31)
-    listed = client.get(url("workspace_settings")).content.decode()
+    listed = client.get(section("share-links")).content.decode()
     assert '<td data-label="Last opened">Never</td>' in listed
     client.logout()
     assert client.get(link_url.removeprefix("http://testserver")).status_code == 200
     link.refresh_from_db()
     client.force_login(manager)
     opened = timezone.localtime(link.last_viewed_at).strftime("%-d %b %Y %H:%M")
-    listed = client.get(url("workspace_settings")).content.decode()
+    listed = client.get(section("share-links")).content.decode()
     assert f'<td data-label="Last opened">{opened}</td>' in listed
 
 
