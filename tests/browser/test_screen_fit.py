@@ -104,7 +104,7 @@ def pages(page, live_server):
     """Each page the check covers, opened in `page`: its name as it goes."""
     page.goto(f"{live_server.url}/my-work/")
     yield "my-work"
-    page.goto(f"{live_server.url}/settings/#members")
+    page.goto(f"{live_server.url}/settings/members/")
     yield "settings"
     playbook = Template.objects.get(workspace=None, key="black-friday-cyber-monday")
     page.goto(f"{live_server.url}/playbooks/{playbook.pk}/use/")

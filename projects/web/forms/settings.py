@@ -18,21 +18,7 @@ def end_of_day(day) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-class SectionForm:
-    """A form of one section of the settings page, which shows several at once: its ids
-    start with the section's name (`id_<section>_<field>`), so no two of the page's
-    fields share an id and every label points at its own field."""
-
-    section = ""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", f"id_{self.section}_%s")
-        super().__init__(*args, **kwargs)
-
-
-class MemberAddForm(SectionForm, forms.Form):
-    section = "member"
-
+class MemberAddForm(forms.Form):
     user = forms.CharField(
         label="Username or email",
         max_length=254,
@@ -58,10 +44,8 @@ class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
 
 
-class ReminderDefaultsForm(SectionForm, forms.Form):
+class ReminderDefaultsForm(forms.Form):
     """The workspace's name, timezone and reminder defaults."""
-
-    section = "workspace"
 
     name = forms.CharField(max_length=120)
     timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES)
@@ -99,8 +83,7 @@ class ReminderDefaultsForm(SectionForm, forms.Form):
         return days
 
 
-class ApiTokenForm(SectionForm, forms.Form):
-    section = "token"
+class ApiTokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What uses it, e.g. “CRM sync”.")
     read_only = forms.BooleanField(label="Read-only", required=False)
     expires_on = forms.DateField(
@@ -111,8 +94,7 @@ class ApiTokenForm(SectionForm, forms.Form):
     )
 
 
-class ShareLinkForm(SectionForm, forms.Form):
-    section = "share"
+class ShareLinkForm(forms.Form):
     project = forms.ModelChoiceField(
         queryset=Project.objects.none(), empty_label="Choose a project"
     )
@@ -134,8 +116,7 @@ class ShareLinkForm(SectionForm, forms.Form):
         self.fields["project"].queryset = projects
 
 
-class CalendarFeedForm(SectionForm, forms.Form):
-    section = "feed"
+class CalendarFeedForm(forms.Form):
     project = forms.ModelChoiceField(
         queryset=Project.objects.none(),
         required=False,
@@ -148,9 +129,7 @@ class CalendarFeedForm(SectionForm, forms.Form):
         self.fields["project"].queryset = projects
 
 
-class ClientForm(SectionForm, forms.ModelForm):
-    section = "client"
-
+class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
         fields = CLIENT_FIELDS
