@@ -156,7 +156,7 @@ def milestone_row(context, milestone, language: str) -> SafeString:
         status=milestone_status_cell(context, milestone),
         owner=milestone.owner_name or "Unassigned",
         due=formatted_day(milestone.due_date, "j M Y", language),
-        slip=slip_badge(milestone.slip_days, milestone.baseline_due_date),
+        slip=slip_badge(milestone),
         health=health_badge(milestone.health),
         kpi=kpi,
         count=markup(
