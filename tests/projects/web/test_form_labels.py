@@ -29,9 +29,12 @@ def form_pages(plan) -> dict[str, str]:
 
 
 def fields_of(page: str) -> dict[str, str]:
-    """Each labelled field of the page's forms: its label's text, by the field's id."""
+    """Each labelled field of the page's forms: its label's text (without the colon some
+    pages add), by the field's id."""
     found = re.findall(r'<label for="([^"]+)">(.*?)</label>', page, flags=re.S)
-    return {field_id: re.sub(r"<[^>]+>", "", label).strip() for field_id, label in found}
+    return {
+        field_id: re.sub(r"<[^>]+>", "", label).strip().rstrip(":") for field_id, label in found
+    }
 
 
 def test_no_form_offers_dashes_for_an_empty_choice(signed_in, plan, owner):
@@ -99,3 +102,13 @@ def test_a_project_without_a_budget_has_none(signed_in, plan, manager):
     assert response.status_code == 302
     project = Project.objects.get(name="Winter catalogue")
     assert (project.budget_planned, project.budget_spent) == (0, 0)
+
+
+def test_notification_preferences_say_what_they_send(signed_in, plan, member):
+    labels = fields_of(signed_in(member).get(reverse("notifications:preferences")).content.decode())
+    assert [labels[f"id_{name}"] for name in ("digest", "digest_weekday", "digest_hour")] == [
+        "Status digest",
+        "Day of the weekly digest",
+        "Time of the digest",
+    ]
+    assert labels["id_email_events"] == "Changes by email"
