@@ -14,6 +14,7 @@ from milestones_site.web.id_urls import id_url as reverse_id_url
 from projects.activity import display_name
 from projects.models import MilestoneHealth, MilestoneStatus, ProjectStatus
 from projects.selectors.activity import describe
+from projects.selectors.celebrations import is_celebration
 
 register = template.Library()
 
@@ -74,6 +75,11 @@ def event_phrase(event) -> str:
     return describe(event)
 
 
+@register.filter(name="is_celebration")
+def is_celebration_filter(event) -> bool:
+    return is_celebration(event)
+
+
 @register.filter
 def id_url(pk: int, name: str) -> str:
     """`{{ milestone.pk|id_url:"projects:milestone_detail" }}`: `{% url %}` for the many rows
@@ -101,6 +107,7 @@ STATUS_TONES = {
     "changes_requested": "attention",
     "at_risk": "attention",
     "blocked": "attention",
+    "switched_off": "attention",
     # late: past due, or later than the baseline
     "off_track": "late",
     "overdue": "late",

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0011_single_line_names'),
+        ('projects', '0012_phase_order_unique'),
     ]
 
     operations = [
