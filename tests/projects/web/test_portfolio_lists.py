@@ -133,7 +133,7 @@ def test_rows_show_budget_kpis_and_an_overdue_next_milestone(signed_in, portfoli
     assert "1 of 2 met" in row
     # The next milestone is the overdue one, and is marked so.
     next_cell = row.split('data-label="Next milestone"')[1].split("</td>")[0]
-    assert "Press kit ready" in next_cell and "badge--overdue" in next_cell
+    assert "Press kit ready" in next_cell and 'data-status="overdue"' in next_cell
     other = page.split("New bakery</a>")[1].split("</tr>")[0]
     assert "No budget set" in other
     assert "None set" in other  # no KPI
