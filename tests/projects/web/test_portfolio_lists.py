@@ -137,4 +137,5 @@ def test_rows_show_budget_kpis_and_an_overdue_next_milestone(signed_in, portfoli
     other = page.split("New bakery</a>")[1].split("</tr>")[0]
     assert "No budget set" in other
     assert "None set" in other  # no KPI
-    assert "badge--overdue" not in other.split('data-label="Next milestone"')[1].split("</td>")[0]
+    other_next = other.split('data-label="Next milestone"')[1].split("</td>")[0]
+    assert 'data-status="overdue"' not in other_next
