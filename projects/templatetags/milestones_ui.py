@@ -112,6 +112,7 @@ STATUS_TONES = {
     "changes_requested": "attention",
     "at_risk": "attention",
     "blocked": "attention",
+    "switched_off": "attention",
     # late: past due, or later than the baseline
     "off_track": "late",
     "overdue": "late",
@@ -124,6 +125,8 @@ STATUS_TONES = {
     "completed": "done",
     "approved": "done",
     "delivered": "done",
+    # history: a slip of a milestone that is closed
+    "slipped": "idle",
     # called off or no longer valid
     "cancelled": "cancelled",
     "revoked": "cancelled",
@@ -165,19 +168,22 @@ def health_badge(health: str):
 
 
 @register.filter
-def slip_badge(slip_days: int, baseline):
-    """“+5d slip” (late against the baseline) or “2d ahead”; nothing when on the baseline."""
+def slip_badge(milestone):
+    """`{{ milestone|slip_badge }}`: “+5d slip” against the baseline, red while the milestone
+    is open (it is late) and grey once it is closed (it was); “2d ahead”; nothing when on
+    the baseline."""
+    slip_days = milestone.slip_days
     if not slip_days:
         return ""
-    title = f"Baseline {baseline:%d %b %Y}"
-    status, label = (
-        ("slip", f"+{slip_days}d slip") if slip_days > 0 else ("ahead", f"{-slip_days}d ahead")
-    )
+    if slip_days < 0:
+        status, label = "ahead", f"{-slip_days}d ahead"
+    else:
+        status, label = "slipped" if milestone.is_closed else "slip", f"+{slip_days}d slip"
     return format_html(
         '<span class="badge {}" data-status="{}" title="{}">{}</span>',
         status_tone(status),
         status,
-        title,
+        f"Baseline {milestone.baseline_due_date:%d %b %Y}",
         label,
     )
 

@@ -79,7 +79,9 @@ TIMELINE_MILESTONE = (
     "{ghost}"
     "</a>"
 )
-TIMELINE_SLIP_LINE = '<line class="slip-line" x1="{ghost_x}" x2="{x}" y1="{y}" y2="{y}"/>\n'
+TIMELINE_SLIP_LINE = '<line class="slip-line {tone}" x1="{ghost_x}" x2="{x}" y1="{y}" y2="{y}"/>\n'
+# A milestone whose health says it is closed: its slip is history, not lateness.
+CLOSED_HEALTH = ("completed", "cancelled")
 TIMELINE_GHOST = '<polygon class="ghost" points="{ghost}" data-baseline="{baseline}"/>\n'
 
 
@@ -156,7 +158,7 @@ def milestone_row(context, milestone, language: str) -> SafeString:
         status=milestone_status_cell(context, milestone),
         owner=milestone.owner_name or "Unassigned",
         due=formatted_day(milestone.due_date, "j M Y", language),
-        slip=slip_badge(milestone.slip_days, milestone.baseline_due_date),
+        slip=slip_badge(milestone),
         health=health_badge(milestone.health),
         kpi=kpi,
         count=markup(
@@ -183,7 +185,12 @@ def timeline_milestone(row):
             f" ({row.slip_days:+d} days against the baseline,"
             f" {formatted_day(row.baseline, 'j M Y', language)})"
         )
-        slip_line = markup(TIMELINE_SLIP_LINE, ghost_x=row.ghost_x, x=row.x, y=row.y)
+        slip = (
+            "slipped" if row.health in CLOSED_HEALTH else "slip" if row.slip_days > 0 else "ahead"
+        )
+        slip_line = markup(
+            TIMELINE_SLIP_LINE, ghost_x=row.ghost_x, x=row.x, y=row.y, tone=status_tone(slip)
+        )
         ghost = markup(TIMELINE_GHOST, ghost=row.ghost, baseline=row.baseline.isoformat())
     return markup(
         TIMELINE_MILESTONE,

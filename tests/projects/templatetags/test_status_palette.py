@@ -4,6 +4,7 @@ thing, and the templates take status colours from the palette only."""
 import re
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -47,18 +48,39 @@ def test_finished_work_looks_finished_whatever_it_is():
     assert status_tone("in_progress") != status_tone("completed")  # they used to share blue
 
 
+def milestone(slip_days: int, *, closed: bool = False) -> SimpleNamespace:
+    return SimpleNamespace(
+        slip_days=slip_days, baseline_due_date=date(2026, 3, 1), is_closed=closed
+    )
+
+
 def test_badges_in_templates():
     page = Template(
         '{% load milestones_ui %}{{ "in_review"|status_badge }}|{{ "overdue"|status_badge:3 }}|'
-        "{{ 4|slip_badge:baseline }}|{{ -2|slip_badge:baseline }}|{{ none|health_badge }}"
+        "{{ late|slip_badge }}|{{ done_late|slip_badge }}|{{ early|slip_badge }}|"
+        "{{ on_time|slip_badge }}|{{ none|health_badge }}"
     )
-    review, overdue, slip, ahead, no_data = page.render(
-        Context({"baseline": date(2026, 3, 1), "none": None})
+    review, overdue, slip, slipped, ahead, on_time, no_data = page.render(
+        Context(
+            {
+                "late": milestone(4),
+                "done_late": milestone(4, closed=True),
+                "early": milestone(-2),
+                "on_time": milestone(0),
+                "none": None,
+            }
+        )
     ).split("|")
     assert review == '<span class="badge tone-review" data-status="in_review">In review</span>'
     assert overdue == '<span class="badge tone-late" data-status="overdue">3</span>'
-    assert 'class="badge tone-late" data-status="slip"' in slip and "+4d slip" in slip
+    assert slip == (
+        '<span class="badge tone-late" data-status="slip" title="Baseline 01 Mar 2026">'
+        "+4d slip</span>"
+    )
+    # Red only while it is late: a closed milestone's slip is history.
+    assert 'class="badge tone-idle" data-status="slipped"' in slipped and "+4d slip" in slipped
     assert 'class="badge tone-good" data-status="ahead"' in ahead and "2d ahead" in ahead
+    assert on_time == ""
     assert no_data == '<span class="badge tone-idle" data-status="none">No data</span>'
 
 

@@ -63,6 +63,7 @@ def test_editors_get_the_controls_and_viewers_only_the_status(project, workspace
     assert f'action="/milestones/{milestone.pk}/status/"' in managed
     assert '<option value="blocked" selected>Blocked</option>' in managed
     assert managed.count(" selected") == 1
+    assert 'class="status-select tone-attention"' in managed  # the palette's tone of blocked
     assert "Status of Launch &lt;day&gt;" in managed  # titles are escaped
     assert 'name="csrfmiddlewaretoken" value="token123"' in managed
     assert 'name="next" value="/projects/1/"' in managed

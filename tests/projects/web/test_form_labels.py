@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Project
+from projects.web.views.settings import SECTIONS as SETTINGS_SECTIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +23,21 @@ def form_pages(plan) -> dict[str, str]:
         "edit milestone": reverse("projects:milestone_edit", args=[film.pk]),
         "new deliverable": reverse("deliverables:deliverable_create", args=[film.pk]),
         "edit deliverable": reverse("deliverables:deliverable_edit", args=[plan["cut"].pk]),
-        "settings": reverse("projects:settings_section", args=["share-links"]),
+        **{
+            f"settings: {section}": reverse("projects:settings_section", args=[section])
+            for section in SETTINGS_SECTIONS
+        },
         "preferences": reverse("notifications:preferences"),
         "webhooks": reverse("notifications:webhooks"),
     }
 
 
 def fields_of(page: str) -> dict[str, str]:
-    """Each labelled field of the page's forms: its label's text, by the field's id."""
+    """Each labelled field of the page's forms: its label's text (without the required
+    field's asterisk, or a colon), by the field's id."""
     found = re.findall(r'<label for="([^"]+)">(.*?)</label>', page, flags=re.S)
-    return {field_id: re.sub(r"<[^>]+>", "", label).strip() for field_id, label in found}
+    marks = r'<span class="req"[^>]*>\*</span>|<[^>]+>'
+    return {field_id: re.sub(marks, "", label).strip().rstrip(":") for field_id, label in found}
 
 
 def test_no_form_offers_dashes_for_an_empty_choice(signed_in, plan, owner):
@@ -51,7 +57,7 @@ def test_empty_choices_say_what_they_mean(signed_in, plan, owner):
     milestone_form = client.get(pages["new milestone"]).content.decode()
     assert '<option value="" selected>No phase</option>' in milestone_form
     assert re.search(r'<option value=""( selected)?>Unassigned</option>', milestone_form)
-    settings = client.get(pages["settings"]).content.decode()
+    settings = client.get(pages["settings: share-links"]).content.decode()
     assert '<option value="" selected>Choose a project</option>' in settings  # share links
 
 
@@ -99,3 +105,13 @@ def test_a_project_without_a_budget_has_none(signed_in, plan, manager):
     assert response.status_code == 302
     project = Project.objects.get(name="Winter catalogue")
     assert (project.budget_planned, project.budget_spent) == (0, 0)
+
+
+def test_notification_preferences_say_what_they_send(signed_in, plan, member):
+    labels = fields_of(signed_in(member).get(reverse("notifications:preferences")).content.decode())
+    assert [labels[f"id_{name}"] for name in ("digest", "digest_weekday", "digest_hour")] == [
+        "Status digest",
+        "Day of the weekly digest",
+        "Time of the digest",
+    ]
+    assert labels["id_email_events"] == "Changes by email"

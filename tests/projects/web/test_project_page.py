@@ -333,6 +333,12 @@ def test_timeline_names_its_curves_and_labels_its_milestones_in_full(signed_in, 
     assert f'mask="url(#timeline-label-fade)">{long_title}</text>' in link
     # The baseline's hollow marker is drawn after (over) the diamond: it always shows.
     assert link.index('class="diamond') < link.index('class="ghost"')
+    # The slip is red while the milestone is open, grey once it is done.
+    assert '<line class="slip-line tone-late"' in link
+    milestone_services.milestone_complete(milestone=film, actor=manager, force=True, reason="Cut")
+    page = page_of(signed_in(manager), plan["project"])
+    link = page.split(f'data-milestone="{film.pk}"')[1].split("</a>")[0]
+    assert '<line class="slip-line tone-idle"' in link
 
 
 def test_burnup_scales_to_its_card_and_titles_its_axes(signed_in, plan, manager):
