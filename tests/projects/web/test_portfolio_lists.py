@@ -139,3 +139,18 @@ def test_rows_show_budget_kpis_and_an_overdue_next_milestone(signed_in, portfoli
     assert "None set" in other  # no KPI
     other_next = other.split('data-label="Next milestone"')[1].split("</td>")[0]
     assert 'data-status="overdue"' not in other_next
+
+
+def test_paging_keeps_the_list_and_its_filters(signed_in, portfolio, workspace, manager):
+    today = workspace.today()
+    for n in range(55):
+        MilestoneFactory(
+            project=portfolio["launch"], title=f"Post {n}", due_date=today - timedelta(3)
+        )
+    fjord = portfolio["fjord"].pk
+    url = reverse("projects:portfolio_milestones") + f"?when=overdue&client={fjord}"
+    first = signed_in(manager).get(url).content.decode()
+    assert f'href="?when=overdue&amp;client={fjord}&amp;page=2" rel="next"' in first
+    second = signed_in(manager).get(url + "&page=2").content.decode()
+    assert f'href="?when=overdue&amp;client={fjord}&amp;page=1" rel="prev"' in second
+    assert len(titles(first)) == 50 and len(titles(second)) == 6  # 55 posts and the press kit
