@@ -140,6 +140,13 @@ class Workspace(TimestampedModel):
         default=3,
         help_text="A milestone due within this many days with open deliverables is at risk.",
     )
+    weekly_load_limit = models.PositiveSmallIntegerField(
+        "weekly limit per person",
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text="Milestones and deliverables one person can have due in a week before the "
+        "workload page flags the week as overloaded.",
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="workspaces"
     )

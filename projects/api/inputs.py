@@ -63,6 +63,7 @@ class WorkspaceUpdateInput(ModelInputSerializer):
             "overdue_repeat_days",
             "overdue_repeat_limit",
             "warning_window_days",
+            "weekly_load_limit",
         )
 
 

@@ -59,6 +59,7 @@ class WorkspaceSerializer(serializers.ModelSerializer):
             "overdue_repeat_days",
             "overdue_repeat_limit",
             "warning_window_days",
+            "weekly_load_limit",
             "role",
             "members_count",
             "projects_count",

@@ -20,6 +20,7 @@ WORKSPACE_FIELDS = (
     "overdue_repeat_days",
     "overdue_repeat_limit",
     "warning_window_days",
+    "weekly_load_limit",
 )
 MEMBERSHIP_FIELDS = ("role",)
 CLIENT_FIELDS = ("name", "contact_email")

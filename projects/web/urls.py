@@ -1,7 +1,7 @@
 from django.urls import path
 
 from projects.web.views import calendar as views_calendar
-from projects.web.views import dashboard, milestone, my_work, playbooks, project
+from projects.web.views import dashboard, milestone, my_work, playbooks, project, workload
 from projects.web.views import export as views_export
 from projects.web.views import settings as views_settings
 from projects.web.views import sharing as views_sharing
@@ -13,6 +13,7 @@ urlpatterns = [
     path("workspace/switch/", dashboard.switch, name="switch_workspace"),
     path("my-work/", my_work.my_work, name="my_work"),
     path("milestones/", dashboard.milestone_list, name="portfolio_milestones"),
+    path("workload/", workload.workload_page, name="workload"),
     path("deliverables/awaiting-review/", dashboard.review_list, name="portfolio_reviews"),
     path("projects/new/", project.project_create, name="project_create"),
     path("projects/<int:pk>/", project.project_detail, name="project_detail"),

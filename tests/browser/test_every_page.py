@@ -94,6 +94,7 @@ PAGES = [
     Page("my-work", "member", "/my-work/"),
     Page("my-work-manager", "manager", "/my-work/"),
     Page("calendar", "manager", "/calendar/"),
+    Page("workload", "manager", "/workload/"),
     Page("project", "manager", "/projects/{project}/"),
     Page("project-viewer", "viewer", "/projects/{project}/"),
     Page("project-activity", "manager", "/projects/{project}/activity/"),

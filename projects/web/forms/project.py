@@ -262,3 +262,43 @@ def filter_params(filters: PortfolioFilters) -> dict[str, str]:
         "health": filters.health,
     }
     return {name: str(value) for name, value in values.items() if value}
+
+
+class WorkloadFilterForm(forms.Form):
+    """The workload page's filters, read from the query string."""
+
+    client = forms.ModelChoiceField(
+        queryset=Client.objects.none(),
+        required=False,
+        empty_label="All clients",
+        widget=FlatSelect,
+    )
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(),
+        required=False,
+        empty_label="All projects",
+        widget=FlatSelect,
+    )
+    start = forms.DateField(label="From the week of", required=False, widget=DateInput)
+    weeks = forms.TypedChoiceField(
+        choices=[(n, f"{n} weeks") for n in (4, 6, 8, 12)],
+        coerce=int,
+        required=False,
+        empty_value=6,
+        widget=FlatSelect,
+    )
+
+    def __init__(self, *args, workspace: Workspace, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = Client.objects.filter(workspace=workspace)
+        self.fields["project"].queryset = projects
+
+    def values(self) -> dict:
+        """client and project ids, start and weeks; anything unreadable is left out."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {
+            "client": data["client"].pk if data.get("client") else None,
+            "project": data["project"].pk if data.get("project") else None,
+            "start": data.get("start"),
+            "weeks": data.get("weeks") or 6,
+        }

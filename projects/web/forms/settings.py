@@ -66,6 +66,13 @@ class ReminderDefaultsForm(forms.Form):
         max_value=365,
         help_text="A milestone due this soon with open deliverables is at risk.",
     )
+    weekly_load_limit = forms.IntegerField(
+        label="Weekly limit per person",
+        min_value=1,
+        max_value=200,
+        help_text="Milestones and deliverables one person can have due in a week before the "
+        "workload page flags the week.",
+    )
 
     @classmethod
     def for_workspace(cls, workspace, data=None):
