@@ -36,6 +36,7 @@ TITLES = {
     "precondition_failed": "Precondition failed",
     "request_too_large": "Request body too large",
     "conflict": "Conflict",
+    "idempotency_key_reused": "Idempotency key used for another request",
 }
 NON_FIELD_KEYS = {"non_field_errors": "__all__"}
 

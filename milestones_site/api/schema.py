@@ -6,6 +6,8 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
+from milestones_site.api.idempotency import KEY_HEADER, KEY_PATTERN
+
 SAFE = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -45,6 +47,10 @@ ERRORS = {
     ),
     "413": problem("The request body is too large."),
     "415": problem("Send `Content-Type: application/json`."),
+    "422": problem(
+        "This `Idempotency-Key` was used in the last 24 hours with another request "
+        "(method, path or body): send a new key for a new request."
+    ),
     "429": problem("Too many requests; wait the number of seconds in `Retry-After`."),
 }
 IF_MATCH = OpenApiParameter(
@@ -54,9 +60,22 @@ IF_MATCH = OpenApiParameter(
     description='The ETag you read (e.g. `"12-3"`); if the resource changed since, the '
     "write is refused with 412. Without it the write is unconditional.",
 )
+IDEMPOTENCY_KEY = OpenApiParameter(
+    KEY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    pattern=KEY_PATTERN,
+    description="Makes the POST safe to retry: a value you make up per request (a UUID). "
+    "Sent again with the same method, path and body within 24 hours, it gets the first "
+    "successful answer again (same status, body, `Location` and `ETag`, with "
+    "`Idempotent-Replayed: true`) and nothing is created twice, also when the duplicates "
+    "arrive at once; with another request it is refused with 422. Keys are per user; "
+    "after an error the key may be sent again.",
+)
 READ_ERRORS = ("400", "401", "403", "404", "429")
 CREATE_ERRORS = (*READ_ERRORS, "409", "413", "415")
 CHANGE_ERRORS = (*CREATE_ERRORS, "412")
+POST_ERRORS = ("422",)
 
 
 class ApiAutoSchema(AutoSchema):
@@ -73,6 +92,8 @@ class ApiAutoSchema(AutoSchema):
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
+        if self.method == "POST":
+            parameters = [*parameters, IDEMPOTENCY_KEY]
         if self.method in SAFE or self._is_create_operation():
             return parameters
         return [*parameters, IF_MATCH]
@@ -80,9 +101,10 @@ class ApiAutoSchema(AutoSchema):
     def error_codes(self) -> tuple[str, ...]:
         if self.method in SAFE:
             return READ_ERRORS
+        posted = POST_ERRORS if self.method == "POST" else ()
         if self._is_create_operation():
-            return CREATE_ERRORS
-        return CHANGE_ERRORS
+            return (*CREATE_ERRORS, *posted)
+        return (*CHANGE_ERRORS, *posted)
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

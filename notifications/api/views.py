@@ -2,7 +2,7 @@
 with their delivery log. Built on milestones_site.api.viewsets like every other resource."""
 
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -113,9 +113,7 @@ class WebhookEndpointViewSet(
             url=data["url"],
             event_types=data.get("event_types", []),
         )
-        return Response(
-            out.CreatedWebhookEndpointSerializer(endpoint).data, status=status.HTTP_201_CREATED
-        )
+        return self.created(endpoint, out.CreatedWebhookEndpointSerializer(endpoint).data)
 
     @extend_schema(responses=out.WebhookDeliverySerializer(many=True))
     @action(detail=True, methods=["get"])

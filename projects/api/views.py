@@ -5,7 +5,6 @@ named in its `writes` (milestones_site/api/viewsets.py)."""
 
 from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -159,8 +158,7 @@ class ProjectViewSet(
             project=project, actor=request.user, name=data.get("name", "")
         )
         row = template_rows(request.user, with_structure=True).get(pk=template.pk)
-        body = out.TemplateDetailSerializer(row).data
-        return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": self.tag_for(row)})
+        return self.created(row, out.TemplateDetailSerializer(row).data, etag=self.tag_for(row))
 
 
 class PhaseViewSet(
@@ -326,7 +324,7 @@ class ApiTokenViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin, Servi
             user=request.user, **self.parse(inputs.ApiTokenCreateInput)
         )
         data = out.ApiTokenSerializer(token).data | {"token": plain}
-        return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(token)})
+        return self.created(token, data, etag=etag_for(token))
 
     def delete_object(self, token):
         access.api_token_revoke(token=token, actor=self.request.user)
@@ -381,4 +379,4 @@ class TemplateViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
         )
         row = resources.project_rows(request.user).get(pk=project.pk)
         body = out.projects_as_read_by([row], reader=request.user)[0]
-        return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": self.tag_for(row)})
+        return self.created(row, body, etag=self.tag_for(row))

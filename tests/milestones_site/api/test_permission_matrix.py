@@ -424,6 +424,11 @@ def test_role_matrix(route, method, action):
             )
             expected = expected_status(rule, route, method, who)
             assert response.status_code == expected, (who, response.content[:300])
+            if response.status_code == 201:
+                # Every 201 names where the new row lives: a detail route that answers.
+                location = response["Location"]
+                assert location.startswith("http://testserver/api/v1/"), location
+                assert location.endswith(f"/{response.json()['id']}/"), location
             if who == "outsider" and action == "list":
                 assert_nothing_leaks(world, route, response.json()["results"])
             transaction.set_rollback(True)
