@@ -58,7 +58,16 @@ class ChecklistItemCreateInput(InputSerializer):
 
 
 class ChecklistItemUpdateInput(InputSerializer):
-    done = serializers.BooleanField()
+    text = serializers.CharField(
+        max_length=ChecklistItem._meta.get_field("text").max_length, required=False
+    )
+    order = serializers.IntegerField(
+        min_value=0,
+        max_value=32767,
+        required=False,
+        help_text="The item's new position: 0 for the first; the items between shift by one.",
+    )
+    done = serializers.BooleanField(required=False)
 
 
 class ReviewInput(InputSerializer):

@@ -106,7 +106,8 @@ class DeliverableViewSet(
 class ChecklistItemViewSet(
     ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyMixin, ServiceViewSet
 ):
-    """Ordered to-dos on a deliverable or a milestone; PATCH ticks or unticks one."""
+    """Ordered to-dos on a deliverable or a milestone; PATCH rewords one (`text`), moves it
+    (`order`: its new position, the others shift) or ticks and unticks it (`done`)."""
 
     conditional_reads = True
 

@@ -2,7 +2,7 @@
 with their delivery log. Built on milestones_site.api.viewsets like every other resource."""
 
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +19,7 @@ from milestones_site.api.viewsets import (
 from notifications import selectors, services
 from notifications.api import inputs
 from notifications.api import outputs as out
-from notifications.models import Notification, WebhookEndpoint
+from notifications.models import Follow, Notification, WebhookEndpoint
 from notifications.preferences import preference_for
 from projects import permissions
 from projects.permissions import Action
@@ -56,6 +56,31 @@ class NotificationViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         return Response({"marked": services.notification_mark_all_read(user=request.user)})
+
+
+class FollowViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin, ServiceViewSet):
+    """What you follow, as the follow buttons of the project and milestone pages do: you
+    hear about changes to them. POST a project or a milestone to follow it (201, or 200 when
+    you followed it already); DELETE to unfollow."""
+
+    model = Follow
+    output_serializer_class = out.FollowSerializer
+    create_serializer_class = inputs.FollowInput
+    ordering_fields = ("created_at",)
+    ordering = ("-created_at", "-id")
+
+    def visible_queryset(self):
+        return selectors.follows_of(self.request.user)
+
+    @extend_schema(responses={201: out.FollowSerializer, 200: out.FollowSerializer})
+    def create(self, request, *args, **kwargs):
+        subject = self.parse(inputs.FollowInput)["subject"]
+        follow, created = services.follow_start(user=request.user, subject=subject)
+        return self.respond(follow, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def delete_object(self, follow):
+        subject = follow.project or follow.milestone
+        services.follow_stop(user=self.request.user, subject=subject)
 
 
 class NotificationPreferenceView(ThrottleUnauthenticatedMixin, APIView):

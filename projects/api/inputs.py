@@ -13,6 +13,7 @@ from milestones_site.api.inputs import (
 )
 from projects.models import (
     ApiToken,
+    CalendarFeed,
     Client,
     Comment,
     Membership,
@@ -20,6 +21,7 @@ from projects.models import (
     Phase,
     Project,
     Role,
+    ShareLink,
     StatusUpdate,
     Workspace,
 )
@@ -192,6 +194,12 @@ class StatusUpdateCreateInput(ModelInputSerializer):
         fields = ("project", "health", "summary")
 
 
+class StatusUpdateEditInput(ModelInputSerializer):
+    class Meta:
+        model = StatusUpdate
+        fields = ("health", "summary")
+
+
 COMMENT_TARGETS = {"milestone": Milestone, "deliverable": Deliverable}
 
 
@@ -212,6 +220,33 @@ class CommentCreateInput(ModelInputSerializer):
                 {"target_id": f"There is no {attrs['target_type']} with this id that you can see."}
             )
         return {"target": target, "body": attrs["body"]}
+
+
+class CommentEditInput(ModelInputSerializer):
+    class Meta:
+        model = Comment
+        fields = ("body",)
+
+
+class ShareLinkCreateInput(ModelInputSerializer):
+    project = VisibleRelatedField(queryset=Project.objects.all())
+
+    class Meta:
+        model = ShareLink
+        fields = ("project", "label", "allow_signoff", "expires_at")
+
+
+class CalendarFeedCreateInput(ModelInputSerializer):
+    project = VisibleRelatedField(
+        queryset=Project.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="A project you can read; without it, a feed of your own due dates.",
+    )
+
+    class Meta:
+        model = CalendarFeed
+        fields = ("project",)
 
 
 class ApiTokenCreateInput(ModelInputSerializer):

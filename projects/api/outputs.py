@@ -13,15 +13,18 @@ from milestones_site.querysets.names import person_names
 from projects.models import (
     ActivityEvent,
     ApiToken,
+    CalendarFeed,
     Client,
     Comment,
     Health,
     Membership,
     Milestone,
+    MilestoneDateChange,
     MilestoneHealth,
     Phase,
     Project,
     Role,
+    ShareLink,
     StatusUpdate,
     Template,
     TemplateDeliverable,
@@ -274,6 +277,93 @@ class ActivityEventSerializer(serializers.ModelSerializer):
             "data",
             "created_at",
         )
+
+
+class MilestoneDateChangeSerializer(serializers.ModelSerializer):
+    changed_by_name = name_field()
+    slip_days = serializers.SerializerMethodField(
+        help_text="How many days the move shifted the date (negative: earlier)."
+    )
+
+    class Meta:
+        model = MilestoneDateChange
+        fields = (
+            "id",
+            "milestone",
+            "old_date",
+            "new_date",
+            "slip_days",
+            "reason",
+            "changed_by",
+            "changed_by_name",
+            "changed_at",
+        )
+
+    def get_slip_days(self, change) -> int:
+        return (change.new_date - change.old_date).days
+
+
+class ShareLinkSerializer(serializers.ModelSerializer):
+    project_name = serializers.CharField(read_only=True)
+    created_by_name = name_field()
+    is_active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ShareLink
+        fields = (
+            "id",
+            "project",
+            "project_name",
+            "label",
+            "allow_signoff",
+            "prefix",
+            "is_active",
+            "created_by",
+            "created_by_name",
+            "created_at",
+            "expires_at",
+            "revoked_at",
+            "last_viewed_at",
+        )
+
+
+class CreatedShareLinkSerializer(ShareLinkSerializer):
+    url = serializers.URLField(
+        read_only=True,
+        help_text="The page to share, with its secret: shown only in this response, never again.",
+    )
+
+    class Meta(ShareLinkSerializer.Meta):
+        fields = (*ShareLinkSerializer.Meta.fields, "url")
+
+
+class CalendarFeedSerializer(serializers.ModelSerializer):
+    project_name = serializers.CharField(read_only=True, allow_null=True)
+    is_active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = CalendarFeed
+        fields = (
+            "id",
+            "project",
+            "project_name",
+            "prefix",
+            "is_active",
+            "created_at",
+            "expires_at",
+            "revoked_at",
+        )
+
+
+class CreatedCalendarFeedSerializer(CalendarFeedSerializer):
+    url = serializers.URLField(
+        read_only=True,
+        help_text="The iCalendar URL to subscribe to, with its secret: shown only in this "
+        "response, never again.",
+    )
+
+    class Meta(CalendarFeedSerializer.Meta):
+        fields = (*CalendarFeedSerializer.Meta.fields, "url")
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
