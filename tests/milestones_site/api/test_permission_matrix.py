@@ -263,6 +263,24 @@ EXPECTATIONS: dict[tuple[str, str, str], Rule] = {
     ("tokens/", "post", "create"): Rule("open", 201, lambda w: {"name": "Chat bot"}),
     ("tokens/<pk>/", "get", "retrieve"): Rule("own"),
     ("tokens/<pk>/", "delete", "destroy"): Rule("own", 204),
+    ("plans/", "post", "create"): role(
+        "manager",
+        201,
+        lambda w: {
+            "workspace": w.workspace.pk,
+            "name": "Spring plan",
+            "start_date": "2027-03-01",
+            "phases": [
+                {
+                    "name": "Build-up",
+                    "milestones": [
+                        {"title": "Brief", "due_date": "2027-03-05"},
+                        {"title": "Launch", "due_date": "2027-03-20", "depends_on": [0]},
+                    ],
+                }
+            ],
+        },
+    ),
     ("share-links/", "get", "list"): LIST,
     ("share-links/", "post", "create"): role(
         "manager", 201, lambda w: {"project": w.project.pk, "label": "For the client"}

@@ -48,6 +48,10 @@ def test_every_operation_documents_auth_and_the_error_shape(schema):
         if method in ("patch", "delete"):
             assert "412" in operation["responses"]
             assert any(p["name"] == "If-Match" for p in operation["parameters"])
+        if method == "post":
+            key = next(p for p in operation["parameters"] if p["name"] == "Idempotency-Key")
+            assert key["in"] == "header" and key["schema"]["pattern"], (path, key)
+            assert "422" in operation["responses"], path
 
 
 def test_filters_and_actions_are_documented(schema):
