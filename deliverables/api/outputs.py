@@ -52,6 +52,7 @@ class DeliverableSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Deliverable
+        read_only_fields = ("version", "approved_at")
         fields = (
             "id",
             "milestone",

@@ -62,6 +62,26 @@ class ModelInputSerializer(StrictInputMixin, serializers.ModelSerializer):
     """Field types, lengths and choices from the model; never saved (services write)."""
 
 
+class WholeNumberField(serializers.IntegerField):
+    """A JSON integer, never a string or a fraction taken for one."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class LeadDaysField(serializers.ListField):
+    """Whole days before a due date when its owner is reminded: 0 to 365, at most 10 of
+    them, e.g. `[7, 1]` (typed here: the model keeps them in a JSON column)."""
+
+    child = WholeNumberField(min_value=0, max_value=365)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        super().__init__(**kwargs)
+
+
 class IdField(serializers.PrimaryKeyRelatedField):
     """An id as a positive whole number in the database's range; else "does not exist"."""
 

@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from milestones_site.api.idempotency import KEY_HEADER, KEY_PATTERN
+from milestones_site.api.inputs import StrictInputMixin
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
 
@@ -78,7 +79,37 @@ CHANGE_ERRORS = (*CREATE_ERRORS, "412")
 POST_ERRORS = ("422",)
 
 
+def decimal_pattern(field: serializers.DecimalField) -> str:
+    """What the field accepts as text: digits with at most its decimal places (`12`, `12.5`,
+    `.5`), a sign only where it may be negative; never empty."""
+    places = field.decimal_places
+    whole = f"[0-9]{{1,{field.max_digits - places}}}" if field.max_digits else "[0-9]+"
+    sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+    if not places:
+        return f"^{sign}{whole}$"
+    return rf"^{sign}(?:{whole}(?:\.[0-9]{{0,{places}}})?|\.[0-9]{{1,{places}}})$"
+
+
 class ApiAutoSchema(AutoSchema):
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        """Request bodies say what the server does: unknown fields are refused."""
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(serializer, StrictInputMixin):
+            schema["additionalProperties"] = False
+        return schema
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        """Lists of objects carry their length limits; decimals the text they accept."""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.ListSerializer):
+            if field.min_length is not None or not field.allow_empty:
+                schema["minItems"] = max(field.min_length or 0, 0 if field.allow_empty else 1)
+            if field.max_length is not None:
+                schema["maxItems"] = field.max_length
+        if isinstance(field, serializers.DecimalField) and schema.get("type") == "string":
+            schema["pattern"] = decimal_pattern(field)
+        return schema
+
     def _view_serializer(self, attribute: str):
         return getattr(self.view, attribute, None)
 

@@ -8,6 +8,7 @@ from milestones_site.api.inputs import (
     MAX_ID,
     IdField,
     InputSerializer,
+    LeadDaysField,
     ModelInputSerializer,
     VisibleRelatedField,
 )
@@ -56,6 +57,10 @@ class WorkspaceCreateInput(ModelInputSerializer):
 
 
 class WorkspaceUpdateInput(ModelInputSerializer):
+    reminder_lead_days = LeadDaysField(
+        required=False, help_text="Days before a due date when owners are reminded, e.g. [7, 1]."
+    )
+
     class Meta:
         model = Workspace
         fields = (
@@ -148,6 +153,12 @@ class MilestoneUpdateInput(ModelInputSerializer):
     phase = VisibleRelatedField(queryset=Phase.objects.all(), allow_null=True, required=False)
     owner = MemberField(allow_null=True, required=False)
     depends_on = VisibleRelatedField(queryset=Milestone.objects.all(), many=True, required=False)
+    reminder_days = LeadDaysField(
+        allow_null=True,
+        required=False,
+        help_text="Overrides the workspace's reminder lead days, e.g. [14, 3]; null: the "
+        "workspace's.",
+    )
 
     class Meta:
         model = Milestone

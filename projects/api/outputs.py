@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from milestones_site.api import representations
+from milestones_site.api.inputs import LeadDaysField
 from milestones_site.api.outputs import day, decimal, instant
 from milestones_site.querysets.names import person_names
 from projects.models import (
@@ -45,6 +46,9 @@ def count_field() -> serializers.IntegerField:
 
 
 class WorkspaceSerializer(serializers.ModelSerializer):
+    reminder_lead_days = LeadDaysField(
+        read_only=True, help_text="Days before a due date when owners are reminded."
+    )
     role = serializers.ChoiceField(
         choices=Role.choices, read_only=True, allow_null=True, help_text="Your role here."
     )
@@ -113,6 +117,7 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
+        read_only_fields = ("version",)
         fields = (
             "id",
             "workspace",
@@ -182,8 +187,15 @@ class MilestoneSerializer(serializers.ModelSerializer):
     deliverables_total = count_field()
     deliverables_done = count_field()
 
+    reminder_days = LeadDaysField(
+        read_only=True,
+        allow_null=True,
+        help_text="Overrides the workspace's reminder lead days; null: the workspace's.",
+    )
+
     class Meta:
         model = Milestone
+        read_only_fields = ("baseline_due_date", "completed_at", "version")
         fields = (
             "id",
             "project",
@@ -408,6 +420,12 @@ class TemplateSerializer(serializers.ModelSerializer):
         read_only=True, help_text="True when an anchor (launch, event, sale) is marked."
     )
 
+    key = serializers.RegexField(
+        r"^[-a-zA-Z0-9_]*$",
+        read_only=True,
+        help_text="Identifies a built-in playbook; empty for a workspace's own templates.",
+    )
+
     class Meta:
         model = Template
         fields = (
@@ -440,6 +458,7 @@ class TemplateDeliverableSerializer(serializers.ModelSerializer):
 class TemplateMilestoneSerializer(serializers.ModelSerializer):
     deliverables = TemplateDeliverableSerializer(many=True, read_only=True)
     depends_on = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    reminder_days = LeadDaysField(read_only=True, allow_null=True)
 
     class Meta:
         model = TemplateMilestone
