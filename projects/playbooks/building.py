@@ -7,6 +7,11 @@ A draft names a milestone's dependencies by position: the index of the other mil
 `ProjectDraft.milestones` (the phases' milestones in order, then those outside any phase).
 A refusal names where in the draft it is, as the API's nested input does:
 `phases.1.milestones.0.due_date`, `milestones.2.deliverables.0.owner`.
+
+External ids: once milestones carry an `external_id`, a plan may name dependencies by it as
+well; the interface turns such names into positions before building (a name no milestone of
+the draft has is refused where `_check_positions` refuses a position out of range), so this
+module keeps counting positions only.
 """
 
 from dataclasses import dataclass, field
