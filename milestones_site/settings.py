@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "milestones_site.web.context_processors.limits",
                 "projects.web.context_processors.workspace_switcher",
                 "notifications.web.context_processors.unread_notifications",
             ],

@@ -342,6 +342,8 @@ class Phase(TimestampedModel):
                 | Q(end_date__gte=F("start_date")),
                 name="phase_end_after_start",
             ),
+            # The services make room for a phase placed at a taken order.
+            models.UniqueConstraint(fields=["project", "order"], name="phase_order_unique"),
         ]
 
     def __str__(self) -> str:

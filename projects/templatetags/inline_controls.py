@@ -144,8 +144,20 @@ def deliverable_moves(status: str, allowed) -> list[str]:
     return [name for name in possible_moves(status) if TRANSITIONS[name].action.value in allowed]
 
 
+def saved_note(saved: bool | str, label: str) -> str:
+    """After an inline change: words to show (a celebration) in sight, else a screen-reader
+    note of the new status."""
+    if isinstance(saved, str) and saved:
+        return markup('<span class="celebration" role="status">{words}</span>', words=saved)
+    if saved:
+        return markup(
+            '<span class="visually-hidden" role="status">Saved: {label}</span>', label=label
+        )
+    return ""
+
+
 @register.simple_tag(takes_context=True)
-def milestone_status_cell(context, milestone, conflict="", error="", saved=False):
+def milestone_status_cell(context, milestone, conflict="", error="", saved: bool | str = False):
     """A select that posts on change for roles that may update milestones, else a badge."""
     pk, status = milestone.pk, milestone.status
     label = MILESTONE_STATUS_LABELS[status]
@@ -168,11 +180,7 @@ def milestone_status_cell(context, milestone, conflict="", error="", saved=False
         pk=pk,
         control=control,
         messages=inline_messages(context, conflict, error),
-        saved=markup(
-            '<span class="visually-hidden" role="status">Saved: {label}</span>', label=label
-        )
-        if saved
-        else "",
+        saved=saved_note(saved, label),
     )
 
 

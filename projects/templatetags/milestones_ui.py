@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from milestones_site.web.id_urls import id_url as reverse_id_url
 from projects.activity import display_name
 from projects.selectors.activity import describe
+from projects.selectors.celebrations import is_celebration
 
 register = template.Library()
 
@@ -70,6 +71,11 @@ def initials(name: str) -> str:
 @register.filter
 def event_phrase(event) -> str:
     return describe(event)
+
+
+@register.filter(name="is_celebration")
+def is_celebration_filter(event) -> bool:
+    return is_celebration(event)
 
 
 @register.filter

@@ -64,14 +64,16 @@ class PhaseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["order"].required = False
+        if self.instance.pk is None:
+            # Empty, not the model's default 0 (which would put the new phase first).
+            self.initial["order"] = None
 
     def clean_order(self):
+        """Left empty: a new phase goes last (the service's default), an edited one stays."""
         order = self.cleaned_data.get("order")
-        if order is not None:
-            return order
-        if self.instance.pk:
+        if order is None and self.instance.pk:
             return self.instance.order
-        return Phase.objects.filter(project=self.instance.project).count()
+        return order
 
 
 # The browser leaves a milestone's reminder days to the workspace's defaults.
@@ -229,3 +231,14 @@ class PortfolioFilterForm(forms.Form):
             health=data.get("health", ""),
             ordering=sort if sort in PORTFOLIO_ORDERINGS else "name",
         )
+
+
+def filter_params(filters: PortfolioFilters) -> dict[str, str]:
+    """The filters set (no sort, no page) as query parameters, for links that keep them."""
+    values = {
+        "client": filters.client,
+        "status": filters.status,
+        "owner": filters.owner,
+        "health": filters.health,
+    }
+    return {name: str(value) for name, value in values.items() if value}

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from milestones_site.web.forms import DateInput
 from projects.models import TIMEZONE_CHOICES, Client, Project, Role, validate_lead_days
 from projects.services.workspaces import CLIENT_FIELDS
 
@@ -17,7 +18,21 @@ def end_of_day(day) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-class MemberAddForm(forms.Form):
+class SectionForm:
+    """A form of one section of the settings page, which shows several at once: its ids
+    start with the section's name (`id_<section>_<field>`), so no two of the page's
+    fields share an id and every label points at its own field."""
+
+    section = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.section}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class MemberAddForm(SectionForm, forms.Form):
+    section = "member"
+
     user = forms.CharField(
         label="Username or email",
         max_length=254,
@@ -43,8 +58,10 @@ class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
 
 
-class ReminderDefaultsForm(forms.Form):
+class ReminderDefaultsForm(SectionForm, forms.Form):
     """The workspace's name, timezone and reminder defaults."""
+
+    section = "workspace"
 
     name = forms.CharField(max_length=120)
     timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES)
@@ -82,18 +99,20 @@ class ReminderDefaultsForm(forms.Form):
         return days
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(SectionForm, forms.Form):
+    section = "token"
     name = forms.CharField(max_length=100, help_text="What uses it, e.g. “CRM sync”.")
     read_only = forms.BooleanField(label="Read-only", required=False)
     expires_on = forms.DateField(
         label="Expires after",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Leave empty for no expiry.",
     )
 
 
-class ShareLinkForm(forms.Form):
+class ShareLinkForm(SectionForm, forms.Form):
+    section = "share"
     project = forms.ModelChoiceField(queryset=Project.objects.none())
     label = forms.CharField(
         max_length=100, required=False, help_text="Who it is for, e.g. “Client marketing team”."
@@ -104,7 +123,7 @@ class ShareLinkForm(forms.Form):
     expires_on = forms.DateField(
         label="Expires after",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Leave empty to keep it until you revoke it.",
     )
 
@@ -113,7 +132,8 @@ class ShareLinkForm(forms.Form):
         self.fields["project"].queryset = projects
 
 
-class CalendarFeedForm(forms.Form):
+class CalendarFeedForm(SectionForm, forms.Form):
+    section = "feed"
     project = forms.ModelChoiceField(
         queryset=Project.objects.none(),
         required=False,
@@ -126,7 +146,9 @@ class CalendarFeedForm(forms.Form):
         self.fields["project"].queryset = projects
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(SectionForm, forms.ModelForm):
+    section = "client"
+
     class Meta:
         model = Client
         fields = CLIENT_FIELDS

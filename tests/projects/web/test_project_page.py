@@ -1,5 +1,6 @@
 """The project page and the project, phase and status-update forms, by role."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -169,6 +170,8 @@ def test_phase_create_and_edit(signed_in, plan, manager, member):
     )
     assert "A phase cannot end before it starts." in response.content.decode()
 
+    form = client.get(reverse("projects:phase_create", args=[project.pk])).content.decode()
+    assert re.search(r'<input type="number" name="order"(?![^>]*value=)[^>]*>', form)
     client.post(reverse("projects:phase_create", args=[project.pk]), {"name": "Follow-up"})
     phase = Phase.objects.get(name="Follow-up")
     assert phase.order == 1  # after "Production"
