@@ -35,6 +35,7 @@ TITLES = {
     "request_too_large": "Request body too large",
     "conflict": "Conflict",
     "idempotency_key_reused": "Idempotency key used for another request",
+    "secret_shown_once": "Done before; its secret was shown once",
 }
 NON_FIELD_KEYS = {"non_field_errors": "__all__"}
 

@@ -12,6 +12,10 @@ A duplicate sent meanwhile waits on that insert (PostgreSQL holds it on the uniq
 SQLite's IMMEDIATE transactions at BEGIN) until the first commits, then finds the key taken
 and replays the stored answer. Only successful (2xx) answers are kept: after an error
 nothing of the request remains, so the same key may be sent again.
+
+An answer that shows a secret once (a new API token, webhook signing secret, share link or
+calendar feed URL) is not kept, as the secret itself is stored nowhere: its retry is a 409
+saying so, with the `Location` of what the first request made, and nothing is made twice.
 """
 
 import hashlib
@@ -26,6 +30,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from rest_framework import exceptions, status
 
+from milestones_site.api.errors import problem
 from milestones_site.api.models import IdempotencyKey
 
 KEY_HEADER = "Idempotency-Key"
@@ -106,12 +111,26 @@ def claim(*, user, key: str, fingerprint: str) -> IdempotencyKey:
 
 
 def complete(row: IdempotencyKey, response) -> None:
-    """Keep the answer under its key (rendering it now, as the client will get it)."""
+    """Keep the answer under its key (rendering it now, as the client will get it); for an
+    answer that shows a secret once, the 409 its retries get instead."""
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
-    row.status_code = response.status_code
     row.headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-    row.body = response.content.decode()
+    if getattr(response, "shows_secret_once", False):
+        row.status_code = status.HTTP_409_CONFLICT
+        row.headers = {
+            "Content-Type": "application/json",
+            **({"Location": row.headers["Location"]} if "Location" in row.headers else {}),
+        }
+        detail = (
+            "A request with this Idempotency-Key succeeded before (what it made is at "
+            "Location); the secret it showed is shown only once and is not kept."
+        )
+        body = problem(status_code=row.status_code, code="secret_shown_once", detail=detail)
+        row.body = json.dumps(body)
+    else:
+        row.status_code = response.status_code
+        row.body = response.content.decode()
     row.save(update_fields=["status_code", "headers", "body"])
 
 

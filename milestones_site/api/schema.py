@@ -71,7 +71,9 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "successful answer again (same status, body, `Location` and `ETag`, with "
     "`Idempotent-Replayed: true`) and nothing is created twice, also when the duplicates "
     "arrive at once; with another request it is refused with 422. Keys are per user; "
-    "after an error the key may be sent again.",
+    "after an error the key may be sent again. An answer showing a secret once (token, "
+    "signing secret, secret URL) is not kept: its retry is a 409 with the `Location` of "
+    "what was made.",
 )
 READ_ERRORS = ("400", "401", "403", "404", "429")
 CREATE_ERRORS = (*READ_ERRORS, "409", "413", "415")

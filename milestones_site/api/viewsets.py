@@ -157,14 +157,19 @@ class ServiceViewSet(ThrottleUnauthenticatedMixin, IdempotentPostMixin, viewsets
             return self.created(instance, data, etag=etag)
         return Response(data, status=status_code, headers={"ETag": etag})
 
-    def created(self, instance: models.Model, body, *, etag: str | None = None) -> Response:
+    def created(
+        self, instance: models.Model, body, *, etag: str | None = None, shows_secret: bool = False
+    ) -> Response:
         """The 201 answer to a POST that made `instance`: its representation `body`, its
         `Location` (the detail route of the resource that shows it) and its ETag. Every 201
-        of the API is made here."""
+        of the API is made here. `shows_secret`: the body holds a secret shown only once
+        (a token, a secret URL), which an Idempotency-Key must not keep."""
         headers = {"Location": location_of(self.request, instance)}
         if etag is not None:
             headers["ETag"] = etag
-        return Response(body, status=status.HTTP_201_CREATED, headers=headers)
+        response = Response(body, status=status.HTTP_201_CREATED, headers=headers)
+        response.shows_secret_once = shows_secret
+        return response
 
     def check_precondition(self, instance: models.Model, *, by_service: bool) -> int | None:
         """Honour If-Match. Versioned rows handed to a service that takes

@@ -138,7 +138,8 @@ class WebhookEndpointViewSet(
             url=data["url"],
             event_types=data.get("event_types", []),
         )
-        return self.created(endpoint, out.CreatedWebhookEndpointSerializer(endpoint).data)
+        body = out.CreatedWebhookEndpointSerializer(endpoint).data
+        return self.created(endpoint, body, shows_secret=True)
 
     @extend_schema(responses=out.WebhookDeliverySerializer(many=True))
     @action(detail=True, methods=["get"])

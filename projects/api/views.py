@@ -354,7 +354,7 @@ class ApiTokenViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin, Servi
             user=request.user, **self.parse(inputs.ApiTokenCreateInput)
         )
         data = out.ApiTokenSerializer(token).data | {"token": plain}
-        return self.created(token, data, etag=etag_for(token))
+        return self.created(token, data, etag=etag_for(token), shows_secret=True)
 
     def delete_object(self, token):
         access.api_token_revoke(token=token, actor=self.request.user)
@@ -389,7 +389,7 @@ class ShareLinkViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin, Serv
         row = self.get_queryset().get(pk=link.pk)
         url = request.build_absolute_uri(reverse("projects:share", args=[plain]))
         body = out.ShareLinkSerializer(row).data | {"url": url}
-        return self.created(row, body, etag=self.tag_for(row))
+        return self.created(row, body, etag=self.tag_for(row), shows_secret=True)
 
     def delete_object(self, link):
         sharing.share_link_revoke(link=link, actor=self.request.user)
@@ -419,7 +419,7 @@ class CalendarFeedViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin, S
         row = self.get_queryset().get(pk=feed.pk)
         url = request.build_absolute_uri(reverse("projects:calendar_feed", args=[plain]))
         body = out.CalendarFeedSerializer(row).data | {"url": url}
-        return self.created(row, body, etag=self.tag_for(row))
+        return self.created(row, body, etag=self.tag_for(row), shows_secret=True)
 
     def delete_object(self, feed):
         access.calendar_feed_revoke(feed=feed, actor=self.request.user)

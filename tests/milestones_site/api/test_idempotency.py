@@ -173,13 +173,16 @@ def test_a_retried_upload_makes_one_version(api_as, plan, member):
 
 
 POSTS = [operation for operation in OPERATIONS if operation[1] == "post"]
+# Their answers show a secret once (a token, a signing secret, a secret URL).
+SHOWING_A_SECRET = {"tokens/", "webhooks/", "share-links/", "calendar-feeds/"}
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("route", "method", "action"), POSTS, ids=[p[0] for p in POSTS])
 def test_every_post_route_replays_its_first_answer(route, method, action):
     """Each POST of the API, as the owner with the permission matrix's body: the retry gets
-    the same answer, and nothing more is written (the activity log has no second entry)."""
+    the same answer, and nothing more is written (the activity log has no second entry).
+    An answer that showed a secret is not kept: its retry is a 409 naming what was made."""
     rule = EXPECTATIONS[(route, method, action)]
     world = build_world()
     owner, sent = world.users["owner"], key()
@@ -187,17 +190,29 @@ def test_every_post_route_replays_its_first_answer(route, method, action):
     if rule.prepare:
         rule.prepare(world)
     url = url_for(world, rule, route, "owner")
-    first = api.post(
-        url, rule.body(world) if rule.body else None, format=rule.format, HTTP_IDEMPOTENCY_KEY=sent
-    )
+
+    def send():
+        body = rule.body(world) if rule.body else None
+        return api.post(url, body, format=rule.format, HTTP_IDEMPOTENCY_KEY=sent)
+
+    first = send()
     assert first.status_code == rule.success, first.content[:300]
     events = ActivityEvent.objects.count()
-    second = api.post(
-        url, rule.body(world) if rule.body else None, format=rule.format, HTTP_IDEMPOTENCY_KEY=sent
-    )
-    same_answer(first, second)
+    second = send()
     assert ActivityEvent.objects.count() == events
     assert IdempotencyKey.objects.filter(user=owner, key=sent).count() == 1
+    if route not in SHOWING_A_SECRET:
+        same_answer(first, second)
+        return
+    assert second.status_code == 409
+    assert second.json()["type"] == "urn:milestones:problem:secret_shown_once"
+    assert second["Location"] == first["Location"]
+    assert second["Idempotent-Replayed"] == "true"
+    stored = IdempotencyKey.objects.get(user=owner, key=sent)
+    secrets = [first.json().get(name) for name in ("token", "secret", "url")]
+    assert any(secrets)
+    for secret in filter(None, secrets):
+        assert secret not in stored.body and secret not in str(stored.headers)
 
 
 @pytest.mark.django_db(transaction=True)
