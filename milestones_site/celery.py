@@ -47,6 +47,10 @@ app.conf.update(
             "task": "notifications.tasks.send_webhooks",
             "schedule": crontab(minute="*"),
         },
+        "idempotency-key-purge": {
+            "task": "milestones_site.api.tasks.purge_idempotency_keys",
+            "schedule": crontab(minute=20),
+        },
         "rollup-check": {
             "task": "deliverables.tasks.check_rollups",
             "schedule": crontab(hour=3, minute=30),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "milestones_site.web",
+    "milestones_site.api",
     "projects",
     "deliverables",
     "notifications",

@@ -23,6 +23,11 @@ def following(user, subject) -> bool:
     return Follow.objects.filter(user=user, **{subject._meta.model_name: subject}).exists()
 
 
+def follows_of(user) -> QuerySet:
+    """The projects and milestones the user follows."""
+    return Follow.objects.filter(user=user)
+
+
 def manageable_workspaces(user) -> list[Workspace]:
     """Workspaces whose webhooks the user may manage (owners)."""
     return list(workspaces_allowing(user, Action.WORKSPACE_UPDATE).order_by("name"))

@@ -68,18 +68,38 @@ def preference_update(*, user, data: dict) -> NotificationPreference:
     return preference
 
 
-def follow_set(*, user, subject: Project | Milestone, following: bool) -> bool:
-    """Follow or unfollow a project or milestone the user can read; returns the new state.
-    Pages show the follow button: the workspace's pages are renewed for their validators."""
+def _followed(subject: Project | Milestone) -> tuple[Project, dict]:
+    """The project of a followed subject, and the Follow fields naming it."""
     project = subject if isinstance(subject, Project) else subject.project
+    return project, {"project" if isinstance(subject, Project) else "milestone": subject}
+
+
+def follow_start(*, user, subject: Project | Milestone) -> tuple[Follow, bool]:
+    """Follow a project or milestone the user can read; following it again changes nothing.
+    The row, and whether it is new. Pages show the follow button: the workspace's pages are
+    renewed for their validators."""
+    project, fields = _followed(subject)
     if not permissions.can_read(user, project.workspace):
         raise Milestone.DoesNotExist if isinstance(subject, Milestone) else Project.DoesNotExist
-    field = "project" if isinstance(subject, Project) else "milestone"
-    if following:
-        Follow.objects.get_or_create(user=user, **{field: subject})
-    else:
-        Follow.objects.filter(user=user, **{field: subject}).delete()
+    follow, created = Follow.objects.get_or_create(user=user, **fields)
     activity.renew_version_after_commit(project.workspace_id)
+    return follow, created
+
+
+def follow_stop(*, user, subject: Project | Milestone) -> None:
+    """Stop following a project or milestone (not following it is no change; anyone may
+    stop following, also what they can no longer read)."""
+    project, fields = _followed(subject)
+    Follow.objects.filter(user=user, **fields).delete()
+    activity.renew_version_after_commit(project.workspace_id)
+
+
+def follow_set(*, user, subject: Project | Milestone, following: bool) -> bool:
+    """Follow or unfollow (the follow button); returns the new state."""
+    if following:
+        follow_start(user=user, subject=subject)
+    else:
+        follow_stop(user=user, subject=subject)
     return following
 
 

@@ -37,6 +37,7 @@ class Action(StrEnum):
     CHECKLIST_EDIT = "checklist.edit"
     STATUS_UPDATE_POST = "status_update.post"
     COMMENT_POST = "comment.post"
+    POST_MODERATE = "post.moderate"
 
 
 ACTION_MIN_ROLE: dict[Action, Role] = {
@@ -60,6 +61,8 @@ ACTION_MIN_ROLE: dict[Action, Role] = {
     Action.CHECKLIST_EDIT: Role.MEMBER,
     Action.STATUS_UPDATE_POST: Role.MANAGER,
     Action.COMMENT_POST: Role.MEMBER,
+    # Edit or delete someone else's comment or status update (authors change their own).
+    Action.POST_MODERATE: Role.MANAGER,
 }
 
 
@@ -138,6 +141,15 @@ def can_read(user, workspace: Workspace) -> bool:
     return (
         user is None or getattr(user, "is_superuser", False) or role_in(user, workspace) is not None
     )
+
+
+def ensure_author_or_moderator(user, *, author_id, posting: Action, workspace: Workspace) -> None:
+    """A comment or status update is changed by its author, while their role still allows
+    `posting` it, or by a manager (POST_MODERATE); anyone else is refused."""
+    if user is not None and user.pk == author_id and can(user, posting, workspace):
+        return
+    if not can(user, Action.POST_MODERATE, workspace):
+        raise PermissionDenied("Only its author or a manager can change this.")
 
 
 def ensure(user, action: Action, workspace: Workspace) -> None:

@@ -5,8 +5,15 @@ from rest_framework import serializers
 from deliverables.models import ChecklistItem, Deliverable, DeliverableVersion, ProofFile
 from deliverables.services.deliverables import DELIVERABLE_FIELDS
 from milestones_site.api.inputs import InputSerializer, ModelInputSerializer, VisibleRelatedField
-from projects.api.inputs import MemberField
+from projects.api.inputs import MemberField, MilestoneUpdateInput, ProjectCreateInput
 from projects.models import Milestone
+from projects.playbooks.building import (
+    DeliverableDraft,
+    MilestoneDraft,
+    PhaseDraft,
+    ProjectDraft,
+)
+from projects.services.milestones import MILESTONE_FIELDS
 
 
 class DeliverableUpdateInput(ModelInputSerializer):
@@ -58,7 +65,16 @@ class ChecklistItemCreateInput(InputSerializer):
 
 
 class ChecklistItemUpdateInput(InputSerializer):
-    done = serializers.BooleanField()
+    text = serializers.CharField(
+        max_length=ChecklistItem._meta.get_field("text").max_length, required=False
+    )
+    order = serializers.IntegerField(
+        min_value=0,
+        max_value=32767,
+        required=False,
+        help_text="The item's new position: 0 for the first; the items between shift by one.",
+    )
+    done = serializers.BooleanField(required=False)
 
 
 class ReviewInput(InputSerializer):
@@ -107,3 +123,111 @@ class ProofCommentCreateInput(InputSerializer):
 
 class ProofCommentUpdateInput(InputSerializer):
     resolved = serializers.BooleanField()
+
+
+# A whole plan in one request (POST /plans/) -------------------------------------------------
+
+CHECKLIST_TEXT = ChecklistItem._meta.get_field("text").max_length
+
+
+def checklist_field() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=CHECKLIST_TEXT),
+        required=False,
+        max_length=100,
+        help_text="Checklist items, in order.",
+    )
+
+
+class PlanDeliverableInput(DeliverableUpdateInput):
+    checklist = checklist_field()
+
+    class Meta(DeliverableUpdateInput.Meta):
+        fields = (*DELIVERABLE_FIELDS, "checklist")
+
+
+class PlanMilestoneInput(MilestoneUpdateInput):
+    """A milestone of the plan: its phase is where it is in the plan."""
+
+    changed_elsewhere = {}
+    phase = None
+    depends_on = serializers.ListField(
+        child=serializers.IntegerField(min_value=0),
+        required=False,
+        max_length=200,
+        help_text="The milestones this one waits for, by position in the plan: counting "
+        "the phases' milestones in order from 0, then the milestones outside a phase.",
+    )
+    checklist = checklist_field()
+    deliverables = PlanDeliverableInput(many=True, required=False, max_length=50)
+
+    class Meta(MilestoneUpdateInput.Meta):
+        fields = (
+            "title",
+            "due_date",
+            *(name for name in MILESTONE_FIELDS if name not in ("title", "phase")),
+            "status",
+            "depends_on",
+            "checklist",
+            "deliverables",
+        )
+
+
+class PlanPhaseInput(InputSerializer):
+    name = serializers.CharField(max_length=200)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    end_date = serializers.DateField(required=False, allow_null=True)
+    milestones = PlanMilestoneInput(many=True, required=False, max_length=200)
+
+
+class PlanInput(ProjectCreateInput):
+    """A project with its phases, milestones and deliverables, made all at once."""
+
+    phases = PlanPhaseInput(many=True, required=False, max_length=50)
+    milestones = PlanMilestoneInput(
+        many=True, required=False, max_length=200, help_text="Milestones outside any phase."
+    )
+
+    class Meta(ProjectCreateInput.Meta):
+        fields = (*ProjectCreateInput.Meta.fields, "phases", "milestones")
+
+
+def plan_draft(data: dict) -> ProjectDraft:
+    """A validated PlanInput as a draft for projects.playbooks.building (without its
+    workspace)."""
+    data = dict(data)
+    phases, loose = data.pop("phases", []), data.pop("milestones", [])
+    data.pop("workspace")
+    return ProjectDraft(
+        fields=data,
+        phases=[
+            PhaseDraft(
+                name=phase["name"],
+                start_date=phase.get("start_date"),
+                end_date=phase.get("end_date"),
+                milestones=[milestone_draft(m) for m in phase.get("milestones", [])],
+            )
+            for phase in phases
+        ],
+        loose=[milestone_draft(m) for m in loose],
+    )
+
+
+def milestone_draft(data: dict) -> MilestoneDraft:
+    data = dict(data)
+    deliverables = data.pop("deliverables", [])
+    return MilestoneDraft(
+        title=data.pop("title"),
+        due_date=data.pop("due_date"),
+        depends_on=data.pop("depends_on", []),
+        checklist=data.pop("checklist", []),
+        deliverables=[
+            DeliverableDraft(
+                title=d["title"],
+                checklist=d.get("checklist", []),
+                fields={k: v for k, v in d.items() if k not in ("title", "checklist")},
+            )
+            for d in deliverables
+        ],
+        fields=data,
+    )

@@ -1,5 +1,6 @@
 """Output serializers for deliverables and checklist items (annotated rows only)."""
 
+from collections import defaultdict
 from datetime import tzinfo
 
 from django.utils import timezone
@@ -7,10 +8,18 @@ from rest_framework import serializers
 
 from deliverables.models import ChecklistItem, Deliverable
 from deliverables.selectors import resources
+from deliverables.selectors.plans import PlanRows
 from deliverables.services.deliverables import possible_moves
 from milestones_site.api import representations
 from milestones_site.api.outputs import day, instant
 from milestones_site.querysets.names import person_names
+from projects.api.outputs import (
+    MilestoneSerializer,
+    PhaseSerializer,
+    ProjectSerializer,
+    milestone_outputs,
+    project_outputs,
+)
 
 
 class PossibleMovesField(serializers.ListField):
@@ -43,6 +52,7 @@ class DeliverableSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Deliverable
+        read_only_fields = ("version", "approved_at")
         fields = (
             "id",
             "milestone",
@@ -127,3 +137,62 @@ def deliverable_output(row: Deliverable, names: dict, zone: tzinfo) -> dict:
 
 
 representations.register(Deliverable, rows=resources.deliverable_rows, render=deliverable_outputs)
+
+
+# A whole plan (POST /plans/) ---------------------------------------------------------------
+
+
+class ProjectPlanDeliverableSerializer(DeliverableSerializer):
+    checklist = ChecklistItemSerializer(many=True, read_only=True)
+
+    class Meta(DeliverableSerializer.Meta):
+        fields = (*DeliverableSerializer.Meta.fields, "checklist")
+
+
+class ProjectPlanMilestoneSerializer(MilestoneSerializer):
+    checklist = ChecklistItemSerializer(many=True, read_only=True)
+    deliverables = ProjectPlanDeliverableSerializer(many=True, read_only=True)
+
+    class Meta(MilestoneSerializer.Meta):
+        fields = (*MilestoneSerializer.Meta.fields, "checklist", "deliverables")
+
+
+class ProjectPlanPhaseSerializer(PhaseSerializer):
+    milestones = ProjectPlanMilestoneSerializer(many=True, read_only=True)
+
+    class Meta(PhaseSerializer.Meta):
+        fields = (*PhaseSerializer.Meta.fields, "milestones")
+
+
+class ProjectPlanSerializer(ProjectSerializer):
+    """The project as `projects/{id}/` shows it, with its phases (each with its milestones)
+    and the milestones outside a phase, in the order the plan gave them; each milestone with
+    its checklist and deliverables (each with its checklist)."""
+
+    phases = ProjectPlanPhaseSerializer(many=True, read_only=True)
+    milestones = ProjectPlanMilestoneSerializer(many=True, read_only=True)
+
+    class Meta(ProjectSerializer.Meta):
+        fields = (*ProjectSerializer.Meta.fields, "phases", "milestones")
+
+
+def plan_output(rows: PlanRows) -> dict:
+    """What ProjectPlanSerializer describes, each row rendered as its own resource renders it."""
+    checklists = defaultdict(list)
+    for item in ChecklistItemSerializer(rows.checklist_items, many=True).data:
+        owner = ("deliverable", item["deliverable"]) if item["deliverable"] else None
+        checklists[owner or ("milestone", item["milestone"])].append(item)
+    deliverables = defaultdict(list)
+    for deliverable in deliverable_outputs(rows.deliverables):
+        deliverable["checklist"] = checklists[("deliverable", deliverable["id"])]
+        deliverables[deliverable["milestone"]].append(deliverable)
+    milestones = defaultdict(list)
+    for milestone in milestone_outputs(rows.milestones):
+        milestone["checklist"] = checklists[("milestone", milestone["id"])]
+        milestone["deliverables"] = deliverables[milestone["id"]]
+        milestones[milestone["phase"]].append(milestone)
+    phases = [
+        {**PhaseSerializer(phase).data, "milestones": milestones[phase.pk]} for phase in rows.phases
+    ]
+    project = project_outputs([rows.project], today=rows.today)[0]
+    return {**project, "phases": phases, "milestones": milestones[None]}

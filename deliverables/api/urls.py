@@ -8,5 +8,6 @@ router.register("versions", views.VersionViewSet, basename="version")
 router.register("proof-files", views.ProofFileViewSet, basename="proof-file")
 router.register("review-rounds", views.ReviewRoundViewSet, basename="review-round")
 router.register("proof-comments", views.ProofCommentViewSet, basename="proof-comment")
+router.register("plans", views.PlanViewSet, basename="plan")
 
 urlpatterns = router.urls

@@ -17,6 +17,7 @@ from deliverables.models import (
     ReviewRound,
 )
 from deliverables.selectors import proof_resources, resources
+from deliverables.selectors.plans import plan_rows
 from deliverables.services import checklists as checklist_services
 from deliverables.services import deliverables as deliverable_services
 from deliverables.services import proofs as proof_services
@@ -31,6 +32,8 @@ from milestones_site.api.viewsets import (
     UpdateMixin,
     row_action,
 )
+from projects.models import Project
+from projects.playbooks.building import project_build
 from projects.selectors.resources import stored_total
 
 
@@ -106,7 +109,8 @@ class DeliverableViewSet(
 class ChecklistItemViewSet(
     ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyMixin, ServiceViewSet
 ):
-    """Ordered to-dos on a deliverable or a milestone; PATCH ticks or unticks one."""
+    """Ordered to-dos on a deliverable or a milestone; PATCH rewords one (`text`), moves it
+    (`order`: its new position, the others shift) or ticks and unticks it (`done`)."""
 
     conditional_reads = True
 
@@ -206,3 +210,27 @@ class ProofCommentViewSet(ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, Se
         return ProofComment.objects.visible_to(self.request.user).select_related(
             "on_version__deliverable__milestone__project__workspace"
         )
+
+
+class PlanViewSet(CreateMixin, ServiceViewSet):
+    """A whole plan in one request: a project with its phases, their milestones (with
+    dependencies by position, checklists and deliverables with theirs) and milestones
+    outside a phase, each made by its own service and rules, all or nothing. The answer has
+    the same shape, with ids; its `Location` is the project's. A refusal names where in the
+    plan it is, e.g. `phases.1.milestones.0.due_date`."""
+
+    model = Project
+    output_serializer_class = out.ProjectPlanSerializer
+    create_serializer_class = inputs.PlanInput
+
+    def visible_queryset(self):
+        return Project.objects.visible_to(self.request.user)
+
+    @extend_schema(responses={201: out.ProjectPlanSerializer})
+    def create(self, request, *args, **kwargs):
+        data = self.parse(inputs.PlanInput)
+        project = project_build(
+            workspace=data["workspace"], actor=request.user, draft=inputs.plan_draft(data)
+        )
+        rows = plan_rows(request.user, project.pk)
+        return self.created(rows.project, out.plan_output(rows), etag=self.tag_for(rows.project))

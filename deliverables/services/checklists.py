@@ -1,5 +1,5 @@
 """Checklists: ordered items on a deliverable or directly on a milestone, ticked with who
-and when. An item's text is fixed once added (add a new one instead)."""
+and when, reworded and reordered."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +13,7 @@ from projects import activity, permissions
 from projects.models import Milestone
 from projects.permissions import Action
 
-CHECKLIST_ITEM_FIELDS = ("done",)
+CHECKLIST_ITEM_FIELDS = ("text", "order", "done")
 
 
 def _lock_parent(parent: Deliverable | Milestone) -> None:
@@ -71,14 +71,76 @@ def checklist_item_toggle(*, item: ChecklistItem, done: bool, actor) -> Checklis
     return item
 
 
+@transaction.atomic
+def checklist_item_reword(*, item: ChecklistItem, text: str, actor) -> ChecklistItem:
+    """Change an item's text (one line); whether it is done stays."""
+    permissions.ensure(actor, Action.CHECKLIST_EDIT, item.project.workspace)
+    _lock_parent(item.parent)
+    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+    before, item.text = item.text, (text or "").strip()
+    if item.text == before:
+        return item
+    validate(item)
+    item.save(update_fields=["text", "updated_at"])
+    activity.record(
+        actor=actor,
+        verb="checklist_item.edited",
+        target=item.parent,
+        changes={"text": (before, item.text)},
+        data={"item": item.pk},
+    )
+    return item
+
+
+@transaction.atomic
+def checklist_item_move(*, item: ChecklistItem, order: int, actor) -> ChecklistItem:
+    """Put an item at position `order` of its checklist (0 is first; past the end is last);
+    the items between shift by one, so the positions stay 0, 1, 2, …"""
+    permissions.ensure(actor, Action.CHECKLIST_EDIT, item.project.workspace)
+    if isinstance(order, bool) or not isinstance(order, int) or order < 0:
+        raise invalid(order="Give a position: 0 for the first item, 1 for the second, …")
+    parent = item.parent
+    _lock_parent(parent)
+    parent_field = "deliverable" if isinstance(parent, Deliverable) else "milestone"
+    items = list(ChecklistItem.objects.filter(**{parent_field: parent}).order_by("order", "id"))
+    moving = next(each for each in items if each.pk == item.pk)
+    before = items.index(moving)
+    items.remove(moving)
+    items.insert(min(order, len(items)), moving)
+    now = timezone.now()
+    moved = []
+    for position, each in enumerate(items):
+        if each.order != position:
+            each.order, each.updated_at = position, now
+            moved.append(each)
+    if not moved:
+        return moving
+    ChecklistItem.objects.bulk_update(moved, ["order", "updated_at"])
+    activity.record(
+        actor=actor,
+        verb="checklist_item.moved",
+        target=parent,
+        changes={"order": (before, moving.order)},
+        data={"item": moving.pk, "text": moving.text},
+    )
+    return moving
+
+
+@transaction.atomic
 def checklist_item_update(
     *, item: ChecklistItem, actor, data: dict, expected_version: int | None = None
 ) -> ChecklistItem:
-    """Only whether an item is done changes once it exists."""
+    """Reword, move and tick an item in one edit, each by its own service."""
     unknown = sorted(set(data) - set(CHECKLIST_ITEM_FIELDS))
     if unknown:
         raise invalid(**dict.fromkeys(unknown, "This field cannot be changed here."))
-    return checklist_item_toggle(item=item, done=data.get("done", item.done), actor=actor)
+    if "text" in data:
+        item = checklist_item_reword(item=item, text=data["text"], actor=actor)
+    if "order" in data:
+        item = checklist_item_move(item=item, order=data["order"], actor=actor)
+    if "done" in data:
+        item = checklist_item_toggle(item=item, done=data["done"], actor=actor)
+    return item
 
 
 @transaction.atomic

@@ -9,8 +9,6 @@ whole object) to its messages, and is empty when no field is at fault. A 412 als
 `current`, the resource as it is now, and its ETag header.
 """
 
-from contextlib import contextmanager
-
 from django.core import exceptions as django_exceptions
 from django.db import IntegrityError
 from django.http import Http404
@@ -20,7 +18,7 @@ from rest_framework.views import set_rollback
 
 from milestones_site.api.concurrency import PreconditionFailed
 from milestones_site.api.parsers import too_large
-from milestones_site.services.errors import StaleVersion
+from milestones_site.services.errors import StaleVersion, messages_of
 
 TITLES = {
     "invalid": "Invalid input",
@@ -36,6 +34,8 @@ TITLES = {
     "precondition_failed": "Precondition failed",
     "request_too_large": "Request body too large",
     "conflict": "Conflict",
+    "idempotency_key_reused": "Idempotency key used for another request",
+    "secret_shown_once": "Done before; its secret was shown once",
 }
 NON_FIELD_KEYS = {"non_field_errors": "__all__"}
 
@@ -60,21 +60,6 @@ def field_errors(detail, prefix: str = "") -> dict[str, list[str]]:
         return flat
     messages = detail if isinstance(detail, list) else [detail]
     return {prefix or "__all__": [str(message) for message in messages]} if messages else {}
-
-
-def messages_of(error: django_exceptions.ValidationError) -> dict[str, list[str]]:
-    return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-
-
-@contextmanager
-def errors_under(prefix: str):
-    """Report a service's field errors under `prefix` (e.g. `items.2.status`)."""
-    try:
-        yield
-    except django_exceptions.ValidationError as error:
-        raise django_exceptions.ValidationError(
-            {f"{prefix}.{field}": texts for field, texts in messages_of(error).items()}
-        ) from None
 
 
 def summary(errors: dict[str, list[str]]) -> str:

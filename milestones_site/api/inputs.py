@@ -62,6 +62,32 @@ class ModelInputSerializer(StrictInputMixin, serializers.ModelSerializer):
     """Field types, lengths and choices from the model; never saved (services write)."""
 
 
+LEAD_DAYS_MESSAGE = "Enter a list of whole days between 0 and 365, e.g. [7, 1]."
+
+
+class LeadDaysField(serializers.ListField):
+    """Whole days before a due date when its owner is reminded: 0 to 365, at most 10 of
+    them, e.g. `[7, 1]` (typed here: the model keeps them in a JSON column). JSON integers
+    only: `"7"` or `7.5` is refused, not read as a day."""
+
+    child = serializers.IntegerField(min_value=0, max_value=365)
+    default_error_messages = {
+        "not_whole_days": LEAD_DAYS_MESSAGE,
+        "max_length": "Use at most 10 reminder days.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list) or not all(
+            isinstance(day, int) and not isinstance(day, bool) and 0 <= day <= 365 for day in data
+        ):
+            self.fail("not_whole_days")
+        return super().to_internal_value(data)
+
+
 class IdField(serializers.PrimaryKeyRelatedField):
     """An id as a positive whole number in the database's range; else "does not exist"."""
 

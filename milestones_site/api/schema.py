@@ -7,6 +7,9 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
+from milestones_site.api.idempotency import KEY_HEADER, KEY_PATTERN
+from milestones_site.api.inputs import StrictInputMixin
+
 SAFE = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -46,6 +49,10 @@ ERRORS = {
     ),
     "413": problem("The request body is too large."),
     "415": problem("Send `Content-Type: application/json`."),
+    "422": problem(
+        "This `Idempotency-Key` was used in the last 24 hours with another request "
+        "(method, path or body): send a new key for a new request."
+    ),
     "429": problem("Too many requests; wait the number of seconds in `Retry-After`."),
 }
 NOT_MODIFIED = OpenApiResponse(
@@ -85,8 +92,8 @@ WWW_AUTHENTICATE = response_header(
 RETRY_AFTER = response_header(
     "Retry-After", ["429"], "Seconds to wait before trying again.", kind=int
 )
-# Set on 201 answers; not yet by every operation that creates.
-LOCATION = response_header("Location", ["201"], "The URL of the created resource.", required=False)
+# Set on every 201 answer by the viewset kit (milestones_site.api.viewsets).
+LOCATION = response_header("Location", ["201"], "The URL of the created resource.")
 CURRENT_ETAG = response_header(
     "ETag", ["412"], "The ETag of the current representation (in `current`).", required=False
 )
@@ -102,9 +109,35 @@ def etag_header(codes: list[str]) -> OpenApiParameter:
     )
 
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    KEY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    pattern=KEY_PATTERN,
+    description="Makes the POST safe to retry: a value you make up per request (a UUID). "
+    "Sent again with the same method, path and body within 24 hours, it gets the first "
+    "successful answer again (same status, body, `Location` and `ETag`, with "
+    "`Idempotent-Replayed: true`) and nothing is created twice, also when the duplicates "
+    "arrive at once; with another request it is refused with 422. Keys are per user; "
+    "after an error the key may be sent again. An answer showing a secret once (token, "
+    "signing secret, secret URL) is not kept: its retry is a 409 with the `Location` of "
+    "what was made.",
+)
 READ_ERRORS = ("400", "401", "403", "404", "429")
 CREATE_ERRORS = (*READ_ERRORS, "409", "413", "415")
 CHANGE_ERRORS = (*CREATE_ERRORS, "412")
+POST_ERRORS = ("422",)
+
+
+def decimal_pattern(field: serializers.DecimalField) -> str:
+    """What the field accepts as text: digits with at most its decimal places (`12`, `12.5`,
+    `.5`), a sign only where it may be negative; never empty."""
+    places = field.decimal_places
+    whole = f"[0-9]{{1,{field.max_digits - places}}}" if field.max_digits else "[0-9]+"
+    sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+    if not places:
+        return f"^{sign}{whole}$"
+    return rf"^{sign}(?:{whole}(?:\.[0-9]{{0,{places}}})?|\.[0-9]{{1,{places}}})$"
 
 
 # How drf-spectacular writes a nullable field of any type (a JSONField) for OpenAPI 3.1;
@@ -126,13 +159,32 @@ def fix_one_of(schema) -> None:
 
 
 class ApiAutoSchema(AutoSchema):
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        """Request bodies say what the server does: unknown fields are refused."""
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(serializer, StrictInputMixin):
+            schema["additionalProperties"] = False
+        return schema
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        """Lists of objects carry their length limits."""
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.ListSerializer):
+            if field.min_length is not None or not field.allow_empty:
+                schema["minItems"] = max(field.min_length or 0, 0 if field.allow_empty else 1)
+            if field.max_length is not None:
+                schema["maxItems"] = field.max_length
         fix_one_of(schema)
         return schema
 
     def _insert_field_validators(self, field, schema):
         super()._insert_field_validators(field, schema)
+        types = schema.get("type")
+        # A nullable field's type is ["string", "null"] in OpenAPI 3.1.
+        if isinstance(field, serializers.DecimalField) and "string" in (
+            types if isinstance(types, list) else [types]
+        ):
+            schema["pattern"] = decimal_pattern(field)
         fix_one_of(schema)
 
     def _view_serializer(self, attribute: str):
@@ -176,6 +228,8 @@ class ApiAutoSchema(AutoSchema):
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
+        if self.method == "POST":
+            parameters = [*parameters, IDEMPOTENCY_KEY]
         if self.changes_a_row():
             parameters = [*parameters, IF_MATCH]
         if self.answers_not_modified():
@@ -185,9 +239,10 @@ class ApiAutoSchema(AutoSchema):
     def error_codes(self) -> tuple[str, ...]:
         if self.method in SAFE:
             return READ_ERRORS
+        posted = POST_ERRORS if self.method == "POST" else ()
         if self._is_create_operation():
-            return CREATE_ERRORS
-        return CHANGE_ERRORS
+            return (*CREATE_ERRORS, *posted)
+        return (*CHANGE_ERRORS, *posted)
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

@@ -11,13 +11,23 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from milestones_site.api import locations
 from milestones_site.api.viewsets import UnknownEndpointView
+
+
+class ResourceRouter(DefaultRouter):
+    """Records which resource shows each model on its detail route, for `Location`."""
+
+    def register(self, prefix, viewset, basename=None):
+        super().register(prefix, viewset, basename)
+        if hasattr(viewset, "retrieve") and getattr(viewset, "model", None) is not None:
+            locations.register(viewset.model, basename or self.get_default_basename(viewset))
 
 
 def resource_router() -> DefaultRouter:
     """A router for an app's resources: `/<resource>/` and `/<resource>/<id>/`, no root view
     and no format suffixes."""
-    router = DefaultRouter(trailing_slash=True)
+    router = ResourceRouter(trailing_slash=True)
     router.include_root_view = False
     router.include_format_suffixes = False
     return router

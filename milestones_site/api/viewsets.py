@@ -23,7 +23,9 @@ from milestones_site.api.concurrency import (
     expected_version,
     parse_if_match,
 )
+from milestones_site.api.idempotency import IdempotentPostMixin
 from milestones_site.api.inputs import is_valid_id
+from milestones_site.api.locations import location_of
 from milestones_site.services.writes import Writes
 from milestones_site.web.conditional import not_modified, revalidated, state_of
 
@@ -47,7 +49,7 @@ class ThrottleUnauthenticatedMixin:
             raise
 
 
-class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
+class ServiceViewSet(ThrottleUnauthenticatedMixin, IdempotentPostMixin, viewsets.GenericViewSet):
     model: type[models.Model]
     writes: Writes | None = None
     output_serializer_class = None
@@ -158,7 +160,23 @@ class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
 
     def respond(self, instance: models.Model, status_code: int = status.HTTP_200_OK) -> Response:
         data, etag = self.current_representation(instance)
+        if status_code == status.HTTP_201_CREATED:
+            return self.created(instance, data, etag=etag)
         return Response(data, status=status_code, headers={"ETag": etag})
+
+    def created(
+        self, instance: models.Model, body, *, etag: str | None = None, shows_secret: bool = False
+    ) -> Response:
+        """The 201 answer to a POST that made `instance`: its representation `body`, its
+        `Location` (the detail route of the resource that shows it) and its ETag. Every 201
+        of the API is made here. `shows_secret`: the body holds a secret shown only once
+        (a token, a secret URL), which an Idempotency-Key must not keep."""
+        headers = {"Location": location_of(self.request, instance)}
+        if etag is not None:
+            headers["ETag"] = etag
+        response = Response(body, status=status.HTTP_201_CREATED, headers=headers)
+        response.shows_secret_once = shows_secret
+        return response
 
     def check_precondition(self, instance: models.Model, *, by_service: bool) -> int | None:
         """Honour If-Match. Versioned rows handed to a service that takes

@@ -10,7 +10,7 @@ from notifications.services import (
     SECRET_OVERLAP_MAX_HOURS,
 )
 from notifications.webhooks.catalogue import EVENT_TYPE_NAMES
-from projects.models import Workspace
+from projects.models import Milestone, Project, Workspace
 
 
 class PreferenceInput(ModelInputSerializer):
@@ -52,3 +52,20 @@ class WebhookRotateSecretInput(InputSerializer):
         help_text="How long the secret before this one keeps signing deliveries beside the "
         f"new one (default {SECRET_OVERLAP_HOURS}); 0 ends it at once.",
     )
+
+
+class FollowInput(InputSerializer):
+    project = VisibleRelatedField(
+        queryset=Project.objects.all(), required=False, help_text="Follow a project…"
+    )
+    milestone = VisibleRelatedField(
+        queryset=Milestone.objects.all(), required=False, help_text="…or a milestone."
+    )
+
+    def validate(self, attrs):
+        subjects = [attrs[name] for name in ("project", "milestone") if name in attrs]
+        if len(subjects) != 1:
+            raise serializers.ValidationError(
+                {"project": "Give either a project or a milestone (exactly one)."}
+            )
+        return {"subject": subjects[0]}

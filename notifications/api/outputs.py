@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from notifications.models import (
+    Follow,
     Notification,
     NotificationPreference,
     WebhookDelivery,
@@ -30,6 +31,12 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     def get_is_read(self, notification) -> bool:
         return notification.read_at is not None
+
+
+class FollowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Follow
+        fields = ("id", "project", "milestone", "created_at")
 
 
 class PreferenceSerializer(serializers.ModelSerializer):

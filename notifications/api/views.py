@@ -20,7 +20,7 @@ from milestones_site.api.viewsets import (
 from notifications import selectors, services
 from notifications.api import inputs
 from notifications.api import outputs as out
-from notifications.models import Notification, WebhookEndpoint
+from notifications.models import Follow, Notification, WebhookEndpoint
 from notifications.preferences import preference_for
 from projects import permissions
 from projects.permissions import Action
@@ -57,6 +57,31 @@ class NotificationViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         return Response({"marked": services.notification_mark_all_read(user=request.user)})
+
+
+class FollowViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin, ServiceViewSet):
+    """What you follow, as the follow buttons of the project and milestone pages do: you
+    hear about changes to them. POST a project or a milestone to follow it (201, or 200 when
+    you followed it already); DELETE to unfollow."""
+
+    model = Follow
+    output_serializer_class = out.FollowSerializer
+    create_serializer_class = inputs.FollowInput
+    ordering_fields = ("created_at",)
+    ordering = ("-created_at", "-id")
+
+    def visible_queryset(self):
+        return selectors.follows_of(self.request.user)
+
+    @extend_schema(responses={201: out.FollowSerializer, 200: out.FollowSerializer})
+    def create(self, request, *args, **kwargs):
+        subject = self.parse(inputs.FollowInput)["subject"]
+        follow, created = services.follow_start(user=request.user, subject=subject)
+        return self.respond(follow, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def delete_object(self, follow):
+        subject = follow.project or follow.milestone
+        services.follow_stop(user=self.request.user, subject=subject)
 
 
 class NotificationPreferenceView(ThrottleUnauthenticatedMixin, APIView):
@@ -114,9 +139,8 @@ class WebhookEndpointViewSet(
             url=data["url"],
             event_types=data.get("event_types", []),
         )
-        return Response(
-            out.CreatedWebhookEndpointSerializer(endpoint).data, status=status.HTTP_201_CREATED
-        )
+        body = out.CreatedWebhookEndpointSerializer(endpoint).data
+        return self.created(endpoint, body, shows_secret=True)
 
     @extend_schema(
         request=inputs.WebhookRotateSecretInput,

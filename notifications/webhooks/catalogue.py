@@ -46,6 +46,8 @@ EVENT_TYPES = (
     ),
     EventType("project.saved_as_template", "The project was saved as a playbook.", PROJECT),
     EventType("status_update.posted", "A status update (health, summary) was posted.", PROJECT),
+    EventType("status_update.edited", "A status update was edited.", PROJECT),
+    EventType("status_update.deleted", "A status update was deleted.", PROJECT),
     EventType("share_link.created", "A share link to the project was made.", PROJECT),
     EventType("share_link.revoked", "A share link to the project was revoked.", PROJECT),
     EventType("calendar_feed.created", "A calendar feed of the project was made.", PROJECT),
@@ -93,10 +95,18 @@ EVENT_TYPES = (
     ),
     EventType("checklist_item.removed", "A checklist item was removed.", MILESTONE_OR_DELIVERABLE),
     EventType(
+        "checklist_item.edited", "A checklist item's text was changed.", MILESTONE_OR_DELIVERABLE
+    ),
+    EventType(
+        "checklist_item.moved", "A checklist item was moved in its list.", MILESTONE_OR_DELIVERABLE
+    ),
+    EventType(
         "comment.posted",
         "A comment was posted (`object` is what it is on).",
         MILESTONE_OR_DELIVERABLE,
     ),
+    EventType("comment.edited", "A comment was edited.", MILESTONE_OR_DELIVERABLE),
+    EventType("comment.deleted", "A comment was deleted.", MILESTONE_OR_DELIVERABLE),
     EventType(
         "proof_comment.posted", "A comment was posted on a proof (a version's file).", DELIVERABLE
     ),

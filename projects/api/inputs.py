@@ -8,11 +8,13 @@ from milestones_site.api.inputs import (
     MAX_ID,
     IdField,
     InputSerializer,
+    LeadDaysField,
     ModelInputSerializer,
     VisibleRelatedField,
 )
 from projects.models import (
     ApiToken,
+    CalendarFeed,
     Client,
     Comment,
     Membership,
@@ -20,6 +22,7 @@ from projects.models import (
     Phase,
     Project,
     Role,
+    ShareLink,
     StatusUpdate,
     Workspace,
 )
@@ -54,6 +57,10 @@ class WorkspaceCreateInput(ModelInputSerializer):
 
 
 class WorkspaceUpdateInput(ModelInputSerializer):
+    reminder_lead_days = LeadDaysField(
+        required=False, help_text="Days before a due date when owners are reminded, e.g. [7, 1]."
+    )
+
     class Meta:
         model = Workspace
         fields = (
@@ -149,6 +156,12 @@ class MilestoneUpdateInput(ModelInputSerializer):
     phase = VisibleRelatedField(queryset=Phase.objects.all(), allow_null=True, required=False)
     owner = MemberField(allow_null=True, required=False)
     depends_on = VisibleRelatedField(queryset=Milestone.objects.all(), many=True, required=False)
+    reminder_days = LeadDaysField(
+        allow_null=True,
+        required=False,
+        help_text="Overrides the workspace's reminder lead days, e.g. [14, 3]; null: the "
+        "workspace's.",
+    )
 
     class Meta:
         model = Milestone
@@ -195,6 +208,12 @@ class StatusUpdateCreateInput(ModelInputSerializer):
         fields = ("project", "health", "summary")
 
 
+class StatusUpdateEditInput(ModelInputSerializer):
+    class Meta:
+        model = StatusUpdate
+        fields = ("health", "summary")
+
+
 COMMENT_TARGETS = {"milestone": Milestone, "deliverable": Deliverable}
 
 
@@ -215,6 +234,33 @@ class CommentCreateInput(ModelInputSerializer):
                 {"target_id": f"There is no {attrs['target_type']} with this id that you can see."}
             )
         return {"target": target, "body": attrs["body"]}
+
+
+class CommentEditInput(ModelInputSerializer):
+    class Meta:
+        model = Comment
+        fields = ("body",)
+
+
+class ShareLinkCreateInput(ModelInputSerializer):
+    project = VisibleRelatedField(queryset=Project.objects.all())
+
+    class Meta:
+        model = ShareLink
+        fields = ("project", "label", "allow_signoff", "expires_at")
+
+
+class CalendarFeedCreateInput(ModelInputSerializer):
+    project = VisibleRelatedField(
+        queryset=Project.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="A project you can read; without it, a feed of your own due dates.",
+    )
+
+    class Meta:
+        model = CalendarFeed
+        fields = ("project",)
 
 
 class ApiTokenCreateInput(ModelInputSerializer):

@@ -8,20 +8,24 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from milestones_site.api import representations
+from milestones_site.api.inputs import LeadDaysField
 from milestones_site.api.outputs import day, decimal, instant
 from milestones_site.querysets.names import person_names
 from projects.models import (
     ActivityEvent,
     ApiToken,
+    CalendarFeed,
     Client,
     Comment,
     Health,
     Membership,
     Milestone,
+    MilestoneDateChange,
     MilestoneHealth,
     Phase,
     Project,
     Role,
+    ShareLink,
     StatusUpdate,
     Template,
     TemplateDeliverable,
@@ -42,6 +46,9 @@ def count_field() -> serializers.IntegerField:
 
 
 class WorkspaceSerializer(serializers.ModelSerializer):
+    reminder_lead_days = LeadDaysField(
+        read_only=True, help_text="Days before a due date when owners are reminded."
+    )
     role = serializers.ChoiceField(
         choices=Role.choices, read_only=True, allow_null=True, help_text="Your role here."
     )
@@ -111,6 +118,7 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
+        read_only_fields = ("version",)
         fields = (
             "id",
             "workspace",
@@ -180,8 +188,15 @@ class MilestoneSerializer(serializers.ModelSerializer):
     deliverables_total = count_field()
     deliverables_done = count_field()
 
+    reminder_days = LeadDaysField(
+        read_only=True,
+        allow_null=True,
+        help_text="Overrides the workspace's reminder lead days; null: the workspace's.",
+    )
+
     class Meta:
         model = Milestone
+        read_only_fields = ("baseline_due_date", "completed_at", "version")
         fields = (
             "id",
             "project",
@@ -277,6 +292,93 @@ class ActivityEventSerializer(serializers.ModelSerializer):
         )
 
 
+class MilestoneDateChangeSerializer(serializers.ModelSerializer):
+    changed_by_name = name_field()
+    slip_days = serializers.SerializerMethodField(
+        help_text="How many days the move shifted the date (negative: earlier)."
+    )
+
+    class Meta:
+        model = MilestoneDateChange
+        fields = (
+            "id",
+            "milestone",
+            "old_date",
+            "new_date",
+            "slip_days",
+            "reason",
+            "changed_by",
+            "changed_by_name",
+            "changed_at",
+        )
+
+    def get_slip_days(self, change) -> int:
+        return (change.new_date - change.old_date).days
+
+
+class ShareLinkSerializer(serializers.ModelSerializer):
+    project_name = serializers.CharField(read_only=True)
+    created_by_name = name_field()
+    is_active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ShareLink
+        fields = (
+            "id",
+            "project",
+            "project_name",
+            "label",
+            "allow_signoff",
+            "prefix",
+            "is_active",
+            "created_by",
+            "created_by_name",
+            "created_at",
+            "expires_at",
+            "revoked_at",
+            "last_viewed_at",
+        )
+
+
+class CreatedShareLinkSerializer(ShareLinkSerializer):
+    url = serializers.URLField(
+        read_only=True,
+        help_text="The page to share, with its secret: shown only in this response, never again.",
+    )
+
+    class Meta(ShareLinkSerializer.Meta):
+        fields = (*ShareLinkSerializer.Meta.fields, "url")
+
+
+class CalendarFeedSerializer(serializers.ModelSerializer):
+    project_name = serializers.CharField(read_only=True, allow_null=True)
+    is_active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = CalendarFeed
+        fields = (
+            "id",
+            "project",
+            "project_name",
+            "prefix",
+            "is_active",
+            "created_at",
+            "expires_at",
+            "revoked_at",
+        )
+
+
+class CreatedCalendarFeedSerializer(CalendarFeedSerializer):
+    url = serializers.URLField(
+        read_only=True,
+        help_text="The iCalendar URL to subscribe to, with its secret: shown only in this "
+        "response, never again.",
+    )
+
+    class Meta(CalendarFeedSerializer.Meta):
+        fields = (*CalendarFeedSerializer.Meta.fields, "url")
+
+
 class ApiTokenSerializer(serializers.ModelSerializer):
     is_active = serializers.BooleanField(read_only=True)
 
@@ -310,9 +412,6 @@ class CreatedApiTokenSerializer(ApiTokenSerializer):
 class TemplateSerializer(serializers.ModelSerializer):
     # Declared, not derived from the model's slug field: the pattern a read-only field keeps
     # would rule out the empty key of every saved (not built-in) template.
-    key = serializers.CharField(
-        read_only=True, help_text="Identifies a built-in playbook; empty for a saved one."
-    )
     is_builtin = serializers.BooleanField(read_only=True)
     phase_count = serializers.IntegerField(read_only=True)
     milestone_count = serializers.IntegerField(read_only=True)
@@ -322,6 +421,12 @@ class TemplateSerializer(serializers.ModelSerializer):
     )
     plans_backward = serializers.BooleanField(
         read_only=True, help_text="True when an anchor (launch, event, sale) is marked."
+    )
+
+    key = serializers.RegexField(
+        r"^[-a-zA-Z0-9_]*$",
+        read_only=True,
+        help_text="Identifies a built-in playbook; empty for a workspace's own templates.",
     )
 
     class Meta:
@@ -356,6 +461,7 @@ class TemplateDeliverableSerializer(serializers.ModelSerializer):
 class TemplateMilestoneSerializer(serializers.ModelSerializer):
     deliverables = TemplateDeliverableSerializer(many=True, read_only=True)
     depends_on = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    reminder_days = LeadDaysField(read_only=True, allow_null=True)
 
     class Meta:
         model = TemplateMilestone

@@ -12,6 +12,8 @@ router.register("status-updates", views.StatusUpdateViewSet, basename="status-up
 router.register("comments", views.CommentViewSet, basename="comment")
 router.register("activity", views.ActivityViewSet, basename="activity")
 router.register("tokens", views.ApiTokenViewSet, basename="token")
+router.register("share-links", views.ShareLinkViewSet, basename="share-link")
+router.register("calendar-feeds", views.CalendarFeedViewSet, basename="calendar-feed")
 router.register("templates", views.TemplateViewSet, basename="template")
 
 urlpatterns = router.urls

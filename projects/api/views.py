@@ -3,9 +3,9 @@ updates, comments, activity, tokens and playbooks. Each lists the rows of
 projects.selectors.resources, parses writes with an input serializer and calls the services
 named in its `writes` (milestones_site/api/viewsets.py)."""
 
+from django.urls import reverse
 from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -25,12 +25,14 @@ from projects.api import outputs as out
 from projects.models import (
     ActivityEvent,
     ApiToken,
+    CalendarFeed,
     Client,
     Comment,
     Membership,
     Milestone,
     Phase,
     Project,
+    ShareLink,
     StatusUpdate,
     Template,
     Workspace,
@@ -43,7 +45,7 @@ from projects.playbooks.services import (
     template_save_from_project,
 )
 from projects.selectors import resources
-from projects.services import access
+from projects.services import access, sharing
 from projects.services import comments as comment_services
 from projects.services import milestones as milestone_services
 from projects.services import projects as project_services
@@ -159,8 +161,7 @@ class ProjectViewSet(
             project=project, actor=request.user, name=data.get("name", "")
         )
         row = template_rows(request.user, with_structure=True).get(pk=template.pk)
-        body = out.TemplateDetailSerializer(row).data
-        return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": self.tag_for(row)})
+        return self.created(row, out.TemplateDetailSerializer(row).data, etag=self.tag_for(row))
 
 
 class PhaseViewSet(
@@ -240,6 +241,16 @@ class MilestoneViewSet(
         description="Accept the current due date as the plan: the baseline moves to it (managers).",
     )
 
+    @extend_schema(responses=out.MilestoneDateChangeSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def reschedules(self, request, pk=None):
+        """The milestone's reschedule history, newest first: each move's old and new date,
+        reason, who and when (the baseline and slip are on the milestone)."""
+        rows = resources.date_change_rows(self.get_object())
+        # Paged without the view: the milestones list's stored count is not this list's.
+        page = self.paginator.paginate_queryset(rows, request)
+        return self.get_paginated_response(out.MilestoneDateChangeSerializer(page, many=True).data)
+
     @extend_schema(
         request=inputs.MilestoneBulkStatusInput, responses=out.MilestoneBulkStatusSerializer
     )
@@ -254,8 +265,11 @@ class MilestoneViewSet(
         return Response({"items": self.render(list(rows))})
 
 
-class StatusUpdateViewSet(ListMixin, RetrieveMixin, CreateMixin, ServiceViewSet):
-    """Dated project status posts; managers and owners post them."""
+class StatusUpdateViewSet(
+    ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyMixin, ServiceViewSet
+):
+    """Dated project status posts; managers and owners post them; their author or a manager
+    corrects (PATCH) or deletes them."""
 
     conditional_reads = True
 
@@ -263,6 +277,7 @@ class StatusUpdateViewSet(ListMixin, RetrieveMixin, CreateMixin, ServiceViewSet)
     writes = project_services.STATUS_UPDATE_WRITES
     output_serializer_class = out.StatusUpdateSerializer
     create_serializer_class = inputs.StatusUpdateCreateInput
+    update_serializer_class = inputs.StatusUpdateEditInput
     filterset_class = filters.StatusUpdateFilter
     search_fields = ("summary",)
     ordering_fields = ("created_at",)
@@ -271,9 +286,17 @@ class StatusUpdateViewSet(ListMixin, RetrieveMixin, CreateMixin, ServiceViewSet)
     def visible_queryset(self):
         return resources.status_update_rows(self.request.user)
 
+    def rows_to_change(self):
+        return StatusUpdate.objects.filter(pk__in=self.get_queryset().values("pk")).select_related(
+            "project__workspace"
+        )
 
-class CommentViewSet(ListMixin, RetrieveMixin, CreateMixin, ServiceViewSet):
-    """Comments on milestones and deliverables; members and up post them."""
+
+class CommentViewSet(
+    ListMixin, RetrieveMixin, CreateMixin, UpdateMixin, DestroyMixin, ServiceViewSet
+):
+    """Comments on milestones and deliverables; members and up post them; their author or a
+    manager edits (PATCH `body`) or deletes them."""
 
     conditional_reads = True
 
@@ -281,6 +304,7 @@ class CommentViewSet(ListMixin, RetrieveMixin, CreateMixin, ServiceViewSet):
     writes = comment_services.COMMENT_WRITES
     output_serializer_class = out.CommentSerializer
     create_serializer_class = inputs.CommentCreateInput
+    update_serializer_class = inputs.CommentEditInput
     filterset_class = filters.CommentFilter
     search_fields = ("body",)
     ordering_fields = ("created_at",)
@@ -288,6 +312,10 @@ class CommentViewSet(ListMixin, RetrieveMixin, CreateMixin, ServiceViewSet):
 
     def visible_queryset(self):
         return resources.comment_rows(self.request.user)
+
+    def rows_to_change(self):
+        comments = Comment.objects.visible_to(self.request.user)
+        return comments.select_related("project__workspace", "target_type")
 
 
 class ActivityViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
@@ -326,10 +354,75 @@ class ApiTokenViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin, Servi
             user=request.user, **self.parse(inputs.ApiTokenCreateInput)
         )
         data = out.ApiTokenSerializer(token).data | {"token": plain}
-        return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(token)})
+        return self.created(token, data, etag=etag_for(token), shows_secret=True)
 
     def delete_object(self, token):
         access.api_token_revoke(token=token, actor=self.request.user)
+
+
+class ShareLinkViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin, ServiceViewSet):
+    """Share links of your workspaces' projects: a read-only project page for people
+    without an account, optionally with client sign-off. Managers and owners make them (the
+    URL with its secret is shown once, in the create response) and revoke them with DELETE
+    (they stay listed, inactive), as on the workspace settings page."""
+
+    model = ShareLink
+    output_serializer_class = out.ShareLinkSerializer
+    create_serializer_class = inputs.ShareLinkCreateInput
+    search_fields = ("label", "prefix", "project__name")
+    ordering_fields = ("created_at", "expires_at", "last_viewed_at")
+    ordering = ("-created_at", "-id")
+
+    def visible_queryset(self):
+        return resources.share_link_rows(self.request.user)
+
+    def rows_to_change(self):
+        return ShareLink.objects.filter(pk__in=self.get_queryset().values("pk")).select_related(
+            "project__workspace"
+        )
+
+    @extend_schema(responses={201: out.CreatedShareLinkSerializer})
+    def create(self, request, *args, **kwargs):
+        link, plain = sharing.share_link_create(
+            actor=request.user, **self.parse(inputs.ShareLinkCreateInput)
+        )
+        row = self.get_queryset().get(pk=link.pk)
+        url = request.build_absolute_uri(reverse("projects:share", args=[plain]))
+        body = out.ShareLinkSerializer(row).data | {"url": url}
+        return self.created(row, body, etag=self.tag_for(row), shows_secret=True)
+
+    def delete_object(self, link):
+        sharing.share_link_revoke(link=link, actor=self.request.user)
+
+
+class CalendarFeedViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin, ServiceViewSet):
+    """Your iCalendar feeds: your own due dates, or one project's. The URL with its secret is
+    shown once, in the create response; DELETE revokes a feed (it stays listed, inactive), as
+    on the workspace settings page."""
+
+    model = CalendarFeed
+    output_serializer_class = out.CalendarFeedSerializer
+    create_serializer_class = inputs.CalendarFeedCreateInput
+    ordering_fields = ("created_at",)
+    ordering = ("-created_at", "-id")
+
+    def visible_queryset(self):
+        return resources.calendar_feed_rows(self.request.user)
+
+    def rows_to_change(self):
+        return CalendarFeed.objects.filter(user=self.request.user)
+
+    @extend_schema(responses={201: out.CreatedCalendarFeedSerializer})
+    def create(self, request, *args, **kwargs):
+        data = self.parse(inputs.CalendarFeedCreateInput)
+        feed, plain = access.calendar_feed_create(user=request.user, project=data.get("project"))
+        row = self.get_queryset().get(pk=feed.pk)
+        url = request.build_absolute_uri(reverse("projects:calendar_feed", args=[plain]))
+        body = out.CalendarFeedSerializer(row).data | {"url": url}
+        return self.created(row, body, etag=self.tag_for(row), shows_secret=True)
+
+    def delete_object(self, feed):
+        access.calendar_feed_revoke(feed=feed, actor=self.request.user)
 
 
 class TemplateViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
@@ -381,4 +474,4 @@ class TemplateViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
         )
         row = resources.project_rows(request.user).get(pk=project.pk)
         body = out.projects_as_read_by([row], reader=request.user)[0]
-        return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": self.tag_for(row)})
+        return self.created(row, body, etag=self.tag_for(row))

@@ -11,8 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 
-from deliverables.services import checklists as checklist_services
-from deliverables.services import deliverables as deliverable_services
 from milestones_site.services.errors import invalid
 from projects import activity, permissions
 from projects.models import (
@@ -26,9 +24,14 @@ from projects.models import (
     validate_single_line,
 )
 from projects.permissions import Action
+from projects.playbooks.building import (
+    DeliverableDraft,
+    MilestoneDraft,
+    PhaseDraft,
+    ProjectDraft,
+    project_build,
+)
 from projects.playbooks.planning import Direction, Step, anchor_of, plan_calendar, schedule
-from projects.services import milestones as milestone_services
-from projects.services import projects as project_services
 
 LIBRARY = Path(__file__).resolve().parent / "library"
 
@@ -180,6 +183,63 @@ def template_plan(
     return Plan(template, direction, on, start, max(all_days), planned_phases, calendar.zero)
 
 
+def _draft_of(plan: Plan, *, name: str, client) -> ProjectDraft:
+    """The project a plan describes, as a draft to build: the template's phases (those with
+    a milestone), its milestones with their planned dates and owners, their checklists and
+    deliverables, and dependencies by position."""
+    ordered = plan.milestones  # named phases first, the milestones outside one last
+    position = {planned.source_id: index for index, planned in enumerate(ordered)}
+
+    def milestone(planned: PlannedMilestone) -> MilestoneDraft:
+        source = planned.template
+        return MilestoneDraft(
+            title=planned.title,
+            due_date=planned.due_date,
+            fields={
+                "category": planned.category,
+                "description": source.description,
+                "owner": planned.owner,
+                "success_criteria": source.success_criteria,
+                "kpi_name": source.kpi_name,
+                "kpi_unit": source.kpi_unit,
+                "reminder_days": source.reminder_days,
+            },
+            depends_on=[position[key] for key in planned.depends_on],
+            checklist=list(source.checklist),
+            deliverables=[
+                DeliverableDraft(
+                    title=d.title,
+                    fields={"kind": d.kind, "due_date": d.due_date, "owner": d.owner},
+                    checklist=d.checklist,
+                )
+                for d in planned.deliverables
+            ],
+        )
+
+    return ProjectDraft(
+        fields={
+            "name": name,
+            "kind": plan.template.project_kind,
+            "objective": plan.template.objective,
+            "description": plan.template.summary,
+            "client": client,
+            "start_date": plan.start_date,
+            "target_date": plan.target_date,
+        },
+        phases=[
+            PhaseDraft(
+                name=phase.name,
+                start_date=phase.start_date,
+                end_date=phase.end_date,
+                milestones=[milestone(m) for m in phase.milestones],
+            )
+            for phase in plan.phases
+            if phase.name
+        ],
+        loose=[milestone(m) for phase in plan.phases if not phase.name for m in phase.milestones],
+    )
+
+
 @transaction.atomic
 def template_instantiate(
     *,
@@ -203,68 +263,9 @@ def template_instantiate(
         skip_weekends=skip_weekends,
         role_map=role_map,
     )
-    project = project_services.project_create(
-        workspace=workspace,
-        actor=actor,
-        name=name,
-        kind=template.project_kind,
-        objective=template.objective,
-        description=template.summary,
-        client=client,
-        start_date=plan.start_date,
-        target_date=plan.target_date,
+    project = project_build(
+        workspace=workspace, actor=actor, draft=_draft_of(plan, name=name, client=client)
     )
-    created: dict[int, object] = {}
-    for order, planned_phase in enumerate(plan.phases):
-        phase = None
-        if planned_phase.name:
-            phase = project_services.phase_create(
-                project=project,
-                actor=actor,
-                name=planned_phase.name,
-                order=order,
-                start_date=planned_phase.start_date,
-                end_date=planned_phase.end_date,
-            )
-        for planned in planned_phase.milestones:
-            source = planned.template
-            milestone = milestone_services.milestone_create(
-                project=project,
-                actor=actor,
-                title=planned.title,
-                due_date=planned.due_date,
-                phase=phase,
-                category=planned.category,
-                description=source.description,
-                owner=planned.owner,
-                success_criteria=source.success_criteria,
-                kpi_name=source.kpi_name,
-                kpi_unit=source.kpi_unit,
-                reminder_days=source.reminder_days,
-            )
-            created[planned.source_id] = milestone
-            for text in source.checklist:
-                checklist_services.checklist_item_add(parent=milestone, actor=actor, text=text)
-            for planned_deliverable in planned.deliverables:
-                deliverable = deliverable_services.deliverable_create(
-                    milestone=milestone,
-                    actor=actor,
-                    title=planned_deliverable.title,
-                    kind=planned_deliverable.kind,
-                    due_date=planned_deliverable.due_date,
-                    owner=planned_deliverable.owner,
-                )
-                for text in planned_deliverable.checklist:
-                    checklist_services.checklist_item_add(
-                        parent=deliverable, actor=actor, text=text
-                    )
-    for planned in plan.milestones:
-        if planned.depends_on:
-            milestone_services.milestone_set_dependencies(
-                milestone=created[planned.source_id],
-                depends_on=[created[key] for key in planned.depends_on],
-                actor=actor,
-            )
     activity.record(
         actor=actor,
         verb="project.planned_from_template",

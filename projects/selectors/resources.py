@@ -10,12 +10,15 @@ from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 from milestones_site.querysets.names import person_name
 from projects.models import (
     ActivityEvent,
+    CalendarFeed,
     Client,
     Comment,
     Membership,
     Milestone,
+    MilestoneDateChange,
     Phase,
     Project,
+    ShareLink,
     StatusUpdate,
     Workspace,
     reference_date,
@@ -106,6 +109,26 @@ def status_update_rows(reader) -> QuerySet:
 def comment_rows(reader) -> QuerySet:
     comments = Comment.objects.visible_to(reader).select_related("target_type")
     return comments.annotate(author_name=person_name("author"))
+
+
+def date_change_rows(milestone: Milestone) -> QuerySet:
+    """A milestone's reschedules, newest first, with who made each."""
+    changes = MilestoneDateChange.objects.filter(milestone=milestone)
+    return changes.annotate(changed_by_name=person_name("changed_by"))
+
+
+def share_link_rows(reader) -> QuerySet:
+    """The share links of the projects the reader can see (as the settings page lists them;
+    only a prefix of each secret is kept)."""
+    links = ShareLink.objects.filter(project__workspace_id__in=readable_workspace_ids(reader))
+    return links.annotate(
+        project_name=F("project__name"), created_by_name=person_name("created_by")
+    )
+
+
+def calendar_feed_rows(reader) -> QuerySet:
+    """The reader's own calendar feeds (personal and per project)."""
+    return CalendarFeed.objects.filter(user=reader).annotate(project_name=F("project__name"))
 
 
 def activity_rows(reader) -> QuerySet:

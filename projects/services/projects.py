@@ -35,6 +35,7 @@ PROJECT_FIELDS = (
 
 
 PHASE_FIELDS = ("name", "order", "start_date", "end_date")
+STATUS_UPDATE_FIELDS = ("health", "summary")
 MAX_PHASE_ORDER = 32767  # the column's range (a small integer)
 
 
@@ -155,7 +156,7 @@ def phase_delete(*, phase: Phase, actor) -> None:
 
 @transaction.atomic
 def status_update_post(*, project: Project, actor, health: str, summary: str) -> StatusUpdate:
-    """Managers post a dated word on the project's health; it is never edited."""
+    """Managers post a dated word on the project's health."""
     permissions.ensure(actor, Action.STATUS_UPDATE_POST, project.workspace)
     update = StatusUpdate(
         project=project, health=health, summary=(summary or "").strip(), author=actor
@@ -175,4 +176,62 @@ def status_update_post(*, project: Project, actor, health: str, summary: str) ->
 
 PROJECT_WRITES = Writes(create=project_create, update=project_update, delete=project_delete)
 PHASE_WRITES = Writes(create=phase_create, update=phase_update, delete=phase_delete)
-STATUS_UPDATE_WRITES = Writes(create=status_update_post)
+
+
+def _ensure_may_change(update: StatusUpdate, actor) -> None:
+    permissions.ensure_author_or_moderator(
+        actor,
+        author_id=update.author_id,
+        posting=Action.STATUS_UPDATE_POST,
+        workspace=update.project.workspace,
+    )
+
+
+@transaction.atomic
+def status_update_edit(
+    *, status_update: StatusUpdate, actor, data: dict, expected_version: int | None = None
+) -> StatusUpdate:
+    """Its author (while still allowed to post) or a manager corrects a status post's health
+    or summary; its date stays. The project's health follows when it is the latest."""
+    _ensure_may_change(status_update, actor)
+    if "summary" in data:
+        data = {**data, "summary": (data["summary"] or "").strip()}
+    rollups.lock_projects([status_update.project_id])
+    update, changes = apply_edit(
+        status_update, data, editable=STATUS_UPDATE_FIELDS, expected_version=expected_version
+    )
+    if changes:
+        update.save()
+        rollups.refresh(projects=[update.project_id])
+        activity.record(
+            actor=actor,
+            verb="status_update.edited",
+            target=update.project,
+            changes=changes,
+            data={"id": update.pk},
+        )
+    return update
+
+
+@transaction.atomic
+def status_update_delete(*, status_update: StatusUpdate, actor) -> None:
+    """Its author (while still allowed to post) or a manager removes a status post; the
+    project's health falls back to the post before it, else to its milestones."""
+    _ensure_may_change(status_update, actor)
+    project = status_update.project
+    rollups.lock_projects([project.pk])
+    activity.record_deletion(
+        status_update,
+        actor=actor,
+        target=project,
+        data={"id": status_update.pk, "health": status_update.health},
+    )
+    rollups.refresh(projects=[project.pk])
+
+
+STATUS_UPDATE_WRITES = Writes(
+    create=status_update_post,
+    update=status_update_edit,
+    delete=status_update_delete,
+    row_arg="status_update",
+)

@@ -194,18 +194,17 @@ def test_ticking_a_checklist_item_inline_runs_the_toggle_service(
     assert ActivityEvent.objects.get(verb="checklist_item.checked").actor == admin_user
 
 
-def test_checklist_text_cannot_be_rewritten_once_added(admin_client, deliverable, checklist_item):
+def test_checklist_text_is_reworded_through_its_service(admin_client, deliverable, checklist_item):
     page = admin_url(Deliverable, "change", deliverable.pk)
     data = change_form_data(admin_client.get(page)) | {"checklist-0-text": "Something else"}
 
     response = admin_client.post(page, data)
 
-    assert response.status_code == 200
-    assert response.context["inline_admin_formsets"][0].formset.errors[0] == {
-        "text": ["This cannot change once saved; add a new one."]
-    }
+    assert response.status_code == 302
     checklist_item.refresh_from_db()
-    assert checklist_item.text == "Unsubscribe link tested"
+    assert checklist_item.text == "Something else"
+    event = ActivityEvent.objects.filter(verb="checklist_item.edited").get()
+    assert event.changes == {"text": ["Unsubscribe link tested", "Something else"]}
 
 
 def test_the_milestone_page_lists_its_deliverables_inline(admin_client, deliverable):

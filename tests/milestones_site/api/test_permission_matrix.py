@@ -18,10 +18,11 @@ from deliverables.models import Deliverable, ReviewRound
 from deliverables.services.proofs import proof_comment_post
 from deliverables.services.versions import version_upload
 from milestones_site.urls import api_v1
-from notifications.models import Notification, WebhookEndpoint
+from notifications.models import Follow, Notification, WebhookEndpoint
 from projects import activity
-from projects.models import Role
+from projects.models import MilestoneDateChange, Role
 from projects.playbooks.services import template_save_from_project
+from projects.services.access import calendar_feed_create
 from projects.services.comments import comment_post
 from tests.clients import client_with_token
 from tests.deliverables.proof_files import png
@@ -33,6 +34,7 @@ from tests.factories import (
     MilestoneFactory,
     PhaseFactory,
     ProjectFactory,
+    ShareLinkFactory,
     StatusUpdateFactory,
     UserFactory,
     WorkspaceFactory,
@@ -174,6 +176,7 @@ EXPECTATIONS: dict[tuple[str, str, str], Rule] = {
     ("milestones/<pk>/rebaseline/", "post", "rebaseline"): role(
         "manager", body=lambda w: {"reason": "New plan"}, prepare=move_due_date
     ),
+    ("milestones/<pk>/reschedules/", "get", "reschedules"): READ,
     ("deliverables/", "get", "list"): LIST,
     ("deliverables/", "post", "create"): role(
         "member", 201, lambda w: {"milestone": w.milestone.pk, "title": "Banner set"}
@@ -239,6 +242,11 @@ EXPECTATIONS: dict[tuple[str, str, str], Rule] = {
         lambda w: {"project": w.project.pk, "health": "at_risk", "summary": "Printer late."},
     ),
     ("status-updates/<pk>/", "get", "retrieve"): READ,
+    # The author (a manager here) or any manager; members and viewers are refused.
+    ("status-updates/<pk>/", "patch", "partial_update"): role(
+        "manager", body=lambda w: {"summary": "Printer on time after all."}
+    ),
+    ("status-updates/<pk>/", "delete", "destroy"): role("manager", 204),
     ("comments/", "get", "list"): LIST,
     ("comments/", "post", "create"): role(
         "member",
@@ -246,12 +254,47 @@ EXPECTATIONS: dict[tuple[str, str, str], Rule] = {
         lambda w: {"target_type": "milestone", "target_id": w.milestone.pk, "body": "Looks good"},
     ),
     ("comments/<pk>/", "get", "retrieve"): READ,
+    # The comment's author is the member; managers and owners moderate.
+    ("comments/<pk>/", "patch", "partial_update"): role("member", body=lambda w: {"body": "Hm"}),
+    ("comments/<pk>/", "delete", "destroy"): role("member", 204),
     ("activity/", "get", "list"): LIST,
     ("activity/<pk>/", "get", "retrieve"): READ,
     ("tokens/", "get", "list"): LIST,
     ("tokens/", "post", "create"): Rule("open", 201, lambda w: {"name": "Chat bot"}),
     ("tokens/<pk>/", "get", "retrieve"): Rule("own"),
     ("tokens/<pk>/", "delete", "destroy"): Rule("own", 204),
+    ("plans/", "post", "create"): role(
+        "manager",
+        201,
+        lambda w: {
+            "workspace": w.workspace.pk,
+            "name": "Spring plan",
+            "start_date": "2027-03-01",
+            "phases": [
+                {
+                    "name": "Build-up",
+                    "milestones": [
+                        {"title": "Brief", "due_date": "2027-03-05"},
+                        {"title": "Launch", "due_date": "2027-03-20", "depends_on": [0]},
+                    ],
+                }
+            ],
+        },
+    ),
+    ("share-links/", "get", "list"): LIST,
+    ("share-links/", "post", "create"): role(
+        "manager", 201, lambda w: {"project": w.project.pk, "label": "For the client"}
+    ),
+    ("share-links/<pk>/", "get", "retrieve"): READ,
+    ("share-links/<pk>/", "delete", "destroy"): role("manager", 204),
+    ("calendar-feeds/", "get", "list"): LIST,
+    ("calendar-feeds/", "post", "create"): Rule("open", 201, lambda w: {}),
+    ("calendar-feeds/<pk>/", "get", "retrieve"): Rule("own"),
+    ("calendar-feeds/<pk>/", "delete", "destroy"): Rule("own", 204),
+    ("follows/", "get", "list"): LIST,
+    ("follows/", "post", "create"): role("viewer", 201, lambda w: {"milestone": w.milestone.pk}),
+    ("follows/<pk>/", "get", "retrieve"): Rule("own"),
+    ("follows/<pk>/", "delete", "destroy"): Rule("own", 204),
     ("templates/", "get", "list"): LIST,
     ("templates/<pk>/", "get", "retrieve"): READ,
     ("templates/<pk>/instantiate/", "post", "instantiate"): role(
@@ -304,6 +347,14 @@ TARGETS = {
     "activity": "event",
     "webhooks": "webhook_endpoint",
     "templates": "template",
+    "share-links": "share_link",
+}
+# Routes whose detail rows are each caller's own: {resource: user → that user's row}.
+OWN_ROWS = {
+    "tokens": lambda user: user.api_tokens.first(),
+    "notifications": lambda user: user.notifications.first(),
+    "calendar-feeds": lambda user: user.calendar_feeds.first(),
+    "follows": lambda user: Follow.objects.filter(user=user).first(),
 }
 
 
@@ -344,7 +395,7 @@ def build_world():
         phase=PhaseFactory(project=project),
         milestone=MilestoneFactory(project=project),
         deliverable=DeliverableFactory(milestone=deliverable_milestone),
-        status_update=StatusUpdateFactory(project=project),
+        status_update=StatusUpdateFactory(project=project, author=users["manager"]),
     )
     world.checklist_item = ChecklistItemFactory(deliverable=world.deliverable)
     world.version = version_upload(
@@ -368,8 +419,19 @@ def build_world():
     world.webhook_endpoint = WebhookEndpoint.objects.create(
         workspace=workspace, url="https://93.184.216.34/in", secret="matrix-secret"
     )
+    world.share_link = ShareLinkFactory(project=project)
+    MilestoneDateChange.objects.create(
+        milestone=world.milestone,
+        old_date=world.milestone.due_date - timedelta(days=2),
+        new_date=world.milestone.due_date,
+        reason="Printer",
+        changed_by=users["member"],
+    )
     for n, user in enumerate(users.values()):
         Notification.objects.create(recipient=user, kind="digest", key=f"m:{n}", title="Hi")
+        calendar_feed_create(user=user)
+        followed = project if user != users["outsider"] else ProjectFactory()
+        Follow.objects.create(user=user, project=followed)
     world.clients = {who: client_with_token(user) for who, user in users.items()}
     world.clients["anonymous"] = APIClient()
     return world
@@ -381,11 +443,8 @@ def url_for(world, rule: Rule, route: str, who: str) -> str:
     resource = route.split("/")[0]
     if rule.target:
         pk = rule.target(world)
-    elif resource == "tokens":
-        token = world.users[who].api_tokens.first() if who != "anonymous" else None
-        pk = token.pk if token else 1
-    elif resource == "notifications":
-        own = world.users[who].notifications.first() if who != "anonymous" else None
+    elif resource in OWN_ROWS:
+        own = OWN_ROWS[resource](world.users[who]) if who != "anonymous" else None
         pk = own.pk if own else 1
     else:
         pk = getattr(world, TARGETS[resource]).pk
@@ -427,6 +486,11 @@ def test_role_matrix(route, method, action):
             )
             expected = expected_status(rule, route, method, who)
             assert response.status_code == expected, (who, response.content[:300])
+            if response.status_code == 201:
+                # Every 201 names where the new row lives: a detail route that answers.
+                location = response["Location"]
+                assert location.startswith("http://testserver/api/v1/"), location
+                assert location.endswith(f"/{response.json()['id']}/"), location
             if who == "outsider" and action == "list":
                 assert_nothing_leaks(world, route, response.json()["results"])
             transaction.set_rollback(True)

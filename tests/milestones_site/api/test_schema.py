@@ -3,6 +3,7 @@ answers on every operation, matches what the server answers, and the docs page i
 without any CDN."""
 
 import json
+import re
 
 import jsonschema
 import pytest
@@ -53,6 +54,10 @@ def test_every_operation_documents_auth_and_the_error_shape(schema):
         if method in ("patch", "delete"):
             assert "412" in operation["responses"]
             assert any(p["name"] == "If-Match" for p in operation["parameters"])
+        if method == "post":
+            key = next(p for p in operation["parameters"] if p["name"] == "Idempotency-Key")
+            assert key["in"] == "header" and key["schema"]["pattern"], (path, key)
+            assert "422" in operation["responses"], path
 
 
 def test_filters_and_actions_are_documented(schema):
@@ -77,6 +82,72 @@ def test_filters_and_actions_are_documented(schema):
     assert "/api/v1/milestones/bulk-status/" in schema["paths"]
     for action in ("submit", "approve", "request-changes", "deliver"):
         assert f"/api/v1/deliverables/{{id}}/{action}/" in schema["paths"]
+
+
+def test_request_bodies_and_fields_say_what_the_server_accepts(schema):
+    components = schema["components"]["schemas"]
+    bodies = {
+        content["schema"]["$ref"].rsplit("/", 1)[-1]
+        for item in schema["paths"].values()
+        for operation in item.values()
+        for content in operation.get("requestBody", {}).get("content", {}).values()
+    }
+    assert len(bodies) > 30
+    for name in bodies:  # unknown fields are refused
+        assert components[name]["additionalProperties"] is False, name
+    items = components["MilestoneBulkStatusInputRequest"]["properties"]["items"]
+    assert (items["minItems"], items["maxItems"]) == (1, 200)
+    budget = components["ProjectCreateInputRequest"]["properties"]["budget_planned"]["pattern"]
+    kpi = components["MilestoneCreateInputRequest"]["properties"]["kpi_target"]["pattern"]
+    for text, fits_budget, fits_kpi in (
+        ("12000.00", True, True),
+        ("12.5", True, True),
+        ("-3", False, True),
+        ("", False, False),
+        ("-", False, False),
+        (".", False, False),
+        ("1.234", False, False),
+        ("1" * 13, False, True),
+    ):
+        assert bool(re.fullmatch(budget, text)) is fits_budget, text
+        assert bool(re.fullmatch(kpi, text)) is fits_kpi, text
+    for component, name in (
+        ("MilestoneCreateInputRequest", "reminder_days"),
+        ("Milestone", "reminder_days"),
+        ("PatchedWorkspaceUpdateInputRequest", "reminder_lead_days"),
+    ):
+        days = components[component]["properties"][name]
+        # OpenAPI 3.1 writes a nullable list as type ["array", "null"].
+        kinds = days["type"] if isinstance(days["type"], list) else [days["type"]]
+        assert "array" in kinds and days["maxItems"] == 10, component
+        assert days["items"] == {"type": "integer", "minimum": 0, "maximum": 365}, component
+    for component, names in (
+        ("Milestone", ("version", "baseline_due_date", "completed_at")),
+        ("Project", ("version",)),
+        ("Deliverable", ("version", "approved_at")),
+    ):
+        for name in names:
+            assert components[component]["properties"][name]["readOnly"] is True, (component, name)
+
+
+@pytest.mark.django_db
+def test_a_saved_templates_key_fits_its_declared_pattern(schema, api_as, plan, manager):
+    api = api_as(manager)
+    saved = api.post(f"{API}/projects/{plan['project'].pk}/save-as-template/", {"name": "Ours"})
+    pattern = schema["components"]["schemas"]["Template"]["properties"]["key"]["pattern"]
+    for body in (saved.json(), api.get(f"{API}/templates/{saved.json()['id']}/").json()):
+        assert re.fullmatch(pattern, body["key"]), body["key"]
+
+
+@pytest.mark.django_db
+def test_lead_days_are_whole_numbers_not_text(api_as, plan, member):
+    url = f"{API}/milestones/{plan['film'].pk}/"
+    api = api_as(member)
+    assert api.patch(url, {"reminder_days": [14, 3]}).json()["reminder_days"] == [14, 3]
+    for wrong in (["7"], [1.5], [True], [400], list(range(11)), "7"):
+        response = api.patch(url, {"reminder_days": wrong})
+        assert response.status_code == 400 and "reminder_days" in str(response.json()["errors"])
+    assert api.patch(url, {"reminder_days": None}).json()["reminder_days"] is None
 
 
 @pytest.mark.django_db
