@@ -7,6 +7,7 @@ from deliverables.services.deliverables import DELIVERABLE_FIELDS
 from milestones_site.api.inputs import InputSerializer, ModelInputSerializer, VisibleRelatedField
 from projects.api.inputs import MemberField
 from projects.models import Milestone
+from projects.services.external_ids import EXTERNAL_ID
 
 
 class DeliverableUpdateInput(ModelInputSerializer):
@@ -21,14 +22,14 @@ class DeliverableUpdateInput(ModelInputSerializer):
 
     class Meta:
         model = Deliverable
-        fields = DELIVERABLE_FIELDS
+        fields = (*DELIVERABLE_FIELDS, EXTERNAL_ID)
 
 
 class DeliverableCreateInput(DeliverableUpdateInput):
     milestone = VisibleRelatedField(queryset=Milestone.objects.all())
 
     class Meta(DeliverableUpdateInput.Meta):
-        fields = ("milestone", *DELIVERABLE_FIELDS)
+        fields = ("milestone", *DELIVERABLE_FIELDS, EXTERNAL_ID)
 
 
 class EmptyInput(InputSerializer):

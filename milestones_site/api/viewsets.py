@@ -23,6 +23,7 @@ from milestones_site.api.concurrency import (
     expected_version,
     parse_if_match,
 )
+from milestones_site.api.filters import StrictFilterBackend
 from milestones_site.api.inputs import is_valid_id
 from milestones_site.services.writes import Writes
 from milestones_site.web.conditional import not_modified, revalidated, state_of
@@ -111,6 +112,32 @@ class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
             return set()
         return {paginator.page_query_param, paginator.page_size_query_param}
 
+    def query_param_names(self) -> set[str]:
+        """The parameters this list takes: its filters, ordering, search and paging."""
+        names = self.page_params()
+        for backend in self.filter_backends:
+            if issubclass(backend, StrictFilterBackend):
+                names |= backend().parameter_names(self, self.get_queryset())
+            elif issubclass(backend, filters.OrderingFilter):
+                names.add(backend.ordering_param)
+            elif issubclass(backend, filters.SearchFilter) and getattr(self, "search_fields", ()):
+                names.add(backend.search_param)
+        return names
+
+    def check_query_params(self) -> None:
+        """A parameter the list does not take is refused, naming those it takes: a
+        misspelt filter must not return the whole list as if it had matched."""
+        known = self.query_param_names()
+        unknown = self.request.query_params.keys() - known
+        if unknown:
+            takes = ", ".join(sorted(self.query_param_names()))
+            raise exceptions.ValidationError(
+                {
+                    name: [f"Unknown parameter; this list takes: {takes}."]
+                    for name in sorted(unknown)
+                }
+            )
+
     def unfiltered(self) -> bool:
         """The list is every row the caller may read (in any order)."""
         ordering = {
@@ -197,6 +224,7 @@ class ListMixin:
     without reading them when nothing the list shows has changed."""
 
     def list(self, request, *args, **kwargs):
+        self.check_query_params()
         state = self.read_state(request.get_full_path())
         if state is None:
             return self.listed()

@@ -23,6 +23,7 @@ class NotificationSerializer(serializers.ModelSerializer):
             "body",
             "url",
             "created_at",
+            "updated_at",
             "read_at",
             "is_read",
             "email_state",
@@ -50,6 +51,7 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
             "consecutive_failures",
             "disabled_reason",
             "created_at",
+            "updated_at",
         )
 
 

@@ -11,6 +11,7 @@ router.register("milestones", views.MilestoneViewSet, basename="milestone")
 router.register("status-updates", views.StatusUpdateViewSet, basename="status-update")
 router.register("comments", views.CommentViewSet, basename="comment")
 router.register("activity", views.ActivityViewSet, basename="activity")
+router.register("deleted", views.DeletionViewSet, basename="deletion")
 router.register("tokens", views.ApiTokenViewSet, basename="token")
 router.register("templates", views.TemplateViewSet, basename="template")
 

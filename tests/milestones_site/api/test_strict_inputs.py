@@ -66,3 +66,93 @@ def test_ordinary_nesting_still_parses(api_as, manager, project):
     items = [{"id": milestone.pk, "status": "in_progress"}]
     response = api_as(manager).post(f"{API}/milestones/bulk-status/", {"items": items})
     assert response.status_code == 200, response.content
+
+
+# Query parameters: every list reads them strictly (milestones_site/api/filters.py).
+
+LISTS = [
+    "workspaces",
+    "members",
+    "clients",
+    "projects",
+    "phases",
+    "milestones",
+    "status-updates",
+    "comments",
+    "activity",
+    "deleted",
+    "tokens",
+    "templates",
+    "deliverables",
+    "checklist-items",
+    "versions",
+    "review-rounds",
+    "proof-comments",
+    "notifications",
+    "webhooks",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "parameter", "hint"),
+    [
+        ("milestones/?overdue=maybe", "overdue", "use true or false"),
+        ("deliverables/?overdue=maybe", "overdue", "use true or false"),
+        ("checklist-items/?done=sometimes", "done", "use true or false"),
+        ("templates/?builtin=perhaps", "builtin", "use true or false"),
+        ("notifications/?unread=yes", "unread", "use true or false"),
+        ("milestones/?page_size=abc", "page_size", "whole number from 1 to 200"),
+        ("milestones/?page_size=-1", "page_size", "whole number from 1 to 200"),
+        ("milestones/?page_size=0", "page_size", "whole number from 1 to 200"),
+        ("milestones/?page_size=2.5", "page_size", "whole number from 1 to 200"),
+        ("milestones/?page=first", "page", "whole number from 1"),
+        ("milestones/?ordering=colour", "ordering", "order by one or more of: "),
+        ("projects/?ordering=name,-budget", "ordering", "cannot order by -budget"),
+        ("milestones/?stauts=planned", "stauts", "this list takes: "),
+        ("tokens/?workspace=1", "workspace", "this list takes: "),
+        ("milestones/?status=planned,later", "status", "use one of: planned, in_progress"),
+        ("milestones/?updated_after=yesterday", "updated_after", "valid date/time"),
+        ("milestones/?project=0", "project", "greater than or equal to 1"),
+    ],
+)
+def test_a_bad_query_value_is_400_naming_the_parameter(api_as, member, query, parameter, hint):
+    body = problem(api_as(member).get(f"{API}/{query}"))
+    assert hint.lower() in " ".join(body["errors"][parameter]).lower(), body
+    assert parameter in body["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("resource", LISTS)
+def test_every_list_refuses_unknown_parameters_and_names_those_it_takes(api_as, owner, resource):
+    api = api_as(owner)
+    body = problem(api.get(f"{API}/{resource}/?no_such_filter=1"))
+    message = body["errors"]["no_such_filter"][0]
+    for parameter in ("page", "page_size", "ordering", "updated_after"):
+        assert parameter in message
+    for ordering in ("updated_at", "-updated_at", "id"):
+        assert api.get(f"{API}/{resource}/?ordering={ordering}").status_code == 200
+    assert api.get(f"{API}/{resource}/?updated_after=2020-01-01T00:00:00Z").status_code == 200
+
+
+@pytest.mark.django_db
+def test_good_values_still_filter(api_as, manager, project):
+    api = api_as(manager)
+    planned = MilestoneFactory(project=project, status="planned")
+    started = MilestoneFactory(project=project, status="in_progress")
+    MilestoneFactory(project=project, status="blocked")
+
+    def ids(query):
+        response = api.get(f"{API}/milestones/?{query}")
+        assert response.status_code == 200, response.content
+        return sorted(row["id"] for row in response.json()["results"])
+
+    both = sorted([planned.pk, started.pk])
+    assert ids("status=planned,in_progress") == both
+    assert ids("status=planned&status=in_progress") == both
+    assert ids("status=planned") == [planned.pk]
+    assert ids("overdue=false&ordering=-updated_at") == sorted(
+        [planned.pk, started.pk, *ids("status=blocked")]
+    )
+    assert len(ids("page_size=1")) == 1
+    assert len(ids("page_size=500")) == 3  # above 200: pages of 200
