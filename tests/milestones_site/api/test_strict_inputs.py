@@ -156,3 +156,133 @@ def test_good_values_still_filter(api_as, manager, project):
     )
     assert len(ids("page_size=1")) == 1
     assert len(ids("page_size=500")) == 3  # above 200: pages of 200
+
+
+# JSON types: nothing is converted (milestones_site/api/inputs.py).
+
+
+@pytest.mark.django_db
+def test_wrong_json_types_are_refused_not_converted(api_as, owner, workspace, project):
+    api = api_as(owner)
+    milestone = MilestoneFactory(project=project)
+    cases = [
+        (
+            "post",
+            "comments/",
+            {"target_type": "milestone", "target_id": milestone.pk, "body": 12345},
+            "body",
+            "Send a string, not a number.",
+        ),
+        (
+            "post",
+            "clients/",
+            {"workspace": workspace.pk, "name": 42},
+            "name",
+            "Send a string, not a number.",
+        ),
+        (
+            "patch",
+            "notifications/preferences/",
+            {"email_events": 0},
+            "email_events",
+            "Send true or false, not a number.",
+        ),
+        (
+            "patch",
+            "notifications/preferences/",
+            {"digest_weekday": "2"},
+            "digest_weekday",
+            "Send a whole number, not a string; use one of: 0, 1, 2, 3, 4, 5, 6.",
+        ),
+        (
+            "post",
+            "milestones/",
+            {"project": str(project.pk), "title": "T", "due_date": "2027-01-01"},
+            "project",
+            "Send a whole number, not a string.",
+        ),
+        (
+            "post",
+            "phases/",
+            {"project": project.pk, "name": "P", "order": True},
+            "order",
+            "Send a whole number, not true or false.",
+        ),
+        (
+            "post",
+            "phases/",
+            {"project": project.pk, "name": "P", "order": 1.5},
+            "order",
+            "Send a whole number, not a number.",
+        ),
+        (
+            "post",
+            "milestones/",
+            {"project": project.pk, "title": "T", "due_date": 20270101},
+            "due_date",
+            "Send a string, not a number.",
+        ),
+        (
+            "post",
+            "milestones/",
+            {
+                "project": project.pk,
+                "title": "T",
+                "due_date": "2027-01-01",
+                "depends_on": [str(milestone.pk)],
+            },
+            "depends_on",
+            "Item 0: Send a whole number, not a string.",
+        ),
+        (
+            "post",
+            "webhooks/",
+            {"workspace": workspace.pk, "url": "https://example.com/h", "event_types": [1]},
+            "event_types",
+            "Item 0: Send a string, not a number.",
+        ),
+        (
+            "post",
+            "milestones/bulk-status/",
+            {"items": [{"id": milestone.pk, "status": 1}]},
+            "items.0.status",
+            "Send a string, not a number; use one of: planned, in_progress, blocked, completed, "
+            "cancelled.",
+        ),
+        (
+            "post",
+            f"milestones/{milestone.pk}/complete/",
+            {"force": "yes"},
+            "force",
+            "Send true or false, not a string.",
+        ),
+    ]
+    for method, path, body, field, message in cases:
+        found = problem(getattr(api, method)(f"{API}/{path}", body, format="json"))
+        assert found["errors"].get(field) == [message], (path, found)
+    milestone.refresh_from_db()
+    assert milestone.status == "planned"
+
+
+@pytest.mark.django_db
+def test_right_json_types_are_taken(api_as, owner, workspace, project):
+    api = api_as(owner)
+    response = api.patch(
+        f"{API}/notifications/preferences/",
+        {"email_events": False, "digest_weekday": 2},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["email_events"] is False
+    response = api.post(
+        f"{API}/projects/",
+        {
+            "workspace": workspace.pk,
+            "name": "P",
+            "start_date": "2027-01-01",
+            "budget_planned": 100,
+            "budget_spent": "12.50",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
