@@ -225,6 +225,7 @@ def record_deletion(
 
 # The kinds of row the API shows, as `Deletion.type` names them.
 DELETION_TYPES = {
+    "projects.activityevent": "activity",  # a project's audit trail goes with it
     "projects.client": "client",
     "projects.membership": "membership",
     "projects.project": "project",

@@ -175,6 +175,7 @@ class TemplateFilter(ResourceFilterSet):
 DELETION_TYPES = sorted(
     (name, name)
     for name in (
+        "activity",
         "client",
         "membership",
         "project",

@@ -329,7 +329,7 @@ class ActivityEventSerializer(serializers.ModelSerializer):
 class DeletionSerializer(serializers.ModelSerializer):
     type = serializers.CharField(
         read_only=True,
-        help_text="The kind of row: client, membership, project, phase, milestone, "
+        help_text="The kind of row: activity, client, membership, project, phase, milestone, "
         "status_update, comment, template, deliverable, checklist_item, version, proof_file, "
         "review_round, proof_comment or webhook.",
     )
