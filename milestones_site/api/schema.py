@@ -54,6 +54,14 @@ IF_MATCH = OpenApiParameter(
     description='The ETag you read (e.g. `"12-3"`); if the resource changed since, the '
     "write is refused with 412. Without it the write is unconditional.",
 )
+IF_MODIFIED_SINCE = OpenApiParameter(
+    "If-Modified-Since",
+    str,
+    OpenApiParameter.HEADER,
+    description="An HTTP date, e.g. the `Last-Modified` you read: 304 when the resource has "
+    "not changed since (to the second) and the date is today where you are. `If-None-Match` "
+    "is exact and takes precedence.",
+)
 READ_ERRORS = ("400", "401", "403", "404", "429")
 CREATE_ERRORS = (*READ_ERRORS, "409", "413", "415")
 CHANGE_ERRORS = (*CREATE_ERRORS, "412")
@@ -73,6 +81,8 @@ class ApiAutoSchema(AutoSchema):
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
+        if self.conditional_retrieve():
+            return [*parameters, IF_MODIFIED_SINCE]
         if self.method in SAFE or self._is_create_operation():
             return parameters
         return [*parameters, IF_MATCH]
@@ -90,7 +100,17 @@ class ApiAutoSchema(AutoSchema):
             return responses
         for code in self.error_codes():
             responses.setdefault(code, self._get_response_for_code(ERRORS[code], code))
+        if self.conditional_retrieve():
+            responses.setdefault(
+                "304",
+                {"description": "Not modified since the `If-Modified-Since` date; no body."},
+            )
         return responses
+
+    def conditional_retrieve(self) -> bool:
+        return getattr(self.view, "action", None) == "retrieve" and getattr(
+            self.view, "conditional_reads", False
+        )
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

@@ -10,6 +10,7 @@ registers exactly the routes those mixins provide. An action on one row (`comple
 from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.http import http_date
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, filters, status, viewsets
 from rest_framework.decorators import action
@@ -26,7 +27,12 @@ from milestones_site.api.concurrency import (
 from milestones_site.api.filters import StrictFilterBackend
 from milestones_site.api.inputs import is_valid_id
 from milestones_site.services.writes import Writes
-from milestones_site.web.conditional import not_modified, revalidated, state_of
+from milestones_site.web.conditional import (
+    not_modified,
+    not_modified_since,
+    revalidated,
+    state_of,
+)
 
 
 class ThrottleUnauthenticatedMixin:
@@ -242,14 +248,22 @@ class ListMixin:
 
 
 class RetrieveMixin:
+    """GET on one row; where reads are conditional, 304 for `If-None-Match` naming its tag
+    or `If-Modified-Since` no earlier than its `updated_at` (sent as `Last-Modified`)."""
+
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         etag = self.tag_for(instance)
-        unchanged = not_modified(request, etag) if self.conditional_reads else None
+        if not self.conditional_reads:
+            return Response(self.render([instance])[0], headers={"ETag": etag})
+        last_modified = getattr(instance, "updated_at", None)
+        unchanged = not_modified(request, etag) or not_modified_since(request, last_modified, etag)
         if unchanged is not None:
             return revalidated(unchanged)
         response = Response(self.render([instance])[0], headers={"ETag": etag})
-        return revalidated(response) if self.conditional_reads else response
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(last_modified.timestamp())
+        return revalidated(response)
 
 
 class CreateMixin:

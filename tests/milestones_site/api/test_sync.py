@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from deliverables.services import checklists as checklist_services
 from deliverables.services import deliverables as deliverable_services
-from projects.models import Deletion
+from projects.models import Deletion, Milestone
 from projects.services import comments as comment_services
 from projects.services import milestones as milestone_services
 from projects.services import projects as project_services
 from tests.clients import client_with_token
-from tests.factories import ClientFactory, UserFactory
+from tests.factories import ClientFactory, MilestoneFactory, UserFactory
 
 API = "/api/v1"
 # The lists a copy of a workspace holds, and the `type` of their rows in /deleted/.
@@ -210,3 +210,37 @@ def test_deletions_are_listed_only_to_readers_of_their_workspace(plan, manager, 
         ("milestone", ids["launch"]),
     }
     assert ok(client_with_token(outsider).get(f"{API}/deleted/"))["count"] == 0
+
+
+@pytest.mark.django_db
+def test_if_modified_since_answers_304_until_the_row_changes(plan, manager):
+    api = client_with_token(manager)
+    url = f"{API}/milestones/{plan['film'].pk}/"
+    first = api.get(url)
+    assert first.status_code == 200
+    last_modified = first["Last-Modified"]
+    unchanged = api.get(url, HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert unchanged.status_code == 304 and unchanged["ETag"] == first["ETag"]
+    assert api.get(url, HTTP_IF_MODIFIED_SINCE="Thu, 01 Jan 2015 00:00:00 GMT").status_code == 200
+    assert api.get(url, HTTP_IF_MODIFIED_SINCE="not a date").status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(seconds=2), tick=True):
+        ok(api.patch(url, {"title": "Film locked"}))
+        changed = api.get(url, HTTP_IF_MODIFIED_SINCE=last_modified)
+        assert changed.status_code == 200 and changed.json()["title"] == "Film locked"
+    with time_machine.travel(timezone.now() + timedelta(days=1), tick=True):
+        # A day later, overdue and health may have moved whatever updated_at says.
+        tomorrow = api.get(url, HTTP_IF_MODIFIED_SINCE=changed["Last-Modified"])
+        assert tomorrow.status_code == 200
+
+
+@pytest.mark.django_db
+def test_paging_by_updated_at_lists_rows_of_equal_times_once(project, manager):
+    made = [MilestoneFactory(project=project).pk for _ in range(7)]
+    Milestone.objects.filter(pk__in=made).update(updated_at=timezone.now())
+    api = client_with_token(manager)
+    for ordering in ("updated_at", "-updated_at"):
+        seen = []
+        for page in (1, 2, 3, 4):
+            response = api.get(f"{API}/milestones/?ordering={ordering}&page_size=2&page={page}")
+            seen += [row["id"] for row in ok(response)["results"]]
+        assert sorted(seen) == sorted(made)
