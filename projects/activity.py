@@ -190,25 +190,29 @@ def touch_parents(row: models.Model, fields=None) -> None:
 
 def touch_shown_with(row: models.Model, changes: dict) -> None:
     """After an update: a row moved to another parent changes both parents' counts; a
-    renamed row changes the rows below it, which show its name (two levels: a project's
-    name is shown on its deliverables)."""
+    renamed row changes the rows that show its name: those below it, two levels down (a
+    project's name is shown on its deliverables), and those that point to it otherwise (a
+    project shows the title of its next milestone)."""
     for name, (before, after) in changes.items():
         field = row._meta.get_field(name)
         if field.many_to_one:
             touch(field.related_model, [before, after])
     if SHOWN_BELOW & changes.keys():
-        touch_below(row, levels=2)
+        touch_below(type(row), [row.pk], levels=2)
 
 
-def touch_below(row: models.Model, *, levels: int) -> None:
-    for relation in row._meta.related_objects:
-        if relation.one_to_many and shows_changes(relation.related_model):
-            below = relation.related_model._base_manager.filter(**{relation.field.name: row})
-            pks = list(below.values_list("pk", flat=True))
-            touch(relation.related_model, pks)
-            if levels > 1:
-                for child in relation.related_model._base_manager.filter(pk__in=pks):
-                    touch_below(child, levels=levels - 1)
+def touch_below(model, pks: list, *, levels: int) -> None:
+    """Touch the rows that point to these rows (`levels` deep): two queries per relation,
+    however many rows."""
+    relations = model._meta.get_fields(include_hidden=True)
+    for relation in relations:
+        if not (relation.one_to_many and relation.auto_created):
+            continue
+        below = relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": pks})
+        found = list(below.values_list("pk", flat=True)) if shows_changes(below.model) else []
+        touch(below.model, found)
+        if levels > 1 and found and not relation.hidden:  # rows below, not beside
+            touch_below(below.model, found, levels=levels - 1)
 
 
 def record_deletion(

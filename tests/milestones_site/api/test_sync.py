@@ -244,3 +244,23 @@ def test_paging_by_updated_at_lists_rows_of_equal_times_once(project, manager):
             response = api.get(f"{API}/milestones/?ordering={ordering}&page_size=2&page={page}")
             seen += [row["id"] for row in ok(response)["results"]]
         assert sorted(seen) == sorted(made)
+
+
+@pytest.mark.django_db
+def test_a_rename_moves_updated_at_of_every_row_showing_the_name(api_as, plan, manager):
+    film, cut, project = plan["film"], plan["cut"], plan["project"]
+    assert type(project).objects.get(pk=project.pk).next_milestone_id == film.pk
+
+    def stamps():
+        return {
+            "project": type(project).objects.get(pk=project.pk).updated_at,
+            "cut": type(cut).objects.get(pk=cut.pk).updated_at,
+            "launch": Milestone.objects.get(pk=plan["launch"].pk).updated_at,
+        }
+
+    before = stamps()
+    ok(api_as(manager).patch(f"{API}/milestones/{film.pk}/", {"title": "Film locked"}))
+    after = stamps()
+    assert after["project"] > before["project"]  # next_milestone_title
+    assert after["cut"] > before["cut"]  # milestone_title
+    assert after["launch"] == before["launch"]  # shows nothing of it
