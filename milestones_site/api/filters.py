@@ -105,6 +105,10 @@ class UtcDateTimeField(IsoDateTimeField):
     """An ISO 8601 instant taken in UTC: any offset Python accepts (up to ±23:59) is valid,
     while PostgreSQL refuses offsets beyond ±15:59 when the value is sent as typed."""
 
+    default_error_messages = {
+        "invalid": "Enter a date and time in ISO 8601, e.g. 2027-01-31T09:00:00Z.",
+    }
+
     def clean(self, value):
         instant = super().clean(value)
         if instant is None:
@@ -124,7 +128,7 @@ def updated_after_filter() -> UtcDateTimeFilter:
         field_name="updated_at",
         lookup_expr="gt",
         label="Only rows changed after this instant (ISO 8601, e.g. 2027-01-31T09:00:00Z): "
-        "pass the largest `updated_at` of your last pull, less a few seconds, with "
+        "pass the time your previous pull started, less a few seconds, with "
         "`ordering=updated_at`. Deletions are listed at /deleted/.",
     )
 

@@ -123,7 +123,7 @@ class ServiceViewSet(ThrottleUnauthenticatedMixin, viewsets.GenericViewSet):
         names = self.page_params()
         for backend in self.filter_backends:
             if issubclass(backend, StrictFilterBackend):
-                names |= backend().parameter_names(self, self.get_queryset())
+                names |= backend().parameter_names(self, self.model._default_manager.none())
             elif issubclass(backend, filters.OrderingFilter):
                 names.add(backend.ordering_param)
             elif issubclass(backend, filters.SearchFilter) and getattr(self, "search_fields", ()):

@@ -112,7 +112,7 @@ LISTS = [
         ("milestones/?stauts=planned", "stauts", "this list takes: "),
         ("tokens/?workspace=1", "workspace", "this list takes: "),
         ("milestones/?status=planned,later", "status", "use one of: planned, in_progress"),
-        ("milestones/?updated_after=yesterday", "updated_after", "valid date/time"),
+        ("milestones/?updated_after=yesterday", "updated_after", "in ISO 8601, e.g."),
         ("milestones/?project=0", "project", "greater than or equal to 1"),
     ],
 )
