@@ -1,6 +1,7 @@
 """The audit log writer: every service records what changed through `record`, which also
 gives the workspace a new content version once the change commits."""
 
+from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -260,17 +261,20 @@ def delete_recorded(row: models.Model, *, workspace_id: int | None) -> None:
         # not the audit trail or other rows that go with them unseen.
         if model._meta.label_lower in DELETION_TYPES or model._meta.auto_created:
             gone.setdefault(model, []).extend(rows)
-    deleted = {(model, obj.pk) for model, objs in gone.items() for obj in objs}
+    # What outlives them but showed them: the rows they pointed to (counting or listing
+    # them), and the rows whose reference to them is cleared (SET_NULL).
+    outliving: dict[type, set] = defaultdict(set)
     for objs in gone.values():
         for obj in objs:
             for field in obj._meta.concrete_fields:
                 if field.many_to_one:
-                    parent = getattr(obj, field.attname)
-                    if (field.related_model, parent) not in deleted:
-                        touch(field.related_model, [parent])
+                    outliving[field.related_model].add(getattr(obj, field.attname))
     for (field, _value), updates in collector.field_updates.items():
         for rows in updates:
-            touch(field.model, [obj.pk for obj in rows])
+            outliving[field.model].update(obj.pk for obj in rows)
+    for model, pks in outliving.items():
+        deleted = {obj.pk for obj in gone.get(model, ())}
+        touch(model, pks - deleted)
     if workspace_id is not None:
         Deletion.objects.bulk_create(
             Deletion(
