@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "milestones_site.web.context_processors.limits",
                 "projects.web.context_processors.workspace_switcher",
                 "notifications.web.context_processors.unread_notifications",
             ],
@@ -368,6 +369,13 @@ SPECTACULAR_SETTINGS = {
         "JSON problem: `type`, `title`, `status`, `detail`, `errors` (messages per field)."
     ),
     "VERSION": "1.0.0",
+    # 3.1 for the `webhooks` section: the event catalogue, what deliveries carry.
+    "OAS_VERSION": "3.1.0",
+    "WEBHOOKS": "notifications.api.webhook_events.WEBHOOKS",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "notifications.api.webhook_events.with_delivery_headers",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],

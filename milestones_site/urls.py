@@ -12,6 +12,8 @@ api_v1 = version_urls(
     projects_api.urlpatterns, deliverables_api.urlpatterns, notifications_api.urlpatterns
 )
 
+handler400 = "milestones_site.web.errors.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),

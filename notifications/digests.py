@@ -27,6 +27,7 @@ from projects import permissions
 from projects.models import Milestone, Project, Role, StatusUpdate
 from projects.permissions import Action
 from projects.querysets import milestone_at_risk
+from projects.selectors.celebrations import project_completions
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ logger = logging.getLogger(__name__)
 ITEMS_PER_SECTION = 20
 OPEN_PROJECT_STATUSES = (Project.Status.PLANNING, Project.Status.ACTIVE, Project.Status.ON_HOLD)
 SECTIONS = (
-    ("completed", "Completed since the last digest"),
+    ("completed", "🎉 Reached since the last digest"),
     ("due_soon", "Due in the next 7 days"),
     ("overdue", "Overdue"),
     ("at_risk", "At risk"),
@@ -93,7 +94,18 @@ def digest_content(
     if not reviewing:
         awaiting = awaiting.none()  # runs no query
     content = {
+        # Projects finished since (no longer open, so read from their completions), then
+        # the milestones reached in the open ones.
         "completed": [
+            {
+                "title": f"{event.target_repr}: the whole project is complete",
+                "project": event.target_repr,
+                "date": event.created_at.astimezone(zone).date().isoformat(),
+                "url": page_path("project", event.target_id),
+            }
+            for event in project_completions(user, since=since)[:limit]
+        ]
+        + [
             _milestone_item(row)
             for row in milestones.filter(status="completed", completed_at__gte=since)
             .order_by("-completed_at")

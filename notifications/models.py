@@ -232,6 +232,10 @@ class WebhookEndpoint(models.Model):
     )
     url = models.URLField(max_length=500)
     secret = models.CharField(max_length=80, help_text="Shared secret for the signature.")
+    # After a rotation the secret before it still signs deliveries until it expires, so a
+    # receiver can switch over without missing one (notifications.services).
+    previous_secret = models.CharField(max_length=80, blank=True)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     event_types = models.JSONField(
         default=list, blank=True, help_text="Event types to send; empty means all."
     )
@@ -252,6 +256,18 @@ class WebhookEndpoint(models.Model):
 
     def wants(self, event_type: str) -> bool:
         return not self.event_types or event_type in self.event_types
+
+    def previous_secret_valid_until(self, *, now):
+        """When the secret before the last rotation stops signing; None once it has."""
+        expires = self.previous_secret_expires_at
+        return expires if self.previous_secret and expires is not None and now < expires else None
+
+    def signing_secrets(self, *, now) -> list[str]:
+        """The secrets a delivery made at `now` is signed with: the current one first, then
+        the previous one while its overlap lasts."""
+        if self.previous_secret_valid_until(now=now):
+            return [self.secret, self.previous_secret]
+        return [self.secret]
 
 
 class WebhookDeliveryQuerySet(models.QuerySet):

@@ -2,6 +2,7 @@
 webhook endpoints. Keyword-only; ValidationError with field messages, PermissionDenied."""
 
 import secrets
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +12,7 @@ from milestones_site.services.errors import invalid
 from milestones_site.services.writes import Writes
 from notifications.models import Follow, Notification, NotificationPreference, WebhookEndpoint
 from notifications.preferences import preference_for
+from notifications.webhooks.catalogue import unknown_event_types
 from notifications.webhooks.targets import UnsafeTarget, ensure_public_target
 from projects import activity, permissions
 from projects.models import Milestone, Project, Workspace
@@ -26,6 +28,10 @@ PREFERENCE_FIELDS = (
     "digest_hour",
 )
 WEBHOOK_ENDPOINT_FIELDS = ("url", "event_types", "active")
+# How many hours the secret before a rotation keeps signing deliveries, unless the rotation
+# says otherwise, and at most.
+SECRET_OVERLAP_HOURS = 24
+SECRET_OVERLAP_MAX_HOURS = 7 * 24
 
 
 def notification_mark_read(*, notification: Notification, user) -> Notification:
@@ -81,6 +87,12 @@ def follow_set(*, user, subject: Project | Milestone, following: bool) -> bool:
 def _validate_endpoint(url: str, event_types) -> None:
     if not isinstance(event_types, list) or not all(isinstance(t, str) for t in event_types):
         raise invalid(event_types='Give a list of event types, e.g. ["milestone.completed"].')
+    unknown = unknown_event_types(event_types)
+    if unknown:
+        raise invalid(
+            event_types=f"Unknown event types: {', '.join(unknown)}. The API schema's "
+            "`webhooks` section lists them all."
+        )
     try:
         ensure_public_target(url)
     except UnsafeTarget as error:
@@ -125,8 +137,39 @@ def webhook_endpoint_update(
     if data.get("active"):
         endpoint.consecutive_failures = 0
         endpoint.disabled_reason = ""
-    _validate_endpoint(endpoint.url, endpoint.event_types)
+    # Only the event types sent are checked: a row may hold a name the catalogue has
+    # dropped since, and switching it off must not depend on that.
+    _validate_endpoint(endpoint.url, data.get("event_types", []))
     endpoint.save()
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_rotate_secret(
+    *, endpoint: WebhookEndpoint, actor, overlap_hours: int = SECRET_OVERLAP_HOURS
+) -> WebhookEndpoint:
+    """Give the endpoint a new secret; the one it had keeps signing deliveries beside it
+    for `overlap_hours` (0 to 168), so the receiver can switch without missing one. A
+    second rotation within the overlap drops the oldest secret."""
+    permissions.ensure(actor, Action.WORKSPACE_UPDATE, endpoint.workspace)
+    if not 0 <= overlap_hours <= SECRET_OVERLAP_MAX_HOURS:
+        raise invalid(
+            overlap_hours=f"Give a whole number of hours from 0 to {SECRET_OVERLAP_MAX_HOURS}."
+        )
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    endpoint.previous_secret = endpoint.secret
+    endpoint.previous_secret_expires_at = timezone.now() + timedelta(hours=overlap_hours)
+    endpoint.secret = secrets.token_urlsafe(32)
+    endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at"])
+    activity.record(
+        actor=actor,
+        verb="webhook.secret_rotated",
+        target=endpoint.workspace,
+        data={
+            "url": endpoint.url,
+            "previous_secret_expires_at": endpoint.previous_secret_expires_at,
+        },
+    )
     return endpoint
 
 

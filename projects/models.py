@@ -364,6 +364,8 @@ class Phase(TimestampedModel):
                 | Q(end_date__gte=F("start_date")),
                 name="phase_end_after_start",
             ),
+            # The services make room for a phase placed at a taken order.
+            models.UniqueConstraint(fields=["project", "order"], name="phase_order_unique"),
         ]
 
     def __str__(self) -> str:
@@ -419,10 +421,14 @@ class Milestone(TimestampedModel):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     success_criteria = models.TextField(blank=True)
-    kpi_name = one_line(80, blank=True)
-    kpi_target = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
-    kpi_actual = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
-    kpi_unit = one_line(24, blank=True)
+    kpi_name = one_line(80, blank=True, verbose_name="KPI")
+    kpi_target = models.DecimalField(
+        "KPI target", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    kpi_actual = models.DecimalField(
+        "KPI actual", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    kpi_unit = one_line(24, blank=True, verbose_name="KPI unit")
     depends_on = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="dependents"
     )
@@ -779,8 +785,8 @@ class TemplateMilestone(models.Model):
     is_anchor = models.BooleanField(default=False)
     reminder_days = models.JSONField(null=True, blank=True, validators=[validate_lead_days])
     success_criteria = models.TextField(blank=True)
-    kpi_name = one_line(80, blank=True)
-    kpi_unit = one_line(24, blank=True)
+    kpi_name = one_line(80, blank=True, verbose_name="KPI")
+    kpi_unit = one_line(24, blank=True, verbose_name="KPI unit")
     owner_role = models.CharField(max_length=80, blank=True)
     checklist = models.JSONField(default=list, blank=True)
     depends_on = models.ManyToManyField(

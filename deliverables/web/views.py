@@ -167,6 +167,7 @@ def deliverable_move(request, pk: int):
             "error": error,
             "conflict": conflict,
             "next_url": back,
+            "menu": request.POST.get("layout") == "menu",
         },
         status=409 if conflict else 422 if error else 200,
     )

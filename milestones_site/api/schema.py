@@ -1,5 +1,6 @@
 """OpenAPI generation (drf-spectacular): input and output serializers per operation, the
-shared error component on every operation, and the Bearer token security scheme."""
+shared error component on every operation, the headers that answers carry (declared here
+once for every operation where they apply), and the Bearer token security scheme."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -47,6 +48,10 @@ ERRORS = {
     "415": problem("Send `Content-Type: application/json`."),
     "429": problem("Too many requests; wait the number of seconds in `Retry-After`."),
 }
+NOT_MODIFIED = OpenApiResponse(
+    description="Not modified: the representation your `If-None-Match` names is current "
+    "(or, on a detail, it has not changed since your `If-Modified-Since`)."
+)
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
@@ -62,12 +67,92 @@ IF_MODIFIED_SINCE = OpenApiParameter(
     "not changed since (to the second) and the date is today where you are. `If-None-Match` "
     "is exact and takes precedence.",
 )
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="The ETag of the response you hold; 304 with no body while it is current.",
+)
+
+
+def response_header(
+    name: str, codes: list[str], description: str, *, kind=str, required: bool = True
+) -> OpenApiParameter:
+    return OpenApiParameter(
+        name,
+        kind,
+        OpenApiParameter.HEADER,
+        response=codes,
+        required=required,
+        description=description,
+    )
+
+
+WWW_AUTHENTICATE = response_header(
+    "WWW-Authenticate", ["401"], 'How to authenticate: `Bearer realm="api"`.'
+)
+RETRY_AFTER = response_header(
+    "Retry-After", ["429"], "Seconds to wait before trying again.", kind=int
+)
+# Set on 201 answers; not yet by every operation that creates.
+LOCATION = response_header("Location", ["201"], "The URL of the created resource.", required=False)
+CURRENT_ETAG = response_header(
+    "ETag", ["412"], "The ETag of the current representation (in `current`).", required=False
+)
+
+
+def etag_header(codes: list[str]) -> OpenApiParameter:
+    return response_header(
+        "ETag",
+        codes,
+        'The representation\'s entity tag (`"<id>-<version>.<state>"` on a row); send it '
+        "back as `If-Match` to write only over this version, or as `If-None-Match` to "
+        "revalidate.",
+    )
+
+
+LAST_MODIFIED = response_header(
+    "Last-Modified",
+    ["200", "304"],
+    "When the row last changed (its `updated_at`, to the second); send it back as "
+    "`If-Modified-Since` to revalidate.",
+    required=False,
+)
+
+
 READ_ERRORS = ("400", "401", "403", "404", "429")
 CREATE_ERRORS = (*READ_ERRORS, "409", "413", "415")
 CHANGE_ERRORS = (*CREATE_ERRORS, "412")
 
 
+# How drf-spectacular writes a nullable field of any type (a JSONField) for OpenAPI 3.1;
+# null matches both branches, so no value at all would be valid.
+ANY_OR_NULL = [{}, {"type": "null"}]
+# The branch it adds to a blankable string with a format (a URL): "" may match the format's
+# branch too (formats are annotations in JSON Schema 2020-12), so the branches are `anyOf`.
+EMPTY_STRING = {"type": "string", "maxLength": 0}
+
+
+def fix_one_of(schema) -> None:
+    """Replace drf-spectacular's `oneOf` that null or "" cannot pass (in place)."""
+    if not isinstance(schema, dict) or "oneOf" not in schema:
+        return
+    if schema["oneOf"] == ANY_OR_NULL:
+        del schema["oneOf"]
+    elif EMPTY_STRING in schema["oneOf"]:
+        schema["anyOf"] = schema.pop("oneOf")
+
+
 class ApiAutoSchema(AutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        fix_one_of(schema)
+        return schema
+
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        fix_one_of(schema)
+
     def _view_serializer(self, attribute: str):
         return getattr(self.view, attribute, None)
 
@@ -79,13 +164,43 @@ class ApiAutoSchema(AutoSchema):
             return self.view.update_serializer_class
         return super().get_request_serializer()
 
+    def changes_a_row(self) -> bool:
+        return self.method not in SAFE and not self._is_create_operation()
+
+    def handler_sends_etag(self) -> bool:
+        """The view method answers with the row's ETag (milestones_site.api.viewsets), a
+        list only where its reads are conditional."""
+        action = getattr(self.view, "action", None)
+        handler = getattr(self.view, action, None) if action else None
+        if not getattr(handler, "answers_with_etag", False):
+            return False
+        return action != "list" or self.reads_conditionally()
+
+    def reads_conditionally(self) -> bool:
+        return self.method == "GET" and getattr(self.view, "conditional_reads", False)
+
+    def answers_not_modified(self) -> bool:
+        """304 to an `If-None-Match` naming the current ETag."""
+        return self.handler_sends_etag() and self.reads_conditionally()
+
+    def response_headers(self) -> list[OpenApiParameter]:
+        """Each applies only to the status codes it names that the operation answers."""
+        headers = [WWW_AUTHENTICATE, RETRY_AFTER, LOCATION, CURRENT_ETAG]
+        if self.handler_sends_etag():
+            success = "201" if self._is_create_operation() else "200"
+            codes = [success, "304"] if self.answers_not_modified() else [success]
+            headers.append(etag_header(codes))
+        return headers
+
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
-        if self.conditional_retrieve():
-            return [*parameters, IF_MODIFIED_SINCE]
-        if self.method in SAFE or self._is_create_operation():
-            return parameters
-        return [*parameters, IF_MATCH]
+        if self.changes_a_row():
+            parameters = [*parameters, IF_MATCH]
+        if self.answers_not_modified():
+            parameters = [*parameters, IF_NONE_MATCH]
+        if self.revalidates_by_date():
+            parameters = [*parameters, IF_MODIFIED_SINCE, LAST_MODIFIED]
+        return [*parameters, *self.response_headers()]
 
     def error_codes(self) -> tuple[str, ...]:
         if self.method in SAFE:
@@ -100,17 +215,13 @@ class ApiAutoSchema(AutoSchema):
             return responses
         for code in self.error_codes():
             responses.setdefault(code, self._get_response_for_code(ERRORS[code], code))
-        if self.conditional_retrieve():
-            responses.setdefault(
-                "304",
-                {"description": "Not modified since the `If-Modified-Since` date; no body."},
-            )
+        if self.answers_not_modified():
+            responses["304"] = self._get_response_for_code(NOT_MODIFIED, "304")
         return responses
 
-    def conditional_retrieve(self) -> bool:
-        return getattr(self.view, "action", None) == "retrieve" and getattr(
-            self.view, "conditional_reads", False
-        )
+    def revalidates_by_date(self) -> bool:
+        """A conditional detail read also answers `If-Modified-Since` (its updated_at)."""
+        return self.answers_not_modified() and getattr(self.view, "action", None) == "retrieve"
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

@@ -35,6 +35,13 @@ from milestones_site.web.conditional import (
 )
 
 
+def answers_with_etag(method):
+    """Marks a view method whose successful answers carry the row's `ETag` (a list's only
+    where reads are conditional): the schema declares the header on them."""
+    method.answers_with_etag = True
+    return method
+
+
 class ThrottleUnauthenticatedMixin:
     """Callers without valid credentials count against the anonymous (per-IP) limit, so
     guessing tokens is throttled too; DRF would refuse them before throttling."""
@@ -229,6 +236,7 @@ class ListMixin:
     """GET on the collection: the caller's rows, filtered, searched, ordered and paged; 304
     without reading them when nothing the list shows has changed."""
 
+    @answers_with_etag
     def list(self, request, *args, **kwargs):
         self.check_query_params()
         state = self.read_state(request.get_full_path())
@@ -251,6 +259,7 @@ class RetrieveMixin:
     """GET on one row; where reads are conditional, 304 for `If-None-Match` naming its tag
     or `If-Modified-Since` no earlier than its `updated_at` (sent as `Last-Modified`)."""
 
+    @answers_with_etag
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         etag = self.tag_for(instance)
@@ -267,6 +276,7 @@ class RetrieveMixin:
 
 
 class CreateMixin:
+    @answers_with_etag
     def create(self, request, *args, **kwargs):
         instance = self.create_object(self.parse(self.create_serializer_class))
         return self.respond(instance, status.HTTP_201_CREATED)
@@ -275,6 +285,7 @@ class CreateMixin:
 class UpdateMixin:
     """PATCH only: the fields sent are written, the others stay as they are."""
 
+    @answers_with_etag
     def partial_update(self, request, *args, **kwargs):
         instance = self.get_object()
         data = self.parse(self.update_serializer_class, partial=True)
@@ -298,6 +309,7 @@ def row_action(name: str, service, input_serializer, output_serializer, *, descr
     `input_serializer`, honour If-Match, call `service` on the row (as `<model name>=`) with
     the caller as actor, and answer with the row as it is now."""
 
+    @answers_with_etag
     def run(self, request, pk=None):
         return self.run_action(input_serializer, service)
 

@@ -2,6 +2,7 @@
 saving through a service with its refusals shown on the form that caused them."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -13,10 +14,30 @@ from milestones_site.services.errors import StaleVersion
 
 
 class DateInput(forms.DateInput):
+    """A date picker. A typed value that is no date (2026-02-30) comes back in a text input
+    beside its error: a date input would show it empty, as browsers drop any value that is
+    not a real date."""
+
     input_type = "date"
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        typed = context["widget"]["value"]
+        if typed and not _is_iso_date(typed):
+            context["widget"]["type"] = "text"
+            context["widget"]["attrs"].setdefault("placeholder", "YYYY-MM-DD")
+        return context
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 def add_service_errors(
@@ -71,8 +92,19 @@ def save_form(
         return None
     message = done(result) if callable(done) else done
     if message:
-        messages.success(request, message)
+        flash_done(request, message)
     return result
+
+
+class Celebration(str):
+    """Words of a moment of progress (a milestone or a project completed): flashed to the
+    person who made it, set apart from ordinary confirmations."""
+
+
+def flash_done(request, message: str) -> None:
+    """Flash a confirmation (a Celebration with its own look)."""
+    tags = "celebration" if isinstance(message, Celebration) else ""
+    messages.success(request, message, extra_tags=tags)
 
 
 def form_page(

@@ -4,7 +4,12 @@ from rest_framework import serializers
 
 from milestones_site.api.inputs import InputSerializer, ModelInputSerializer, VisibleRelatedField
 from notifications.models import NotificationPreference
-from notifications.services import PREFERENCE_FIELDS
+from notifications.services import (
+    PREFERENCE_FIELDS,
+    SECRET_OVERLAP_HOURS,
+    SECRET_OVERLAP_MAX_HOURS,
+)
+from notifications.webhooks.catalogue import EVENT_TYPE_NAMES
 from projects.models import Workspace
 
 
@@ -15,7 +20,15 @@ class PreferenceInput(ModelInputSerializer):
 
 
 class EventTypesField(serializers.ListField):
-    child = serializers.CharField(max_length=64)
+    """Names from the event catalogue (the schema's `webhooks`); empty means every event."""
+
+    child = serializers.ChoiceField(
+        choices=EVENT_TYPE_NAMES,
+        error_messages={
+            "invalid_choice": '"{input}" is not an event type; the API schema\'s `webhooks` '
+            "section lists them."
+        },
+    )
 
 
 class WebhookCreateInput(InputSerializer):
@@ -28,3 +41,14 @@ class WebhookUpdateInput(InputSerializer):
     url = serializers.URLField(max_length=500, required=False)
     event_types = EventTypesField(required=False, max_length=50)
     active = serializers.BooleanField(required=False)
+
+
+class WebhookRotateSecretInput(InputSerializer):
+    overlap_hours = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=SECRET_OVERLAP_MAX_HOURS,
+        default=SECRET_OVERLAP_HOURS,
+        help_text="How long the secret before this one keeps signing deliveries beside the "
+        f"new one (default {SECRET_OVERLAP_HOURS}); 0 ends it at once.",
+    )

@@ -50,9 +50,16 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
             "active",
             "consecutive_failures",
             "disabled_reason",
+            "previous_secret_expires_at",
             "created_at",
             "updated_at",
         )
+        extra_kwargs = {
+            "previous_secret_expires_at": {
+                "help_text": "Until when the secret before the last rotation still signs "
+                "deliveries beside the current one (null: never rotated)."
+            }
+        }
 
 
 class CreatedWebhookEndpointSerializer(WebhookEndpointSerializer):

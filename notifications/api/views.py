@@ -1,6 +1,7 @@
 """API: your notifications (list, read marks), your preferences, and webhook endpoints
 with their delivery log. Built on milestones_site.api.viewsets like every other resource."""
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -114,6 +115,23 @@ class WebhookEndpointViewSet(
         return Response(
             out.CreatedWebhookEndpointSerializer(endpoint).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(
+        request=inputs.WebhookRotateSecretInput,
+        responses=out.CreatedWebhookEndpointSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None):
+        """A new signing secret, shown once; deliveries carry a signature with each of the
+        new and the previous secret until `previous_secret_expires_at`."""
+        endpoint = self.get_object()
+        data = self.parse(inputs.WebhookRotateSecretInput)
+        with transaction.atomic():
+            self.check_precondition(endpoint, by_service=False)
+            endpoint = services.webhook_endpoint_rotate_secret(
+                endpoint=endpoint, actor=request.user, overlap_hours=data["overlap_hours"]
+            )
+        return Response(out.CreatedWebhookEndpointSerializer(endpoint).data)
 
     @extend_schema(responses=out.WebhookDeliverySerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -15,6 +15,13 @@ class PreferenceForm(forms.ModelForm):
     class Meta:
         model = NotificationPreference
         fields = PREFERENCE_FIELDS
+        labels = {
+            "email_reminders": "Due-date reminders by email",
+            "email_events": "Changes by email",
+            "digest": "Status digest",
+            "digest_weekday": "Day of the weekly digest",
+            "digest_hour": "Time of the digest",
+        }
 
 
 class WebhookEndpointForm(forms.Form):

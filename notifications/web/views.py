@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from milestones_site.web.forms import add_service_errors
@@ -108,6 +109,14 @@ def webhook(request, pk: int):
             services.webhook_endpoint_delete(endpoint=endpoint, actor=request.user)
             messages.success(request, "Webhook removed.")
             return redirect("notifications:webhooks")
+        if action == "rotate":
+            services.webhook_endpoint_rotate_secret(endpoint=endpoint, actor=request.user)
+            messages.success(
+                request,
+                "New secret below. Deliveries are signed with the previous one too for "
+                f"{services.SECRET_OVERLAP_HOURS} hours: switch your receiver over meanwhile.",
+            )
+            return redirect("notifications:webhook", pk=endpoint.pk)
         try:
             services.webhook_endpoint_update(
                 endpoint=endpoint, actor=request.user, data={"active": action == "enable"}
@@ -116,4 +125,12 @@ def webhook(request, pk: int):
             messages.error(request, " ".join(error.messages))
         return redirect("notifications:webhook", pk=endpoint.pk)
     page = Paginator(selectors.delivery_log(endpoint), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/webhook.html", {"endpoint": endpoint, "page": page})
+    return render(
+        request,
+        "notifications/webhook.html",
+        {
+            "endpoint": endpoint,
+            "page": page,
+            "previous_secret_until": endpoint.previous_secret_valid_until(now=timezone.now()),
+        },
+    )

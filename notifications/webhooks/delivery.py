@@ -2,10 +2,13 @@
 
 Each request carries `X-Milestones-Timestamp` and `X-Milestones-Signature:
 sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the endpoint's secret>`; receivers
-recompute it and reject old timestamps. A failed attempt is retried with exponential
-backoff; after DISABLE_AFTER consecutive failures the endpoint is switched off and the
-workspace owners are told. Whatever goes wrong with one delivery (a refused target, a
-malformed URL, a server answering garbage) is recorded on that delivery, and the batch goes on.
+recompute it and reject old timestamps. While a rotated secret's overlap lasts, the header
+lists one signature per valid secret, the current one first (`sha256=<new>, sha256=<old>`):
+a receiver accepts the request when any of them matches its secret. A failed attempt is
+retried with exponential backoff; after DISABLE_AFTER consecutive failures the endpoint is
+switched off and the workspace owners are told. Whatever goes wrong with one delivery (a
+refused target, a malformed URL, a server answering garbage) is recorded on that delivery,
+and the batch goes on.
 """
 
 import hashlib
@@ -55,6 +58,10 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return f"sha256={digest.hexdigest()}"
 
 
+def signature_header(secrets: list[str], timestamp: str, body: bytes) -> str:
+    return ", ".join(signature(secret, timestamp, body) for secret in secrets)
+
+
 class NoRedirects(urllib.request.HTTPRedirectHandler):
     """A redirect could lead past the private-network guard: treat it as a failure."""
 
@@ -69,7 +76,8 @@ def post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
     """POST the signed payload; returns the HTTP status (raises on network errors)."""
     ensure_public_target(endpoint.url)
     body = json.dumps(delivery.payload, cls=DjangoJSONEncoder).encode()
-    timestamp = str(int(timezone.now().timestamp()))
+    now = timezone.now()
+    timestamp = str(int(now.timestamp()))
     request = urllib.request.Request(
         endpoint.url,
         data=body,
@@ -80,7 +88,9 @@ def post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
             "X-Milestones-Event": delivery.event_type,
             "X-Milestones-Delivery": str(delivery.pk),
             "X-Milestones-Timestamp": timestamp,
-            "X-Milestones-Signature": signature(endpoint.secret, timestamp, body),
+            "X-Milestones-Signature": signature_header(
+                endpoint.signing_secrets(now=now), timestamp, body
+            ),
         },
     )
     try:

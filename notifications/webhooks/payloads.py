@@ -54,7 +54,9 @@ def workspace_readers(workspace_ids: set[int]) -> dict[int, object]:
 
 
 def deliveries_for(events: list[ActivityEvent]) -> list[WebhookDelivery]:
-    """Unsaved deliveries of the events to every active endpoint that wants them."""
+    """Unsaved deliveries of the events to every active endpoint that wants them and
+    existed when they happened: an endpoint registered while older events were still
+    waiting to be processed (a lost doorbell, a busy worker) never gets them."""
     if not events:
         return []
     endpoints = list(
@@ -68,7 +70,9 @@ def deliveries_for(events: list[ActivityEvent]) -> list[WebhookDelivery]:
         wanted = [
             endpoint
             for endpoint in endpoints
-            if endpoint.workspace_id == event.workspace_id and endpoint.wants(event.verb)
+            if endpoint.workspace_id == event.workspace_id
+            and endpoint.created_at <= event.created_at
+            and endpoint.wants(event.verb)
         ]
         payload = payload_for(event, reader=readers.get(event.workspace_id)) if wanted else None
         deliveries.extend(

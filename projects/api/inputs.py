@@ -121,6 +121,8 @@ class PhaseUpdateInput(ModelInputSerializer):
     class Meta:
         model = Phase
         fields = ("name", "order", "start_date", "end_date")
+        # No unique (project, order) check: the services make room at a taken order.
+        validators = []
 
 
 class PhaseCreateInput(PhaseUpdateInput):

@@ -372,6 +372,11 @@ class CreatedApiTokenSerializer(ApiTokenSerializer):
 
 
 class TemplateSerializer(serializers.ModelSerializer):
+    # Declared, not derived from the model's slug field: the pattern a read-only field keeps
+    # would rule out the empty key of every saved (not built-in) template.
+    key = serializers.CharField(
+        read_only=True, help_text="Identifies a built-in playbook; empty for a saved one."
+    )
     is_builtin = serializers.BooleanField(read_only=True)
     phase_count = serializers.IntegerField(read_only=True)
     milestone_count = serializers.IntegerField(read_only=True)

@@ -1,5 +1,9 @@
-"""Reading the audit log for people: one-line descriptions of events, and who last changed
-a row (for the conflict message when an inline change arrives stale)."""
+"""Reading the audit log for people: one-line descriptions of events, runs of one person's
+consecutive events (the activity feeds), and who last changed a row (for the conflict
+message when an inline change arrives stale)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -50,4 +54,72 @@ def last_change(target: models.Model) -> ActivityEvent | None:
         )
         .order_by("-created_at", "-id")
         .first()
+    )
+
+
+# Events of one person further apart than this start a new run in the feeds.
+RUN_GAP = timedelta(hours=1)
+
+
+@dataclass
+class ActivityLine:
+    """An event of a run, standing for `times` identical ones in a row (the same change to
+    the same row, e.g. three edits of one milestone)."""
+
+    event: ActivityEvent
+    times: int = 1
+
+
+@dataclass
+class ActivityRun:
+    """Consecutive events of one person, newest first, shown under their name once."""
+
+    actor_id: int | None
+    actor_name: str
+    lines: list[ActivityLine] = field(default_factory=list)
+
+    @property
+    def latest(self) -> datetime:
+        return self.lines[0].event.created_at
+
+    @property
+    def earliest(self) -> datetime:
+        return self.lines[-1].event.created_at
+
+    @property
+    def size(self) -> int:
+        return sum(line.times for line in self.lines)
+
+
+def activity_runs(events: list[ActivityEvent]) -> list[ActivityRun]:
+    """`events` (newest first) as runs: an event joins the run before it when the same
+    person acted (the same account, or the same name for people without one) less than
+    RUN_GAP later, and repeats its previous line when it is the same verb on the same row
+    with nothing to tell apart (no reason or note of its own)."""
+    runs: list[ActivityRun] = []
+    for event in events:
+        run = runs[-1] if runs else None
+        if (
+            run is None
+            or (run.actor_id, run.actor_name) != (event.actor_id, event.actor_name)
+            or run.earliest - event.created_at > RUN_GAP
+        ):
+            run = ActivityRun(actor_id=event.actor_id, actor_name=event.actor_name)
+            runs.append(run)
+        last = run.lines[-1] if run.lines else None
+        if last is not None and repeats(last.event, event):
+            last.times += 1
+        else:
+            run.lines.append(ActivityLine(event))
+    return runs
+
+
+def repeats(shown: ActivityEvent, event: ActivityEvent) -> bool:
+    """Whether `event` reads the same as `shown` in a feed: same verb, same row, and no
+    details (a reason, a note, a version) that the feed shows."""
+    return (
+        (shown.verb, shown.target_type_id, shown.target_id)
+        == (event.verb, event.target_type_id, event.target_id)
+        and not shown.data
+        and not event.data
     )

@@ -30,10 +30,14 @@ class MilestoneEvent:
     status_after: str = ""
 
 
-def state_after(event: MilestoneEvent) -> str | None:
-    """The milestone's state once the event happened: open, done, cancelled, None (deleted)."""
+def state_after(event: MilestoneEvent, before: str | None) -> str | None:
+    """The milestone's state once the event happened: open, done, cancelled, None (deleted).
+
+    A creation can only be a milestone's first event; one logged after others (a history
+    whose timestamps were written out of order, as an import or a backdated seed leaves)
+    says nothing new, so it keeps the state those events left rather than reopening it."""
     if event.verb == "milestone.created":
-        return "open"
+        return before or "open"
     if event.verb == "milestone.deleted":
         return None
     if event.verb == "milestone.completed":
@@ -56,7 +60,7 @@ def replay(events: list[MilestoneEvent]) -> list[BurnupPoint]:
     scope = done = 0
     for event in events:
         before = states.pop(event.target_id, None)
-        after = state_after(event)
+        after = state_after(event, before)
         if after is not None:
             states[event.target_id] = after
         scope += in_scope(after) - in_scope(before)
@@ -72,7 +76,9 @@ def burnup_series(*, project: Project, today: date) -> list[BurnupPoint]:
     A day's point depends only on the state each milestone was left in that day, and that
     state only on the day's last event about it (`state_after`). So the database returns
     that last event per milestone and day, rather than the whole log, which only grows
-    (a milestone whose status is toggled all day would otherwise send every toggle). It
+    (a milestone whose status is toggled all day would otherwise send every toggle); a
+    creation counts as the day's first event whatever its time, for the reason `state_after`
+    gives. It
     also picks out the values read from the events' JSON and the day in the workspace's
     time zone, rather than Python decoding every row."""
     zone = zoneinfo.ZoneInfo(project.workspace.timezone)
@@ -87,7 +93,11 @@ def burnup_series(*, project: Project, today: date) -> list[BurnupPoint]:
             newest_first=Window(
                 RowNumber(),
                 partition_by=[F("day"), F("milestone_id")],
-                order_by=[F("created_at").desc(), F("id").desc()],
+                order_by=[
+                    Case(When(verb="milestone.created", then=0), default=1).desc(),
+                    F("created_at").desc(),
+                    F("id").desc(),
+                ],
             ),
         )
         .filter(newest_first=1)

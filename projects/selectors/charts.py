@@ -60,6 +60,15 @@ class TimelineRow:
     slip_days: int = 0
 
 
+@dataclass(frozen=True)
+class Dependency:
+    """A curve from a prerequisite (`source`) to the milestone waiting for it (`target`)."""
+
+    source: int
+    target: int
+    path: str
+
+
 @dataclass
 class Timeline:
     width: int
@@ -70,7 +79,16 @@ class Timeline:
     today_x: float | None
     ticks: list[Tick]
     rows: list[TimelineRow]
-    dependencies: list[str] = field(default_factory=list)
+    dependencies: list[Dependency] = field(default_factory=list)
+
+    # Milestones' labels are drawn whole and fade out over these x, before the plot.
+    @property
+    def label_fade_start(self) -> int:
+        return self.plot_left - 48
+
+    @property
+    def label_fade_end(self) -> int:
+        return self.plot_left - 10
 
 
 class DateScale:
@@ -126,7 +144,9 @@ def timeline(
     end: date | None = None,
 ) -> Timeline:
     """Phases as bars, each followed by its milestones as diamonds at the current due date,
-    a ghost diamond at the baseline when they differ, a today line and dependency curves.
+    a ghost diamond at the baseline when they differ, a today line and dependency curves
+    (each naming the two milestones it joins, so that the page can show those of the
+    milestone pointed at or focused only).
 
     A phase without dates spans its milestones. Milestones without a phase come last."""
     dates = [today] + [d for d in (start, end) if d]
@@ -188,7 +208,11 @@ def timeline(
             centres[milestone.id] = (x, y)
             y += ROW_HEIGHT
     dependencies = [
-        dependency_curve(centres[prerequisite], centres[milestone.id])
+        Dependency(
+            prerequisite,
+            milestone.id,
+            dependency_curve(centres[prerequisite], centres[milestone.id]),
+        )
         for milestone in milestones
         for prerequisite in milestone.depends_on
         if prerequisite in centres and milestone.id in centres
@@ -237,9 +261,23 @@ class BurnupChart:
     scope: int
     done: int
 
+    # The axes' titles sit outside the plot: the y axis's turned along its left edge.
+    y_title = "Milestones"
+    x_title = "Date"
 
-BURNUP_WIDTH, BURNUP_HEIGHT = 640, 240
-BURNUP_MARGIN = {"left": 36, "right": 16, "top": 12, "bottom": 28}
+    @property
+    def y_title_centre(self) -> float:
+        return (self.plot_top + self.plot_bottom) / 2
+
+    @property
+    def x_title_centre(self) -> float:
+        return (self.plot_left + self.plot_right) / 2
+
+
+# The chart scales to its card's width (viewBox, width 100 %): this size keeps its text
+# readable from a phone's card (~340 px) to a desk's half-width card (~560 px).
+BURNUP_WIDTH, BURNUP_HEIGHT = 480, 240
+BURNUP_MARGIN = {"left": 52, "right": 24, "top": 12, "bottom": 44}
 
 
 def nice_step(maximum: int, lines: int = 4) -> int:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Value
 
 from deliverables.models import Deliverable
 from projects.models import Milestone, Workspace
@@ -14,6 +14,16 @@ WORK_PER_PAGE = 50
 
 
 WORK_GROUPS = (("overdue", "Overdue"), ("this_week", "This week"), ("later", "Later"))
+# Rows due the same day: milestones before deliverables.
+MILESTONE, DELIVERABLE = 0, 1
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    """One line of the listing: a milestone or a deliverable."""
+
+    milestone: Milestone | None = None
+    deliverable: Deliverable | None = None
 
 
 @dataclass
@@ -21,13 +31,13 @@ class WorkGroup:
     key: str
     title: str
     size: int = 0  # on every page, not only this one
-    milestones: list[Milestone] = field(default_factory=list)
-    deliverables: list[Deliverable] = field(default_factory=list)
+    rows: list[WorkRow] = field(default_factory=list)
 
 
 @dataclass
 class MyWork:
     today: date
+    week_end: date  # the Sunday that ends this calendar week
     groups: list[WorkGroup]
     page: Page
 
@@ -53,23 +63,20 @@ def _group_counts(rows, today: date, week_end: date) -> dict[str, int]:
     )
 
 
-def _page_slices(window: range, milestones: dict[str, int], deliverables: dict[str, int]):
-    """The milestones and the deliverables on the page `window` of the listing, as slices
-    of each kind's own due-date order. The listing runs group by group, a group's
-    milestones before its deliverables; each kind keeps its order in it, so the rows of a
-    kind on one page are one contiguous slice."""
-    listed = 0  # rows of the listing before the current run
-    before = {"milestones": 0, "deliverables": 0}  # rows of each kind before the current run
-    ends: dict[str, list[int]] = {"milestones": [], "deliverables": []}
-    for key, _title in WORK_GROUPS:
-        for kind, counts in (("milestones", milestones), ("deliverables", deliverables)):
-            run = counts[key]
-            first, stop = max(window.start, listed), min(window.stop, listed + run)
-            if first < stop:
-                ends[kind] += [before[kind] + first - listed, before[kind] + stop - listed]
-            listed += run
-            before[kind] += run
-    return {kind: slice(min(e), max(e)) if e else slice(0, 0) for kind, e in ends.items()}
+def _by_due_date(milestones, deliverables):
+    """(kind, id) of every row, milestones and deliverables together by due date, undated
+    ones last (on every database), milestones first on a shared day."""
+    listed = ("row_kind", "pk", "due_date")
+    return (
+        milestones.annotate(row_kind=Value(MILESTONE))
+        .values_list(*listed)
+        .order_by()
+        .union(
+            deliverables.annotate(row_kind=Value(DELIVERABLE)).values_list(*listed).order_by(),
+            all=True,
+        )
+        .order_by(F("due_date").asc(nulls_last=True), "row_kind", "pk")
+    )
 
 
 def my_work(
@@ -80,11 +87,12 @@ def my_work(
     per_page: int = WORK_PER_PAGE,
     today: date | None = None,
 ) -> MyWork:
-    """One page of the open milestones and deliverables the user owns in a workspace,
-    grouped overdue / due this week (the next 7 days) / later, each group's milestones
-    before its deliverables, by due date; four queries whatever their number."""
+    """One page of the open milestones and deliverables the user owns in a workspace, by
+    due date, grouped overdue / due this week (from today to Sunday: the calendar week of
+    `today`, the reader's day) / later; five queries whatever their number (one fewer when
+    the page holds only one kind)."""
     today = today or workspace.today()
-    week_end = today + timedelta(days=7)
+    week_end = today + timedelta(days=6 - today.weekday())
     milestones = (
         Milestone.objects.visible_to(user).filter(project__workspace=workspace, owner=user).open()
     )
@@ -102,17 +110,25 @@ def my_work(
     }
     total = sum(group.size for group in groups.values())
     work_page = Paginator(range(total), per_page).get_page(page)
-    wanted = _page_slices(work_page.object_list, milestone_counts, deliverable_counts)
-    # Undated deliverables belong to "later": last, on every database.
-    by_due = (F("due_date").asc(nulls_last=True), "id")
-    for milestone in (
-        milestones.with_derived(today=today)
-        .select_related("project")
-        .order_by(*by_due)[wanted["milestones"]]
-    ):
-        groups[_group_key(milestone.due_date, today, week_end)].milestones.append(milestone)
-    for deliverable in deliverables.select_related("milestone__project").order_by(*by_due)[
-        wanted["deliverables"]
-    ]:
-        groups[_group_key(deliverable.due_date, today, week_end)].deliverables.append(deliverable)
-    return MyWork(today=today, groups=list(groups.values()), page=work_page)
+    window = work_page.object_list
+    listing = list(_by_due_date(milestones, deliverables)[window.start : window.stop])
+    wanted = {
+        kind: [pk for row_kind, pk, _due in listing if row_kind == kind]
+        for kind in (MILESTONE, DELIVERABLE)
+    }
+    found: dict[tuple[int, int], WorkRow] = {}
+    if wanted[MILESTONE]:
+        for milestone in (
+            milestones.with_derived(today=today)
+            .select_related("project")
+            .filter(pk__in=wanted[MILESTONE])
+        ):
+            found[MILESTONE, milestone.pk] = WorkRow(milestone=milestone)
+    if wanted[DELIVERABLE]:
+        for deliverable in deliverables.select_related("milestone__project").filter(
+            pk__in=wanted[DELIVERABLE]
+        ):
+            found[DELIVERABLE, deliverable.pk] = WorkRow(deliverable=deliverable)
+    for kind, pk, due in listing:
+        groups[_group_key(due, today, week_end)].rows.append(found[kind, pk])
+    return MyWork(today=today, week_end=week_end, groups=list(groups.values()), page=work_page)

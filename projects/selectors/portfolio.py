@@ -1,5 +1,7 @@
-"""The portfolio dashboard's read: the workspace's projects with their progress, health and
-next milestone, filtered and ordered, and the milestone counts of its headline cards."""
+"""The portfolio dashboard's read: the workspace's projects with their progress, health,
+next milestone, budget and KPIs, filtered and ordered; the counts of its headline cards
+(over the same filtered projects), and the lists those cards open: the milestones due soon,
+overdue or at risk, and the deliverables awaiting review."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -35,6 +37,15 @@ class PortfolioFilters:
     ordering: str = "name"
 
 
+# What a headline card counts, as the milestone list names it (`?when=`).
+MILESTONE_LISTS = {
+    "open": "Open milestones",
+    "due_soon": "Milestones due in 7 days",
+    "overdue": "Overdue milestones",
+    "at_risk": "Milestones at risk",
+}
+
+
 @dataclass
 class PortfolioOverview:
     workspace: Workspace
@@ -49,25 +60,76 @@ class PortfolioOverview:
 
 
 PROJECTS_PER_PAGE = 25
-MILESTONE_COUNTS = ("due_next_7_days", "overdue", "at_risk")
+ROWS_PER_PAGE = 50
 
 
-def milestone_counts_by_workspace(today: date) -> QuerySet:
-    """The headline counts of open milestones (`MILESTONE_COUNTS`), one row per workspace,
-    from the milestones' stored roll-ups."""
-    window = F("project__workspace__warning_window_days")
-    return (
-        Milestone.objects.open()
+def milestone_conditions(today: date) -> dict[str, Q]:
+    """Which open milestones each headline card and list means, on `today`."""
+    return {
+        "open": Q(),
+        "due_soon": Q(due_date__gte=today, due_date__lte=today + timedelta(days=7)),
+        "overdue": Q(due_date__lt=today),
+        "at_risk": milestone_at_risk(
+            today=today, warning_window=F("project__workspace__warning_window_days")
+        ),
+    }
+
+
+def filtered_projects(
+    *, user, workspace: Workspace, filters: PortfolioFilters, today: date
+) -> QuerySet:
+    """The projects of `workspace` that `user` sees and the dashboard's filters keep, with
+    their progress, health and next milestone."""
+    projects = (
+        Project.objects.visible_to(user)
+        .filter(workspace=workspace)
+        .with_overview(today=today)
+        .select_related("client", "owner")
+    )
+    if filters.client:
+        projects = projects.filter(client_id=filters.client)
+    if filters.status:
+        projects = projects.filter(status=filters.status)
+    if filters.owner:
+        projects = projects.filter(owner_id=filters.owner)
+    if filters.health:
+        projects = projects.filter(health=filters.health)
+    return projects
+
+
+def headline_counts(projects: QuerySet, today: date) -> dict[str, int]:
+    """The headline cards' counts over `projects` (the filtered ones): active projects, open
+    milestones due soon / overdue / at risk, deliverables awaiting review."""
+    conditions = milestone_conditions(today)
+    in_projects = projects.order_by().values("pk")
+    milestones = Milestone.objects.open().filter(project__in=in_projects)
+    counts = milestones.aggregate(
+        due_next_7_days=Count("pk", filter=conditions["due_soon"]),
+        overdue=Count("pk", filter=conditions["overdue"]),
+        at_risk=Count("pk", filter=conditions["at_risk"]),
+    )
+    return {
+        **counts,
+        "active_projects": projects.filter(status=Project.Status.ACTIVE).count(),
+        "awaiting_review": Deliverable.objects.awaiting_review()
+        .filter(milestone__project__in=in_projects)
+        .count(),
+    }
+
+
+def kpi_counts(projects: list[Project]) -> dict[int, tuple[int, int]]:
+    """{project id: (KPIs met, KPIs with a target)} of its milestones, one query for a page."""
+    with_target = (
+        Milestone.objects.filter(project__in=projects, kpi_target__isnull=False)
+        .exclude(status=Milestone.Status.CANCELLED)
         .order_by()
-        .values("project__workspace")
+        .values("project_id")
         .annotate(
-            due_next_7_days=Count(
-                "pk", filter=Q(due_date__gte=today, due_date__lte=today + timedelta(days=7))
-            ),
-            overdue=Count("pk", filter=Q(due_date__lt=today)),
-            at_risk=Count("pk", filter=milestone_at_risk(today=today, warning_window=window)),
+            met=Count("pk", filter=Q(kpi_actual__gte=F("kpi_target"))),
+            total=Count("pk"),
         )
     )
+    return {row["project_id"]: (row["met"], row["total"]) for row in with_target}
 
 
 def overdue_counts(projects: list[Project], today: date) -> dict[int, int]:
@@ -85,24 +147,13 @@ def portfolio_overview(
     page: int | str | None = 1,
 ) -> PortfolioOverview:
     """Headline figures and a page of the filtered, sorted projects table of one workspace.
-    Each row carries its stored roll-ups, its health for today, its next milestone and
-    latest update, and its overdue count (`overdue_count`)."""
+    Each row carries its stored roll-ups, its health for today, its next milestone (and
+    `next_is_overdue`) and latest update, its overdue count (`overdue_count`), the share of
+    its budget spent (`budget_percent`) and its KPIs met (`kpis_met` of `kpis_total`)."""
     filters = filters or PortfolioFilters()
     today = today or workspace.today()
-    projects = (
-        Project.objects.visible_to(user)
-        .filter(workspace=workspace)
-        .with_overview(today=today)
-        .select_related("client", "owner")
-    )
-    if filters.client:
-        projects = projects.filter(client_id=filters.client)
-    if filters.status:
-        projects = projects.filter(status=filters.status)
-    if filters.owner:
-        projects = projects.filter(owner_id=filters.owner)
-    if filters.health:
-        projects = projects.filter(health=filters.health)
+    projects = filtered_projects(user=user, workspace=workspace, filters=filters, today=today)
+    counts = headline_counts(projects, today)
     ordering = PORTFOLIO_ORDERINGS.get(filters.ordering, PORTFOLIO_ORDERINGS["name"])
     if ordering[0].lstrip("-") == "overdue_count":
         # Ordering by a count of today's overdue milestones counts them for every project.
@@ -110,27 +161,64 @@ def portfolio_overview(
         projects = projects.annotate(overdue_count=Count("milestones", filter=overdue))
     projects = projects.order_by(*ordering)
     shown = Paginator(projects, PROJECTS_PER_PAGE).get_page(page)
-    counts = overdue_counts(list(shown.object_list), today)
-    for project in shown.object_list:
-        project.overdue_count = counts.get(project.pk, 0)
-
-    milestone_counts = (
-        milestone_counts_by_workspace(today)
-        .visible_to(user)
-        .filter(project__workspace=workspace)
-        .values(*MILESTONE_COUNTS)
-    )
+    rows = list(shown.object_list)
+    overdue, kpis = overdue_counts(rows, today), kpi_counts(rows)
+    for project in rows:
+        project.overdue_count = overdue.get(project.pk, 0)
+        project.kpis_met, project.kpis_total = kpis.get(project.pk, (0, 0))
+        project.budget_percent = (
+            int(project.budget_spent * 100 / project.budget_planned)
+            if project.budget_planned
+            else None
+        )
+        project.next_is_overdue = bool(
+            project.next_milestone and project.next_milestone.due_date < today
+        )
     return PortfolioOverview(
-        workspace=workspace,
-        today=today,
-        active_projects=Project.objects.visible_to(user)
-        .filter(workspace=workspace, status=Project.Status.ACTIVE)
-        .count(),
-        awaiting_review=Deliverable.objects.visible_to(user)
-        .filter(milestone__project__workspace=workspace)
-        .awaiting_review()
-        .count(),
-        projects=projects,
-        page=shown,
-        **next(iter(milestone_counts), dict.fromkeys(MILESTONE_COUNTS, 0)),
+        workspace=workspace, today=today, projects=projects, page=shown, **counts
     )
+
+
+def portfolio_milestones(
+    *,
+    user,
+    workspace: Workspace,
+    filters: PortfolioFilters,
+    when: str = "open",
+    today: date | None = None,
+    page: int | str | None = 1,
+) -> Page:
+    """A page of the open milestones a headline card counts (`when`, a MILESTONE_LISTS key)
+    in the filtered projects, soonest due first, with their project and owner."""
+    today = today or workspace.today()
+    projects = filtered_projects(user=user, workspace=workspace, filters=filters, today=today)
+    milestones = (
+        Milestone.objects.open()
+        .filter(milestone_conditions(today)[when], project__in=projects.order_by().values("pk"))
+        .with_health(today=today)
+        .select_related("project__client", "owner")
+        .order_by("due_date", "id")
+    )
+    return Paginator(milestones, ROWS_PER_PAGE).get_page(page)
+
+
+def portfolio_reviews(
+    *,
+    user,
+    workspace: Workspace,
+    filters: PortfolioFilters,
+    today: date | None = None,
+    page: int | str | None = 1,
+) -> Page:
+    """A page of the deliverables awaiting review in the filtered projects, soonest due
+    first (undated last), with their milestone and project."""
+    today = today or workspace.today()
+    projects = filtered_projects(user=user, workspace=workspace, filters=filters, today=today)
+    deliverables = (
+        Deliverable.objects.awaiting_review()
+        .filter(milestone__project__in=projects.order_by().values("pk"))
+        .with_derived(today=today)
+        .select_related("milestone__project", "owner")
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+    return Paginator(deliverables, ROWS_PER_PAGE).get_page(page)

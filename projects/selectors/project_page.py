@@ -10,6 +10,7 @@ from deliverables.models import Deliverable
 from milestones_site.querysets.names import person_names
 from projects.models import ActivityEvent, Milestone, Phase, Project, StatusUpdate
 from projects.rollups import MILESTONE_ROLLUPS
+from projects.selectors.activity import ActivityRun, activity_runs
 from projects.selectors.burnup import burnup_series
 from projects.selectors.charts import (
     BurnupChart,
@@ -36,7 +37,7 @@ class ProjectDetail:
     phases: list[PhaseGroup]
     milestones: list[Milestone]
     latest_update: StatusUpdate | None
-    activity: list[ActivityEvent]
+    activity: list[ActivityRun]
     figures: ProjectFigures
 
 
@@ -122,10 +123,12 @@ def project_detail(
         milestones=milestones,
         latest_update=latest_update,
         # The feed shows the name recorded with each event, not the user behind it.
-        activity=list(
-            ActivityEvent.objects.filter(project=project).order_by("-created_at", "-id")[
-                :activity_limit
-            ]
+        activity=activity_runs(
+            list(
+                ActivityEvent.objects.filter(project=project).order_by("-created_at", "-id")[
+                    :activity_limit
+                ]
+            )
         ),
         figures=ProjectFigures.of(
             project, overdue_count=sum(m.health == "off_track" for m in milestones)

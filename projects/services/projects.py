@@ -5,6 +5,8 @@ saves, runs in one transaction and records an ActivityEvent. Validation failures
 ValidationError with a message per field; a stale `expected_version` raises StaleVersion."""
 
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from milestones_site.services.editing import apply_changes, apply_edit, validate
 from milestones_site.services.errors import invalid
@@ -34,6 +36,7 @@ PROJECT_FIELDS = (
 
 
 PHASE_FIELDS = ("name", "order", "start_date", "end_date")
+MAX_PHASE_ORDER = 32767  # the column's range (a small integer)
 
 
 def _validate_project_links(project: Project) -> None:
@@ -81,16 +84,53 @@ def project_delete(*, project: Project, actor) -> None:
     )
 
 
+def _make_room(*, project: Project, order: int, moving: Phase | None = None) -> None:
+    """Free `order` in the project for a new phase, or for `moving` (a phase that leaves its
+    current order for this one). For a new phase every phase from `order` on moves one
+    down the list; for a moved one, the phases between its two places shift one step
+    towards the place it leaves. The caller holds the project's lock, so placements in a
+    project happen one at a time."""
+    if order > MAX_PHASE_ORDER:
+        raise invalid(order=f"Phases are numbered up to {MAX_PHASE_ORDER}.")
+    orders = dict(Phase.objects.filter(project=project).values_list("pk", "order"))
+    was = orders.pop(moving.pk) if moving else None
+    if order not in orders.values():
+        return
+    if was is None or order < was:
+        new_orders = {
+            pk: at + 1 for pk, at in orders.items() if order <= at and (was is None or at < was)
+        }
+    else:
+        new_orders = {pk: at - 1 for pk, at in orders.items() if was < at <= order}
+    if moving:
+        new_orders[moving.pk] = order
+    # The unique constraint is checked row by row, so the phases that move first step
+    # aside, above every order in use, then take their places: no two ever share one.
+    aside = max(order, was or 0, *orders.values()) + 1
+    if aside + len(new_orders) - 1 > MAX_PHASE_ORDER:
+        raise invalid(order="There is no room to move phases there: number them lower.")
+    now = timezone.now()
+    for step in ({pk: aside + n for n, pk in enumerate(new_orders)}, new_orders):
+        Phase.objects.bulk_update(
+            [Phase(pk=pk, order=at, updated_at=now) for pk, at in step.items()],
+            ["order", "updated_at"],
+        )
+
+
 @transaction.atomic
 def phase_create(
     *, project: Project, actor, name: str, order: int | None = None, start_date=None, end_date=None
 ) -> Phase:
-    """Managers add a stage to a project; without an order it comes last."""
+    """Managers add a stage to a project; without an order it comes last, at a taken order
+    the phases from there on move one down."""
     permissions.ensure(actor, Action.PHASE_EDIT, project.workspace)
+    rollups.lock_projects([project.pk])  # see _make_room
     if order is None:
-        order = Phase.objects.filter(project=project).count()
+        last = Phase.objects.filter(project=project).aggregate(last=Max("order"))["last"]
+        order = 0 if last is None else last + 1
     phase = Phase(project=project, name=name, order=order, start_date=start_date, end_date=end_date)
     validate(phase)
+    _make_room(project=project, order=order)
     phase.save()
     activity.record(actor=actor, verb="phase.created", target=phase)
     return phase
@@ -98,11 +138,15 @@ def phase_create(
 
 @transaction.atomic
 def phase_update(*, phase: Phase, actor, data: dict, expected_version: int | None = None) -> Phase:
-    """Managers rename, reorder or re-date a phase; it cannot end before it starts."""
+    """Managers rename, reorder or re-date a phase; it cannot end before it starts. Moved
+    to a taken order, the phases in between shift one step to close the gap it leaves."""
     permissions.ensure(actor, Action.PHASE_EDIT, phase.project.workspace)
+    rollups.lock_projects([phase.project_id])  # see _make_room; before the phase's own lock
     phase, changes = apply_edit(
         phase, data, editable=PHASE_FIELDS, expected_version=expected_version
     )
+    if "order" in changes:
+        _make_room(project=phase.project, order=phase.order, moving=phase)
     return activity.save_recorded(phase, changes, actor=actor, verb="phase.updated")
 
 

@@ -17,6 +17,7 @@ from deliverables.models import DeliverableStatus
 from deliverables.services.deliverables import TRANSITIONS, possible_moves
 from milestones_site.web.id_urls import id_url
 from projects.models import MilestoneStatus
+from projects.templatetags.milestones_ui import status_badge, status_tone
 
 register = template.Library()
 
@@ -34,14 +35,23 @@ MILESTONE_FORM = (
     ' hx-trigger="change" hx-target="#milestone-status-{pk}" hx-swap="outerHTML">'
     '{hidden}<input type="hidden" name="version" value="{version}">'
     '<label class="visually-hidden" for="milestone-status-select-{pk}">Status of {title}</label>'
-    '<select id="milestone-status-select-{pk}" name="status">{options}</select>'
+    '<select id="milestone-status-select-{pk}" class="status-select {tone}" name="status">'
+    "{options}</select>"
     '<noscript><button class="btn btn--small" type="submit">Save</button></noscript></form>'
 )
 DELIVERABLE_FORM = (
     ' <form method="post" action="{url}" hx-post="{url}" hx-target="#deliverable-status-{pk}"'
     ' hx-swap="outerHTML" class="moves">'
-    '{hidden}<input type="hidden" name="version" value="{version}">{buttons}</form>'
+    '{hidden}<input type="hidden" name="version" value="{version}">{layout}{buttons}</form>'
 )
+# The compact rows of the project page keep the moves in a menu; the form says so, so that
+# the cell htmx swaps in after a move is a menu again.
+MOVES_MENU = (
+    ' <details class="menu menu--inline" data-menu><summary class="btn btn--small"'
+    ' aria-label="Actions: {title}">Actions</summary><div class="menu__panel">{form}</div>'
+    "</details>"
+)
+MENU_LAYOUT = mark_safe('<input type="hidden" name="layout" value="menu">')
 MOVE_BUTTON = (
     '<button class="btn btn--small{primary}" type="submit" name="move" value="{name}"'
     ' aria-label="{label}: {title}">{label}</button>'
@@ -99,12 +109,8 @@ def status_options(selected: str) -> str:
 
 # Every row offers the same options; only the selected one differs.
 MILESTONE_STATUS_OPTIONS = {value: status_options(value) for value in MilestoneStatus.values}
-DELIVERABLE_BADGES = {
-    status: format_html(
-        '<span class="badge badge--{0}" data-status="{0}">{1}</span>', status, label
-    )
-    for status, label in DeliverableStatus.choices
-}
+DELIVERABLE_BADGES = {status: status_badge(status) for status in DeliverableStatus.values}
+MILESTONE_BADGES = {status: status_badge(status) for status in MilestoneStatus.values}
 
 
 def hidden_fields(context) -> str:
@@ -144,8 +150,20 @@ def deliverable_moves(status: str, allowed) -> list[str]:
     return [name for name in possible_moves(status) if TRANSITIONS[name].action.value in allowed]
 
 
+def saved_note(saved: bool | str, label: str) -> str:
+    """After an inline change: words to show (a celebration) in sight, else a screen-reader
+    note of the new status."""
+    if isinstance(saved, str) and saved:
+        return markup('<span class="celebration" role="status">{words}</span>', words=saved)
+    if saved:
+        return markup(
+            '<span class="visually-hidden" role="status">Saved: {label}</span>', label=label
+        )
+    return ""
+
+
 @register.simple_tag(takes_context=True)
-def milestone_status_cell(context, milestone, conflict="", error="", saved=False):
+def milestone_status_cell(context, milestone, conflict="", error="", saved: bool | str = False):
     """A select that posts on change for roles that may update milestones, else a badge."""
     pk, status = milestone.pk, milestone.status
     label = MILESTONE_STATUS_LABELS[status]
@@ -158,27 +176,23 @@ def milestone_status_cell(context, milestone, conflict="", error="", saved=False
             version=milestone.version,
             title=milestone.title,
             options=MILESTONE_STATUS_OPTIONS[status],
+            tone=status_tone(status),
         )
     else:
-        control = markup(
-            '<span class="badge badge--{status}">{label}</span>', status=status, label=label
-        )
+        control = MILESTONE_BADGES[status]
     return markup(
         '<div class="inline-cell" id="milestone-status-{pk}">{control}{messages}{saved}</div>',
         pk=pk,
         control=control,
         messages=inline_messages(context, conflict, error),
-        saved=markup(
-            '<span class="visually-hidden" role="status">Saved: {label}</span>', label=label
-        )
-        if saved
-        else "",
+        saved=saved_note(saved, label),
     )
 
 
 @register.simple_tag(takes_context=True)
-def deliverable_status_cell(context, deliverable, conflict="", error=""):
-    """The deliverable's status badge and a button per review-cycle move the role allows."""
+def deliverable_status_cell(context, deliverable, conflict="", error="", menu=False):
+    """The deliverable's status badge and a button per review-cycle move the role allows,
+    in a menu when `menu` is on."""
     pk, status = deliverable.pk, deliverable.status
     form = ""
     moves = deliverable_moves(status, context["allowed"])
@@ -190,8 +204,11 @@ def deliverable_status_cell(context, deliverable, conflict="", error=""):
             pk=pk,
             hidden=hidden_fields(context),
             version=deliverable.version,
+            layout=MENU_LAYOUT if menu else "",
             buttons=markup(buttons, title=deliverable.title, pk=pk),
         )
+        if menu:
+            form = markup(MOVES_MENU, title=deliverable.title, form=form)
     return markup(
         '<span class="inline-cell" id="deliverable-status-{pk}">{badge}{form}{messages}</span>',
         pk=pk,

@@ -1,5 +1,5 @@
 """Presentation helpers for the browser templates: sortable headers, query strings, row
-links, badges, progress bars and people's names."""
+links, status badges in the palette's tones, progress bars and people's names."""
 
 from datetime import date
 from functools import lru_cache
@@ -9,16 +9,20 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from deliverables.models import DeliverableStatus
 from milestones_site.web.id_urls import id_url as reverse_id_url
 from projects.activity import display_name
+from projects.models import MilestoneHealth, MilestoneStatus, ProjectStatus
 from projects.selectors.activity import describe
+from projects.selectors.celebrations import is_celebration
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def sort_link(context, key: str, label: str):
-    """A column header link toggling the sort on `key`, keeping the other filters."""
+def sort_header(context, key: str, label: str):
+    """A column header whose link toggles the sort on `key`, keeping the other filters; the
+    sorted column says so on the header cell (`aria-sort` belongs there, not on the link)."""
     request = context["request"]
     current = context["filters"].ordering
     query = request.GET.copy()
@@ -28,9 +32,13 @@ def sort_link(context, key: str, label: str):
     arrow = {"ascending": " ▲", "descending": " ▼"}.get(direction, "")
     if direction:
         return format_html(
-            '<a href="?{}" aria-sort="{}">{}{}</a>', query.urlencode(), direction, label, arrow
+            '<th scope="col" aria-sort="{}"><a href="?{}">{}{}</a></th>',
+            direction,
+            query.urlencode(),
+            label,
+            arrow,
         )
-    return format_html('<a href="?{}">{}</a>', query.urlencode(), label)
+    return format_html('<th scope="col"><a href="?{}">{}</a></th>', query.urlencode(), label)
 
 
 @register.simple_tag(takes_context=True)
@@ -72,6 +80,11 @@ def event_phrase(event) -> str:
     return describe(event)
 
 
+@register.filter(name="is_celebration")
+def is_celebration_filter(event) -> bool:
+    return is_celebration(event)
+
+
 @register.filter
 def id_url(pk: int, name: str) -> str:
     """`{{ milestone.pk|id_url:"projects:milestone_detail" }}`: `{% url %}` for the many rows
@@ -79,37 +92,99 @@ def id_url(pk: int, name: str) -> str:
     return reverse_id_url(name, pk)
 
 
-HEALTH_LABELS = {
-    "on_track": "On track",
-    "at_risk": "At risk",
-    "off_track": "Off track",
-    "completed": "Completed",
-    "cancelled": "Cancelled",
+# The status palette: each status (of projects, milestones, deliverables, review rounds and
+# health) is shown in the tone of what it means, and each tone means one thing. The colours
+# of the tones are CSS variables in static/css/app.css ("Status palette"); no template
+# names a status colour itself.
+STATUS_TONES = {
+    # not begun yet
+    "planning": "idle",
+    "planned": "idle",
+    "not_started": "idle",
+    "on_hold": "idle",
+    "none": "idle",
+    # under way
+    "active": "progress",
+    "in_progress": "progress",
+    # waiting for a reviewer
+    "in_review": "review",
+    # someone has to act
+    "changes_requested": "attention",
+    "at_risk": "attention",
+    "blocked": "attention",
+    "switched_off": "attention",
+    # late: past due, or later than the baseline
+    "off_track": "late",
+    "overdue": "late",
+    "slip": "late",
+    # on course
+    "on_track": "good",
+    "ahead": "good",
+    "valid": "good",
+    # finished
+    "completed": "done",
+    "approved": "done",
+    "delivered": "done",
+    # history: a slip of a milestone that is closed
+    "slipped": "idle",
+    # called off or no longer valid
+    "cancelled": "cancelled",
+    "revoked": "cancelled",
+    "expired": "cancelled",
+}
+STATUS_LABELS = {
+    **dict(ProjectStatus.choices),
+    **dict(MilestoneStatus.choices),
+    **dict(DeliverableStatus.choices),
+    **dict(MilestoneHealth.choices),
+    "none": "No data",
+    "overdue": "Overdue",
 }
 
 
 @register.filter
-def health_badge(health: str):
-    """A coloured badge for a project's or milestone's health."""
+def status_tone(status: str) -> str:
+    """`{{ item.status|status_tone }}`: the class of the status's tone, e.g. `tone-review`."""
+    return f"tone-{STATUS_TONES[status or 'none']}"
+
+
+@register.filter
+def status_badge(status: str, label: str = "") -> str:
+    """`{{ deliverable.status|status_badge }}`: a badge in the status's tone, labelled with
+    the status's name (or `label`)."""
+    status = status or "none"
     return format_html(
-        '<span class="badge badge--{}">{}</span>',
-        health or "none",
-        HEALTH_LABELS.get(health, "No data"),
+        '<span class="badge {}" data-status="{}">{}</span>',
+        status_tone(status),
+        status,
+        label or STATUS_LABELS[status],
     )
 
 
 @register.filter
-def slip_badge(slip_days: int, baseline):
-    """“+5d slip” (late against the baseline) or “2d ahead”; nothing when on the baseline."""
+def health_badge(health: str):
+    """A project's or milestone's health as a badge."""
+    return status_badge(health)
+
+
+@register.filter
+def slip_badge(milestone):
+    """`{{ milestone|slip_badge }}`: “+5d slip” against the baseline, red while the milestone
+    is open (it is late) and grey once it is closed (it was); “2d ahead”; nothing when on
+    the baseline."""
+    slip_days = milestone.slip_days
     if not slip_days:
         return ""
-    title = f"Baseline {baseline:%d %b %Y}"
-    if slip_days > 0:
-        return format_html(
-            '<span class="badge badge--slip" title="{}">+{}d slip</span>', title, slip_days
-        )
+    if slip_days < 0:
+        status, label = "ahead", f"{-slip_days}d ahead"
+    else:
+        status, label = "slipped" if milestone.is_closed else "slip", f"+{slip_days}d slip"
     return format_html(
-        '<span class="badge badge--ahead" title="{}">{}d ahead</span>', title, -slip_days
+        '<span class="badge {}" data-status="{}" title="{}">{}</span>',
+        status_tone(status),
+        status,
+        f"Baseline {milestone.baseline_due_date:%d %b %Y}",
+        label,
     )
 
 

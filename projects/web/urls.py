@@ -12,6 +12,8 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("workspace/switch/", dashboard.switch, name="switch_workspace"),
     path("my-work/", my_work.my_work, name="my_work"),
+    path("milestones/", dashboard.milestone_list, name="portfolio_milestones"),
+    path("deliverables/awaiting-review/", dashboard.review_list, name="portfolio_reviews"),
     path("projects/new/", project.project_create, name="project_create"),
     path("projects/<int:pk>/", project.project_detail, name="project_detail"),
     path("projects/<int:pk>/edit/", project.project_edit, name="project_edit"),
@@ -79,31 +81,35 @@ urlpatterns = [
         name="member_remove",
     ),
     path("settings/workspace/", views_settings.workspace_update, name="workspace_update"),
-    path("settings/clients/", views_settings.client_create, name="client_create"),
+    path("settings/clients/new/", views_settings.client_create, name="client_create"),
     path("settings/clients/<int:client_id>/edit/", views_settings.client_edit, name="client_edit"),
     path(
         "settings/clients/<int:client_id>/delete/",
         views_settings.client_delete,
         name="client_delete",
     ),
-    path("settings/api-tokens/", views_settings.api_token_create, name="api_token_create"),
+    path("settings/api-tokens/new/", views_settings.api_token_create, name="api_token_create"),
     path(
         "settings/api-tokens/<int:token_id>/revoke/",
         views_settings.api_token_revoke,
         name="api_token_revoke",
     ),
-    path("settings/share-links/", views_settings.share_link_create, name="share_link_create"),
+    path("settings/share-links/new/", views_settings.share_link_create, name="share_link_create"),
     path(
         "settings/share-links/<int:link_id>/revoke/",
         views_settings.share_link_revoke,
         name="share_link_revoke",
     ),
     path(
-        "settings/calendar-feeds/", views_settings.calendar_feed_create, name="calendar_feed_create"
+        "settings/calendar-feeds/new/",
+        views_settings.calendar_feed_create,
+        name="calendar_feed_create",
     ),
     path(
         "settings/calendar-feeds/<int:feed_id>/revoke/",
         views_settings.calendar_feed_revoke,
         name="calendar_feed_revoke",
     ),
+    # After the routes above: a section of settings is any other settings/<slug>/.
+    path("settings/<slug:section>/", views_settings.settings_section, name="settings_section"),
 ]

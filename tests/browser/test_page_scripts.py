@@ -29,3 +29,44 @@ def test_choosing_a_workspace_switches_to_it(page, live_server, manager, with_pa
 
     expect(page.get_by_text("Switched to Zenith Agency.")).to_be_visible()
     expect(page.locator("a.rowtitle", has_text="Zenith relaunch")).to_be_visible()
+
+
+def test_a_refused_status_update_shows_the_apps_messages_and_focuses_the_first_error(
+    page, live_server, manager, project, with_password
+):
+    """No browser validation bubble: the server's messages, focus on the first field in
+    error."""
+    with_password(manager)
+    login(page, live_server, manager)
+    page.goto(f"{live_server.url}/projects/{project.pk}/")
+    page.locator("summary", has_text="Post").click()
+    form = page.locator(f'form[action="/projects/{project.pk}/status-updates/"]')
+    expect(form).to_have_attribute("novalidate", "")
+
+    form.get_by_role("button", name="Post update").click()
+
+    expect(page.get_by_text("This field is required.").first).to_be_visible()
+    expect(page.get_by_label("On track")).to_be_focused()
+
+
+def test_a_form_with_more_text_than_the_server_reads_is_kept_not_sent(
+    page, live_server, manager, project, with_password, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4_000
+    with_password(manager)
+    login(page, live_server, manager)
+    page.goto(f"{live_server.url}/projects/{project.pk}/")
+    page.locator("summary", has_text="Post").click()
+    form = page.locator(f'form[action="/projects/{project.pk}/status-updates/"]')
+    form.get_by_label("On track").check()
+    summary = "A long week of shoots. " * 300
+    form.get_by_label("Summary").fill(summary)
+
+    form.get_by_role("button", name="Post update").click()
+
+    alert = form.get_by_role("alert")
+    expect(alert).to_contain_text("more text than the server accepts (3.9 KB at most)")
+    expect(alert).to_be_focused()
+    expect(form.get_by_label("Summary")).to_have_value(summary)
+    assert page.url == f"{live_server.url}/projects/{project.pk}/"
+    assert not project.status_updates.exists()

@@ -56,6 +56,10 @@ def test_client_signs_off_through_a_share_link_without_login(
 
     login(page, live_server, manager)
     page.goto(f"{live_server.url}/settings/")
+    page.get_by_role("navigation", name="Settings sections").get_by_role(
+        "link", name="Share links"
+    ).click()
+    expect(page.get_by_role("heading", name="Share links", level=1)).to_be_visible()
     form = page.locator("form", has=page.get_by_role("button", name="Create share link"))
     form.get_by_label("Project").select_option(label=project.name)
     form.get_by_label("Label").fill("Client marketing team")
@@ -66,6 +70,10 @@ def test_client_signs_off_through_a_share_link_without_login(
     ).to_be_visible()
     share_url = page.locator("#new-secret").input_value()
     assert share_url.startswith(f"{live_server.url}/share/sh_")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy").click()
+    expect(page.locator("[data-copy-status]")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == share_url
     screenshot(page, "settings-share-link-created")
 
     visitor = new_checked_context(viewport={"width": 390, "height": 844})

@@ -139,8 +139,8 @@ class DemoLoader:
                 )
             StatusUpdate.objects.filter(pk=update.pk).update(created_at=when)
 
-    def load_milestone(self, milestone_plan, project, phases, earlier, manager) -> Milestone:
-        owner = self.users[milestone_plan.owner]
+    def plan_milestone(self, milestone_plan, project, phases, earlier, manager) -> Milestone:
+        """The milestone as first planned (due on its baseline), then moved by its slip."""
         kpi_name, kpi_target, kpi_actual, kpi_unit = milestone_plan.kpi or ("", None, None, "")
         milestone = milestone_services.milestone_create(
             project=project,
@@ -150,7 +150,7 @@ class DemoLoader:
             depends_on=[earlier[key] for key in milestone_plan.depends_on],
             phase=phases[milestone_plan.phase],
             category=milestone_plan.category,
-            owner=owner,
+            owner=self.users[milestone_plan.owner],
             success_criteria=milestone_plan.success_criteria,
             kpi_name=kpi_name,
             kpi_target=kpi_target,
@@ -164,6 +164,16 @@ class DemoLoader:
                 reason=milestone_plan.slip_reason,
                 actor=manager,
             )
+        return milestone
+
+    def load_milestone(self, milestone_plan, project, phases, earlier, manager) -> Milestone:
+        owner = self.users[milestone_plan.owner]
+        # Planned when the project started, so its history runs creation → reschedule →
+        # completion (the burn-up replays it in that order).
+        planned = self.moment(project.start_date, 9)
+        with self.backdated(planned):
+            milestone = self.plan_milestone(milestone_plan, project, phases, earlier, manager)
+        Milestone.objects.filter(pk=milestone.pk).update(created_at=planned)
         for deliverable_plan in milestone_plan.deliverables:
             self.load_deliverable(deliverable_plan, milestone, manager)
         for author, body in milestone_plan.comments:

@@ -16,6 +16,11 @@ User = get_user_model()
 
 
 class MemberChoiceField(forms.ModelChoiceField):
+    """A member of the workspace by name; the empty choice says what it means."""
+
+    def __init__(self, *args, empty_label="Unassigned", **kwargs):
+        super().__init__(*args, empty_label=empty_label, **kwargs)
+
     def label_from_instance(self, user) -> str:
         return display_name(user)
 
@@ -32,6 +37,10 @@ def members_of(workspace: Workspace):
 
 
 class ProjectForm(forms.ModelForm):
+    """A project's details. The budgets may be left empty: no budget is the model's 0."""
+
+    OPTIONAL_BUDGETS = ("budget_planned", "budget_spent")
+
     owner = MemberChoiceField(queryset=User.objects.none(), required=False)
 
     class Meta:
@@ -51,7 +60,17 @@ class ProjectForm(forms.ModelForm):
     def __init__(self, *args, workspace: Workspace, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = Client.objects.filter(workspace=workspace)
+        self.fields["client"].empty_label = "Internal (no client)"
         self.fields["owner"].queryset = members_of(workspace)
+        for name in self.OPTIONAL_BUDGETS:
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        for name in self.OPTIONAL_BUDGETS:
+            if data.get(name) is None and name not in self.errors:
+                data[name] = Project._meta.get_field(name).default
+        return data
 
 
 class PhaseForm(forms.ModelForm):
@@ -64,14 +83,16 @@ class PhaseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["order"].required = False
+        if self.instance.pk is None:
+            # Empty, not the model's default 0 (which would put the new phase first).
+            self.initial["order"] = None
 
     def clean_order(self):
+        """Left empty: a new phase goes last (the service's default), an edited one stays."""
         order = self.cleaned_data.get("order")
-        if order is not None:
-            return order
-        if self.instance.pk:
+        if order is None and self.instance.pk:
             return self.instance.order
-        return Phase.objects.filter(project=self.instance.project).count()
+        return order
 
 
 # The browser leaves a milestone's reminder days to the workspace's defaults.
@@ -92,17 +113,18 @@ class MilestoneForm(forms.ModelForm):
 
     class Meta:
         model = Milestone
-        fields = [*MILESTONE_DETAIL_FIELDS, "due_date"]
+        # The due date comes right after the title: it is what a milestone is about.
+        fields = ["title", "due_date", *(f for f in MILESTONE_DETAIL_FIELDS if f != "title")]
         widgets = {
             "due_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
             "success_criteria": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"kpi_name": "KPI", "kpi_target": "KPI target", "kpi_actual": "KPI actual"}
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phase"].queryset = Phase.objects.filter(project=project).order_by("order")
+        self.fields["phase"].empty_label = "No phase"
         self.fields["owner"].queryset = members_of(project.workspace)
         others = Milestone.objects.filter(project=project).order_by("due_date", "id")
         if self.instance.pk:
@@ -229,3 +251,14 @@ class PortfolioFilterForm(forms.Form):
             health=data.get("health", ""),
             ordering=sort if sort in PORTFOLIO_ORDERINGS else "name",
         )
+
+
+def filter_params(filters: PortfolioFilters) -> dict[str, str]:
+    """The filters set (no sort, no page) as query parameters, for links that keep them."""
+    values = {
+        "client": filters.client,
+        "status": filters.status,
+        "owner": filters.owner,
+        "health": filters.health,
+    }
+    return {name: str(value) for name, value in values.items() if value}

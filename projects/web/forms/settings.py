@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from milestones_site.web.forms import DateInput
 from projects.models import TIMEZONE_CHOICES, Client, Project, Role, validate_lead_days
 from projects.services.workspaces import CLIENT_FIELDS
 
@@ -88,13 +89,15 @@ class ApiTokenForm(forms.Form):
     expires_on = forms.DateField(
         label="Expires after",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Leave empty for no expiry.",
     )
 
 
 class ShareLinkForm(forms.Form):
-    project = forms.ModelChoiceField(queryset=Project.objects.none())
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(), empty_label="Choose a project"
+    )
     label = forms.CharField(
         max_length=100, required=False, help_text="Who it is for, e.g. “Client marketing team”."
     )
@@ -104,7 +107,7 @@ class ShareLinkForm(forms.Form):
     expires_on = forms.DateField(
         label="Expires after",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Leave empty to keep it until you revoke it.",
     )
 

@@ -11,11 +11,18 @@ from django.views.decorators.http import require_POST
 from milestones_site.services.errors import StaleVersion
 from milestones_site.web.conditional import conditional_page
 from milestones_site.web.deleting import Deletion, confirm_delete, counted
-from milestones_site.web.forms import form_page, posted_version, save_form
+from milestones_site.web.forms import (
+    Celebration,
+    flash_done,
+    form_page,
+    posted_version,
+    save_form,
+)
 from milestones_site.web.navigation import safe_next
 from projects import permissions
 from projects.models import Milestone
 from projects.permissions import Action
+from projects.selectors.celebrations import milestone_reached
 from projects.selectors.milestone import milestone_detail as milestone_detail_read
 from projects.services import comments as comment_services
 from projects.services import milestones as milestone_services
@@ -188,7 +195,7 @@ def milestone_complete(request, pk: int):
             reason=form.cleaned_data["reason"],
             expected_version=form.cleaned_data["version"],
         ),
-        done="Milestone completed.",
+        done=lambda completed: Celebration(milestone_reached(completed)),
         stale=lambda current: conflict_message(current, current.get_status_display()),
     )
     if completed:
@@ -241,7 +248,8 @@ def milestone_status(request, pk: int):
     a plain form post goes back to the page it came from with a message."""
     milestone = visible_milestone(request.user, pk)
     form = MilestoneStatusForm(request.POST)
-    error = conflict = ""
+    error = conflict = reached = ""
+    before = milestone.status
     if not form.is_valid():
         error = "Choose one of the listed statuses."
     else:
@@ -257,10 +265,15 @@ def milestone_status(request, pk: int):
             conflict = conflict_message(milestone, milestone.get_status_display())
         except ValidationError as exc:
             error = " ".join(exc.messages)
+        else:
+            if before != milestone.status == Milestone.Status.COMPLETED:
+                reached = milestone_reached(milestone)
     back = safe_next(request, reverse("projects:milestone_detail", args=[pk]))
     if not request.htmx:
         if conflict or error:
             messages.error(request, conflict or error)
+        elif reached:
+            flash_done(request, Celebration(reached))
         else:
             messages.success(
                 request, f"“{milestone.title}” is now {milestone.get_status_display()}."
@@ -275,7 +288,8 @@ def milestone_status(request, pk: int):
             "error": error,
             "conflict": conflict,
             "next_url": back,
-            "saved": not (error or conflict),
+            # A completion is said aloud; any other change only to screen readers.
+            "saved": reached or not (error or conflict),
         },
         status=409 if conflict else 422 if error else 200,
     )

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
 from milestones_site.web.conditional import conditional_page
 from projects.selectors.my_work import my_work as my_work_read
@@ -15,7 +16,14 @@ def my_work(request):
     workspace = current_workspace(request)
     if workspace is None:
         return render(request, "projects/no_workspace.html")
-    work = my_work_read(user=request.user, workspace=workspace, page=request.GET.get("page"))
+    # The reader's day (their own timezone when set, else the workspace's: the middlewares)
+    # decides what is overdue and which calendar week is "this week".
+    work = my_work_read(
+        user=request.user,
+        workspace=workspace,
+        page=request.GET.get("page"),
+        today=timezone.localdate(),
+    )
     return render(
         request,
         "projects/my_work.html",

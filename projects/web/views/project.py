@@ -10,10 +10,12 @@ from django.views.decorators.http import require_POST
 
 from milestones_site.web.conditional import conditional_page
 from milestones_site.web.deleting import Deletion, confirm_delete, counted
-from milestones_site.web.forms import form_page, posted_version
+from milestones_site.web.forms import Celebration, form_page, posted_version
 from projects import permissions
 from projects.models import ActivityEvent, Phase, Project
 from projects.permissions import Action
+from projects.selectors.activity import activity_runs
+from projects.selectors.celebrations import project_reached
 from projects.selectors.project_page import project_page
 from projects.services import projects as project_services
 from projects.web.forms.project import PhaseForm, ProjectForm, StatusUpdateForm
@@ -58,7 +60,11 @@ def project_activity(request, pk: int):
     page = Paginator(events.order_by("-created_at", "-id"), ACTIVITY_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(request, "projects/project_activity.html", {"project": project, "page_obj": page})
+    return render(
+        request,
+        "projects/project_activity.html",
+        {"project": project, "page_obj": page, "runs": activity_runs(page.object_list)},
+    )
 
 
 @login_required
@@ -86,6 +92,7 @@ def project_create(request):
 def project_edit(request, pk: int):
     project = visible_project(request.user, pk)
     permissions.ensure(request.user, Action.PROJECT_UPDATE, project.workspace)
+    was_completed = project.status == Project.Status.COMPLETED
     form = ProjectForm(request.POST or None, instance=project, workspace=project.workspace)
     version = posted_version(request, project.version)
     return form_page(
@@ -96,7 +103,11 @@ def project_edit(request, pk: int):
             project=project, actor=request.user, data=form.cleaned_data, expected_version=version
         ),
         then=reverse("projects:project_detail", args=[project.pk]),
-        done="Project saved.",
+        done=lambda saved: (
+            Celebration(project_reached(saved))
+            if saved.status == Project.Status.COMPLETED and not was_completed
+            else "Project saved."
+        ),
         context={
             "project": project,
             "version": version,

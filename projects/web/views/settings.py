@@ -1,7 +1,7 @@
-"""Workspace settings: members and roles, reminder defaults, clients, API tokens, share links
-and calendar feeds. Owners manage members and defaults, managers clients and share links;
-everyone manages their own tokens and feeds. A new secret is shown once, in the response that
-created it, and never again."""
+"""Workspace settings, a page per section: members and roles, reminder defaults, clients,
+share links, API tokens and calendar feeds. Owners manage members and defaults, managers
+clients and share links; everyone manages their own tokens and feeds. A new secret is shown
+once, in the response that created it, and never again."""
 
 from functools import wraps
 
@@ -47,46 +47,69 @@ def _ensure(request, action: Action, workspace) -> None:
         raise PermissionDenied(f"Your role in {workspace.name} does not allow this.")
 
 
-def _page(request, *, status: int = 200, **context):
-    """The settings page; `context` replaces a default form (bound, with errors) or adds
-    the secret just created."""
+# The sections of settings, each a page of its own: (slug, title in the navigation).
+# Webhooks, in notifications, are listed beside them (templates/partials/settings_nav.html).
+SECTIONS = {
+    "members": "Members",
+    "reminders": "Reminders",
+    "clients": "Clients",
+    "share-links": "Share links",
+    "api-tokens": "API tokens",
+    "calendar-feeds": "Calendar feeds",
+}
+
+
+def _table(section: str, page: tables.Page, settings, user, workspace) -> tables.Section:
+    """The one table a section page shows (reminders has a form instead)."""
+    if section == "members":
+        can_manage = permissions.can(user, Action.MEMBERSHIP_MANAGE, workspace)
+        return tables.members(page, settings.memberships, can_manage=can_manage)
+    if section == "clients":
+        can_edit = permissions.can(user, Action.CLIENT_EDIT, workspace)
+        return tables.clients(page, settings.clients, can_edit=can_edit)
+    if section == "share-links":
+        can_share = permissions.can(user, sharing.SHARE_LINK_ACTION, workspace)
+        return tables.share_links(page, settings.share_links, can_share=can_share)
+    if section == "api-tokens":
+        return tables.api_tokens(page, settings.api_tokens)
+    return tables.calendar_feeds(page, settings.calendar_feeds)
+
+
+def _page(request, section: str, *, status: int = 200, **context):
+    """A section of settings; `context` replaces its default form (bound, with errors) or
+    adds the secret just created."""
     workspace = _workspace(request)
     user = request.user
     projects = workspace_projects(user=user, workspace=workspace)
-    context = {
-        "member_form": MemberAddForm(),
-        "workspace_form": ReminderDefaultsForm.for_workspace(workspace),
-        "client_form": ClientForm(),
-        "token_form": ApiTokenForm(),
-        "share_form": ShareLinkForm(
-            projects=projects, initial={"project": request.GET.get("project")}
-        ),
-        "feed_form": CalendarFeedForm(projects=projects),
-        **context,
+    forms = {
+        "members": lambda: {"member_form": MemberAddForm()},
+        "reminders": lambda: {"workspace_form": ReminderDefaultsForm.for_workspace(workspace)},
+        "clients": lambda: {"client_form": ClientForm()},
+        "share-links": lambda: {
+            "share_form": ShareLinkForm(
+                projects=projects, initial={"project": request.GET.get("project")}
+            )
+        },
+        "api-tokens": lambda: {"token_form": ApiTokenForm()},
+        "calendar-feeds": lambda: {"feed_form": CalendarFeedForm(projects=projects)},
     }
+    context = {**forms[section](), **context}
     settings = workspace_settings(user=user, workspace=workspace)
-    page = tables.Page(user=user, context=context)
-    can_manage_members = permissions.can(user, Action.MEMBERSHIP_MANAGE, workspace)
-    sections = [
-        tables.members(page, settings.memberships, can_manage=can_manage_members),
-        tables.clients(
-            page, settings.clients, can_edit=permissions.can(user, Action.CLIENT_EDIT, workspace)
-        ),
-        tables.share_links(
-            page,
-            settings.share_links,
-            can_share=permissions.can(user, sharing.SHARE_LINK_ACTION, workspace),
-        ),
-        tables.api_tokens(page, settings.api_tokens),
-        tables.calendar_feeds(page, settings.calendar_feeds),
-    ]
+    table = (
+        None
+        if section == "reminders"
+        else _table(section, tables.Page(user=user, context=context), settings, user, workspace)
+    )
     return render(
         request,
         "projects/settings/workspace.html",
         {
             **context,
             "settings": settings,
-            "sections": sections,
+            "section": section,
+            "sections": SECTIONS.items(),
+            "heading": SECTIONS[section],
+            "table": table,
             "roles": MemberRoleForm.base_fields["role"].choices,
             "can_edit_workspace": permissions.can(user, Action.WORKSPACE_UPDATE, workspace),
         },
@@ -94,8 +117,8 @@ def _page(request, *, status: int = 200, **context):
     )
 
 
-def _back(anchor: str):
-    return redirect(f"{reverse('projects:workspace_settings')}#{anchor}")
+def _back(section: str):
+    return redirect("projects:settings_section", section=section)
 
 
 def settings_action(view):
@@ -111,7 +134,17 @@ def settings_action(view):
 @login_required
 @require_GET
 def workspace_settings_page(request):
-    return _page(request)
+    """Settings open on their first section."""
+    _workspace(request)
+    return _back("members")
+
+
+@login_required
+@require_GET
+def settings_section(request, section: str):
+    if section not in SECTIONS:
+        raise Http404("No such section of settings.")
+    return _page(request, section)
 
 
 # Members ----------------------------------------------------------------------------------
@@ -131,7 +164,7 @@ def member_add(request, workspace):
     )
     if added:
         return _back("members")
-    return _page(request, member_form=form, status=400)
+    return _page(request, "members", member_form=form, status=400)
 
 
 def _membership(workspace, membership_id: int) -> Membership:
@@ -148,13 +181,13 @@ def member_change_role(request, workspace, membership_id: int):
     _ensure(request, Action.MEMBERSHIP_MANAGE, workspace)
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
-        return _page(request, members_errors=form.errors["role"], status=400)
+        return _page(request, "members", members_errors=form.errors["role"], status=400)
     try:
         membership = workspace_services.membership_update(
             membership=membership, actor=request.user, data={"role": form.cleaned_data["role"]}
         )
     except ValidationError as error:
-        return _page(request, members_errors=error.messages, status=400)
+        return _page(request, "members", members_errors=error.messages, status=400)
     messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
     return _back("members")
 
@@ -166,7 +199,7 @@ def member_remove(request, workspace, membership_id: int):
     try:
         workspace_services.membership_remove(membership=membership, actor=request.user)
     except ValidationError as error:
-        return _page(request, members_errors=error.messages, status=400)
+        return _page(request, "members", members_errors=error.messages, status=400)
     messages.success(request, f"{membership.user} no longer has access to {workspace}.")
     return _back("members")
 
@@ -187,8 +220,8 @@ def workspace_update(request, workspace):
         done="Workspace settings saved.",
     )
     if saved:
-        return _back("defaults")
-    return _page(request, workspace_form=form, status=400)
+        return _back("reminders")
+    return _page(request, "reminders", workspace_form=form, status=400)
 
 
 # Clients ----------------------------------------------------------------------------------
@@ -218,7 +251,7 @@ def client_create(request, workspace):
     )
     if client:
         return _back("clients")
-    return _page(request, client_form=form, status=400)
+    return _page(request, "clients", client_form=form, status=400)
 
 
 @login_required
@@ -232,7 +265,7 @@ def client_edit(request, client_id: int):
         lambda: workspace_services.client_update(
             client=client, actor=request.user, data=form.cleaned_data
         ),
-        then=f"{reverse('projects:workspace_settings')}#clients",
+        then=reverse("projects:settings_section", args=["clients"]),
         done="Client saved.",
         context={
             "client": client,
@@ -254,7 +287,7 @@ def client_delete(request, client_id: int):
             else "No project is for this client."
         ],
         cancel_url=reverse("projects:client_edit", args=[client.pk]),
-        done_url=f"{reverse('projects:workspace_settings')}#clients",
+        done_url=reverse("projects:settings_section", args=["clients"]),
         delete=lambda: workspace_services.client_delete(client=client, actor=request.user),
     )
     return confirm_delete(request, deletion)
@@ -263,13 +296,13 @@ def client_delete(request, client_id: int):
 # API tokens -------------------------------------------------------------------------------
 
 
-def _secret_page(request, form_name: str, form, create, shown):
-    """Make a secret through `create()`: the settings page showing it once (`shown(row,
-    plain)` says how), or the page again with the form's errors."""
+def _secret_page(request, section: str, form_name: str, form, create, shown):
+    """Make a secret through `create()`: its section of settings showing it once
+    (`shown(row, plain)` says how), or the section again with the form's errors."""
     created = save_form(request, form, create, rename={"expires_at": "expires_on"})
     if created:
-        return _page(request, new_secret=shown(*created), status=201)
-    return _page(request, **{form_name: form}, status=400)
+        return _page(request, section, new_secret=shown(*created), status=201)
+    return _page(request, section, **{form_name: form}, status=400)
 
 
 def _expiry(form) -> dict:
@@ -282,6 +315,7 @@ def api_token_create(request, workspace):
     form = ApiTokenForm(request.POST)
     return _secret_page(
         request,
+        "api-tokens",
         "token_form",
         form,
         lambda: access.api_token_create(
@@ -317,6 +351,7 @@ def share_link_create(request, workspace):
     )
     return _secret_page(
         request,
+        "share-links",
         "share_form",
         form,
         lambda: sharing.share_link_create(
@@ -357,6 +392,7 @@ def calendar_feed_create(request, workspace):
     )
     return _secret_page(
         request,
+        "calendar-feeds",
         "feed_form",
         form,
         lambda: access.calendar_feed_create(

@@ -1,5 +1,8 @@
 """Schemathesis fuzzes every operation of the live schema with a valid token: no 5xx, and
-every response matches what the schema documents (status, content type, body, headers)."""
+every response matches what the schema documents (status, content type, body, headers).
+Valid data (positive) must be answered as documented; data the schema rules out (negative:
+wrong types, missing or unknown fields, values out of range) must be refused with a 4xx in
+the documented problem shape, never accepted."""
 
 import pytest
 import schemathesis
@@ -10,6 +13,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -47,11 +51,28 @@ def app_in_test_transaction():
     return application
 
 
-# Random cases only: the exhaustive boundary ("coverage") phase takes minutes, and the
-# error-shape tests pin those boundaries explicitly.
-CONFIG = schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}})
-schema = schemathesis.openapi.from_wsgi(
-    "/api/v1/schema/?format=json", app_in_test_transaction(), config=CONFIG
+def fuzzed(mode: str):
+    """The live schema, generating `mode` data. Random cases only: the exhaustive boundary
+    ("coverage") phase takes minutes, and the error-shape tests pin those boundaries."""
+    config = schemathesis.Config.from_dict(
+        {"phases": {"coverage": {"enabled": False}}, "generation": {"mode": mode}}
+    )
+    return schemathesis.openapi.from_wsgi(
+        "/api/v1/schema/?format=json", app_in_test_transaction(), config=config
+    )
+
+
+def has_query_parameters(context) -> bool:
+    parameters = context.operation.definition.raw.get("parameters", [])
+    return any(parameter["in"] == "query" for parameter in parameters)
+
+
+positive = fuzzed("positive")
+# Query strings are not yet strict (issue 15, defect 2: unknown filters and bad values are
+# ignored), so operations that take query parameters get valid data only, for now.
+negative = fuzzed("negative").exclude(func=has_query_parameters)
+FUZZING = settings(
+    max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), database=None
 )
 
 
@@ -65,13 +86,15 @@ def bearer(db, project, owner):
     return {"Authorization": f"Bearer {plain}"}
 
 
-@schema.parametrize()
-@settings(
-    max_examples=5,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    database=None,
-)
+@positive.parametrize()
+@FUZZING
 @pytest.mark.django_db
 def test_api_conforms_to_its_schema(case, bearer):
     case.call_and_validate(headers=bearer, checks=CHECKS)
+
+
+@negative.parametrize()
+@FUZZING
+@pytest.mark.django_db
+def test_invalid_input_is_refused_as_documented(case, bearer):
+    case.call_and_validate(headers=bearer, checks=[*CHECKS, negative_data_rejection])

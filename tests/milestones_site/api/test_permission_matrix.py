@@ -281,6 +281,9 @@ EXPECTATIONS: dict[tuple[str, str, str], Rule] = {
     ("webhooks/<pk>/", "patch", "partial_update"): role("owner", body=lambda w: {"active": False}),
     ("webhooks/<pk>/", "delete", "destroy"): role("owner", 204),
     ("webhooks/<pk>/deliveries/", "get", "deliveries"): role("owner"),
+    ("webhooks/<pk>/rotate-secret/", "post", "rotate_secret"): role(
+        "owner", body=lambda w: {"overlap_hours": 1}
+    ),
 }
 
 # The row each detail route acts on (tokens: the caller's own).

@@ -34,6 +34,16 @@ def test_times_follow_the_personal_timezone_else_the_workspace(client, workspace
     assert "21:05" in page and "12:05" not in page
 
 
+def test_the_footer_names_the_timezone_the_times_are_shown_in(client, workspace, manager):
+    workspace.timezone = "Europe/London"
+    workspace.save(update_fields=["timezone"])
+    client.force_login(manager)
+    assert "times in Europe/London" in client.get(reverse("projects:my_work")).content.decode()
+    NotificationPreference.objects.create(user=manager, timezone="America/New_York")
+    page = client.get(reverse("projects:my_work")).content.decode()
+    assert "times in America/New_York" in page and "Europe/London" not in page
+
+
 def test_every_page_learns_the_timezone_and_role_without_queries_of_their_own(
     client, workspace, manager
 ):

@@ -3,6 +3,7 @@
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.utils import timezone
 
 from notifications.models import Follow, Notification, NotificationPreference, WebhookEndpoint
 from notifications.web.context_processors import unread_notifications
@@ -124,6 +125,25 @@ def test_owner_adds_a_webhook_and_sees_its_delivery_log(client, owner, workspace
     client.post(response["Location"], {"action": "disable"})
     endpoint.refresh_from_db()
     assert not endpoint.active
+
+
+def test_owner_makes_a_new_secret_and_the_page_says_how_long_the_old_one_signs(
+    client, owner, workspace, settings
+):
+    settings.MILESTONES_WEBHOOK_ALLOW_PRIVATE = True
+    client.force_login(owner)
+    endpoint = WebhookEndpoint.objects.create(
+        workspace=workspace, url="http://127.0.0.1:9/hook", secret="old-secret-value"
+    )
+    path = f"/notifications/webhooks/{endpoint.pk}/"
+    assert "Previous secret" not in client.get(path).content.decode()
+    assert client.post(path, {"action": "rotate"})["Location"] == path
+    endpoint.refresh_from_db()
+    assert endpoint.secret != "old-secret-value" and endpoint.previous_secret == "old-secret-value"
+    page = client.get(path).content.decode()
+    assert endpoint.secret in page and "old-secret-value" not in page
+    until = timezone.localtime(endpoint.previous_secret_expires_at)
+    assert f"still signs deliveries until {until:%Y-%m-%d %H:%M}" in page
 
 
 def test_members_cannot_reach_webhooks_of_their_workspace(browser, owner, workspace, settings):

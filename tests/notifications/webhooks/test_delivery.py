@@ -104,6 +104,28 @@ def test_an_endpoint_failing_again_and_again_is_switched_off_and_owners_told(
     assert WebhookDelivery.objects.count() == DISABLE_AFTER, "nothing new for a dead endpoint"
 
 
+def test_an_endpoint_registered_later_gets_no_event_from_before_it_existed(
+    settings, workspace, owner, project, manager, webhook_receiver
+):
+    """An event still waiting to be processed when the endpoint is registered (its
+    doorbell was lost; the outbox sweep finds it later) belongs to the time before."""
+    settings.MILESTONES_WEBHOOK_ALLOW_PRIVATE = True
+    earlier = MilestoneFactory(project=project)
+    milestone_services.milestone_complete(milestone=earlier, actor=manager)
+    endpoint = notification_services.webhook_endpoint_create(
+        workspace=workspace,
+        actor=owner,
+        url=webhook_receiver.url,
+        event_types=["milestone.completed"],
+    )
+    later = complete_a_milestone(project, manager)  # processes both completions at once
+
+    assert send_pending_webhooks() == {"sent": 1}
+    [request] = webhook_receiver.requests
+    assert request["json"]["object"]["id"] == later.pk
+    assert WebhookDelivery.objects.get().endpoint == endpoint
+
+
 @pytest.mark.parametrize(
     "url",
     [

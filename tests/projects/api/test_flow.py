@@ -33,6 +33,13 @@ def test_campaign_from_plan_to_delivery(api_as, workspace, owner, manager, membe
 
     phase = ok(api.post(f"{API}/phases/", {"project": project["id"], "name": "Production"}), 201)
     assert phase["project_name"] == "Spring launch" and phase["order"] == 0
+    # A phase placed at a taken order goes before it; the others move down the list.
+    research = ok(
+        api.post(f"{API}/phases/", {"project": project["id"], "name": "Research", "order": 0}),
+        201,
+    )
+    assert research["order"] == 0
+    assert ok(api.get(f"{API}/phases/{phase['id']}/"))["order"] == 1
 
     teaser = ok(
         api.post(

@@ -34,7 +34,7 @@ def test_list_shows_builtins_and_own_templates_with_their_shape(
     own = template_save_from_project(project=project, actor=manager, name="Our BFCM")
     rows = api_as(manager).get("/api/v1/templates/?page_size=50").json()["results"]
     by_name = {row["name"]: row for row in rows}
-    assert len(rows) == 8
+    assert len(rows) == 10
     assert by_name["Our BFCM"]["workspace"] == workspace.pk
     shipped = by_name["Black Friday / Cyber Monday"]
     assert shipped["is_builtin"] and shipped["plans_backward"]
@@ -42,9 +42,9 @@ def test_list_shows_builtins_and_own_templates_with_their_shape(
     assert shipped["anchor_title"] == "Black Friday sale starts"
     outsiders = api_as(outsider).get("/api/v1/templates/").json()
     assert own.pk not in {row["id"] for row in outsiders["results"]}
-    assert outsiders["count"] == 7
+    assert outsiders["count"] == 9
     builtins = api_as(manager).get("/api/v1/templates/?builtin=true").json()
-    assert builtins["count"] == 7
+    assert builtins["count"] == 9
 
 
 def test_detail_shows_the_structure(api_as, member):

@@ -22,6 +22,7 @@ from projects.models import (
     StatusUpdate,
     Workspace,
 )
+from projects.selectors.burnup import burnup_series
 
 
 def seed_demo() -> str:
@@ -60,12 +61,38 @@ def row_counts() -> dict[str, int]:
     }
 
 
-def test_four_campaigns_of_the_promised_kinds_for_two_clients(demo):
+def test_five_campaigns_of_the_promised_kinds_for_three_clients(demo):
     projects = Project.objects.filter(workspace=demo).prefetch_related("phases")
-    assert sorted(p.kind for p in projects) == ["brand", "event", "product_launch", "seasonal"]
-    assert demo.clients.count() == 2
+    assert sorted(p.kind for p in projects) == [
+        "brand",
+        "digital_campaign",
+        "event",
+        "product_launch",
+        "seasonal",
+    ]
+    assert demo.clients.count() == 3
     assert all(3 <= len(p.phases.all()) <= 4 for p in projects)
     assert demo.timezone == "Europe/London"
+
+
+def test_an_agency_client_onboarding_with_a_checklist_per_channel(demo):
+    onboarding = Project.objects.get(workspace=demo, name="Brightwater Yoga onboarding")
+    assert onboarding.client.name == "Brightwater Yoga Studios"
+    audits = {
+        d.title: list(d.checklist.values_list("text", "done"))
+        for d in Deliverable.objects.filter(milestone__project=onboarding, title__contains="audit")
+    }
+    assert set(audits) == {
+        "Social audit",
+        "Local SEO and keyword audit",
+        "Email programme audit",
+        "Paid accounts audit",
+    }
+    assert all(len(items) >= 4 for items in audits.values())
+    # The audits stand where the plan does: social done, SEO under way, paid not started.
+    assert all(done for _, done in audits["Social audit"])
+    assert {done for _, done in audits["Local SEO and keyword audit"]} == {True, False}
+    assert not any(done for _, done in audits["Paid accounts audit"])
 
 
 def test_milestones_cover_every_category_and_every_state(demo):
@@ -103,6 +130,25 @@ def test_deliverables_in_every_status_with_ticked_checklists(demo):
     changes = ActivityEvent.objects.filter(workspace=demo, verb="deliverable.changes_requested")
     assert changes.exists()
     assert all(event.data["note"] for event in changes)
+
+
+def test_each_milestone_is_created_before_it_is_completed_and_the_burnup_agrees(demo):
+    """The page's "n of m completed" and the burn-up's last point tell the same story."""
+    events = ActivityEvent.objects.filter(workspace=demo, verb__startswith="milestone.")
+    first_at = {}
+    for event in events.order_by("created_at", "id"):
+        first_at.setdefault(event.target_id, event.verb)
+    assert set(first_at.values()) == {"milestone.created"}
+    completed = 0
+    for project in Project.objects.filter(workspace=demo).select_related("workspace"):
+        milestones = project.milestones.exclude(status=Milestone.Status.CANCELLED)
+        last = burnup_series(project=project, today=demo.today())[-1]
+        assert (last.scope, last.done) == (
+            milestones.count(),
+            milestones.filter(status=Milestone.Status.COMPLETED).count(),
+        )
+        completed += last.done
+    assert completed > 0
 
 
 def test_status_updates_of_each_health_and_comments(demo):

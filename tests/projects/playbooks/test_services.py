@@ -56,6 +56,8 @@ def test_every_builtin_playbook_is_shipped_and_realistic():
         "agency-client-onboarding",
         "seo-content-program",
         "awards-pr",
+        "employee-milestones",
+        "customer-milestones",
     }
     for template in Template.objects.filter(workspace=None):
         assert 6 <= template.milestones.count() <= 15, template.name
@@ -71,7 +73,7 @@ def test_every_builtin_playbook_is_shipped_and_realistic():
 def test_syncing_the_library_twice_changes_nothing():
     before = (Template.objects.count(), Milestone.objects.count())
     shapes = {t.key: t.milestones.count() for t in Template.objects.filter(workspace=None)}
-    assert playbooks_sync() == 7
+    assert playbooks_sync() == 9
     assert (Template.objects.count(), Milestone.objects.count()) == before
     assert {t.key: t.milestones.count() for t in Template.objects.filter(workspace=None)} == shapes
 
@@ -234,7 +236,7 @@ def test_templates_are_visible_to_their_workspace_only(workspace, manager, outsi
     own = template_save_from_project(project=project, actor=manager)
     assert own in Template.objects.visible_to(manager)
     assert own not in Template.objects.visible_to(outsider)
-    assert Template.objects.visible_to(outsider).filter(workspace=None).count() == 7
+    assert Template.objects.visible_to(outsider).filter(workspace=None).count() == 9
     other = WorkspaceFactory()
     with pytest.raises(ValidationError):
         template_instantiate(

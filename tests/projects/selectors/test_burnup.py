@@ -102,3 +102,38 @@ def test_burnup_series_counts_a_day_by_where_each_milestone_ended_it(workspace, 
         BurnupPoint(today - timedelta(days=1), 3, 1),
         BurnupPoint(today, 1, 1),
     ]
+
+
+def test_replay_keeps_a_completion_logged_before_the_creation():
+    """A history written out of order (completed on day 1, created on day 2) does not read
+    the later creation as a reopening."""
+    events = [
+        MilestoneEvent(D1, "milestone.completed", 1),
+        MilestoneEvent(D2, "milestone.created", 1),
+        MilestoneEvent(D2, "milestone.created", 2),
+    ]
+    assert replay(events) == [BurnupPoint(D1, 1, 1), BurnupPoint(D2, 2, 1)]
+
+
+@pytest.mark.django_db
+def test_burnup_series_counts_a_completion_timed_before_the_creation(workspace, manager, project):
+    """One milestone completed (by its timestamp) the day before it was created, another
+    completed earlier the same day it was created: both count as completed."""
+    today = workspace.today()
+    earlier, same_day = (
+        milestone_services.milestone_create(
+            project=project, actor=manager, title=title, due_date=today
+        )
+        for title in ("Brief", "Media plan")
+    )
+    for milestone in (earlier, same_day):
+        milestone_services.milestone_complete(milestone=milestone, actor=manager)
+    now = timezone.now()
+    completions = ActivityEvent.objects.filter(verb="milestone.completed")
+    completions.filter(target_id=earlier.pk).update(created_at=now - timedelta(days=1))
+    completions.filter(target_id=same_day.pk).update(created_at=now - timedelta(seconds=5))
+
+    assert burnup_series(project=project, today=today) == [
+        BurnupPoint(today - timedelta(days=1), 1, 1),
+        BurnupPoint(today, 2, 2),
+    ]

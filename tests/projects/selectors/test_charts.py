@@ -55,8 +55,9 @@ def test_timeline_rows_diamonds_ghosts_and_dependencies():
     assert film_row.slip_days == 7 and film_row.ghost
     assert launch_row.ghost == "" and launch_row.ghost_x is None
     assert chart.today_x == scale.x(TODAY)
-    assert len(chart.dependencies) == 1
-    assert chart.dependencies[0].startswith(f"M{film_row.x + 7},{film_row.y} ")
+    [dependency] = chart.dependencies
+    assert (dependency.source, dependency.target) == (film.id, launch.id)
+    assert dependency.path.startswith(f"M{film_row.x + 7},{film_row.y} ")
     assert chart.height > launch_row.y
 
 
@@ -107,3 +108,15 @@ def test_burnup_starts_at_the_project_start_and_needs_history():
     chart = burnup(points=points, today=TODAY, start=date(2026, 11, 15))
     assert chart.scope_line.startswith(f"M{float(chart.plot_left)},{float(chart.plot_bottom)}")
     assert burnup(points=[], today=TODAY) is None
+
+
+def test_burnup_axes_have_titles_outside_the_plot():
+    points = [BurnupPoint(date(2026, 11, 1), 2, 0), BurnupPoint(date(2026, 11, 11), 4, 1)]
+    chart = burnup(points=points, today=TODAY)
+    assert (chart.y_title, chart.x_title) == ("Milestones", "Date")
+    # The y title is turned along the left margin, centred on the plot's height; the x title
+    # sits below the date labels (drawn 18 below the plot), inside the drawing.
+    assert chart.y_title_centre == (chart.plot_top + chart.plot_bottom) / 2
+    assert chart.plot_left >= 48  # room for the turned title beside the count labels
+    assert chart.x_title_centre == (chart.plot_left + chart.plot_right) / 2
+    assert chart.plot_bottom + 18 + 12 <= chart.height - 6 <= chart.height

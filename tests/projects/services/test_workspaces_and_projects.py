@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from milestones_site.services.errors import StaleVersion
 from projects.models import (
@@ -28,6 +29,7 @@ from tests.factories import (
     MembershipFactory,
     MilestoneFactory,
     PhaseFactory,
+    ProjectFactory,
     UserFactory,
     WorkspaceFactory,
 )
@@ -456,6 +458,67 @@ def test_phase_create_appends_in_order(project, manager):
     second = project_services.phase_create(project=project, actor=manager, name="Production")
     assert (first.order, second.order) == (0, 1)
     assert ActivityEvent.objects.filter(verb="phase.created").count() == 2
+
+
+def phase_names(project) -> list[tuple[int, str]]:
+    return list(project.phases.order_by("order").values_list("order", "name"))
+
+
+def test_phase_create_after_a_deleted_phase_takes_the_next_free_order(project, manager):
+    for name in ("Strategy", "Production", "Launch"):
+        project_services.phase_create(project=project, actor=manager, name=name)
+    project_services.phase_delete(phase=project.phases.get(name="Production"), actor=manager)
+    project_services.phase_create(project=project, actor=manager, name="Follow-up")
+    assert phase_names(project) == [(0, "Strategy"), (2, "Launch"), (3, "Follow-up")]
+
+
+def test_phase_create_at_a_taken_order_moves_the_rest_down(project, manager):
+    for name in ("Strategy", "Production", "Launch"):
+        project_services.phase_create(project=project, actor=manager, name=name)
+    project_services.phase_create(project=project, actor=manager, name="Research", order=1)
+    assert phase_names(project) == [
+        (0, "Strategy"),
+        (1, "Research"),
+        (2, "Production"),
+        (3, "Launch"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("moved", "to", "expected"),
+    [
+        ("Launch", 0, ["Launch", "Strategy", "Production", "Wrap-up"]),
+        ("Strategy", 2, ["Production", "Launch", "Strategy", "Wrap-up"]),
+        ("Production", 3, ["Strategy", "Launch", "Wrap-up", "Production"]),
+        ("Production", 7, ["Strategy", "Launch", "Wrap-up", "Production"]),
+    ],
+)
+def test_phase_update_moves_a_phase_and_shifts_those_between(project, manager, moved, to, expected):
+    for name in ("Strategy", "Production", "Launch", "Wrap-up"):
+        project_services.phase_create(project=project, actor=manager, name=name)
+    phase = project.phases.get(name=moved)
+    project_services.phase_update(phase=phase, actor=manager, data={"order": to})
+    assert [name for _order, name in phase_names(project)] == expected
+    assert project.phases.get(name=moved).order == to
+    assert len({order for order, _name in phase_names(project)}) == 4
+
+
+def test_a_phase_placed_where_the_others_have_no_room_to_move_is_refused(project, manager):
+    project_services.phase_create(project=project, actor=manager, name="Wrap-up", order=32767)
+    with pytest.raises(ValidationError) as refused:
+        project_services.phase_create(project=project, actor=manager, name="Last", order=32767)
+    assert list(refused.value.message_dict) == ["order"]
+    with pytest.raises(ValidationError) as beyond:
+        project_services.phase_create(project=project, actor=manager, name="After")
+    assert list(beyond.value.message_dict) == ["order"]
+    assert phase_names(project) == [(32767, "Wrap-up")]
+
+
+def test_two_phases_of_a_project_cannot_share_an_order(project, manager):
+    project_services.phase_create(project=project, actor=manager, name="Strategy")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Phase.objects.create(project=project, name="Twin", order=0)
+    PhaseFactory(project=ProjectFactory(workspace=project.workspace), order=0)  # another project
 
 
 def test_phase_create_refuses_an_end_before_the_start(project, manager):

@@ -9,7 +9,6 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from projects.templatetags.inline_controls import markup
-from projects.templatetags.project_plan import truncated
 from projects.web.views.common import allowed_actions
 from tests.factories import DeliverableFactory, MilestoneFactory
 
@@ -64,6 +63,7 @@ def test_editors_get_the_controls_and_viewers_only_the_status(project, workspace
     assert f'action="/milestones/{milestone.pk}/status/"' in managed
     assert '<option value="blocked" selected>Blocked</option>' in managed
     assert managed.count(" selected") == 1
+    assert 'class="status-select tone-attention"' in managed  # the palette's tone of blocked
     assert "Status of Launch &lt;day&gt;" in managed  # titles are escaped
     assert 'name="csrfmiddlewaretoken" value="token123"' in managed
     assert 'name="next" value="/projects/1/"' in managed
@@ -71,7 +71,7 @@ def test_editors_get_the_controls_and_viewers_only_the_status(project, workspace
     assert 'aria-label="Approve: Cut"' in managed and 'value="request_changes"' in managed
 
     read_only = render_cells(viewer, workspace, **objects)
-    assert '<span class="badge badge--blocked">Blocked</span>' in read_only
+    assert '<span class="badge tone-attention" data-status="blocked">Blocked</span>' in read_only
     assert 'data-status="in_review">In review</span>' in read_only
     for control in ("<form", "<select", "<button", "csrfmiddlewaretoken"):
         assert control not in read_only
@@ -83,12 +83,3 @@ def test_markup_escapes_text_and_keeps_numbers_and_safe_markup():
     )
     assert shown == "<b>&quot;Tom&quot; &amp; &lt;Jerry&gt;</b>7<i>"
     assert isinstance(shown, SafeString)
-
-
-@pytest.mark.parametrize(
-    "label",
-    ["Short", "x" * 30, "x" * 31, "Étude de marché pour la rentrée", "e\u0301" * 20, ""],
-)
-def test_truncated_is_truncatechars(label):
-    page = Template("{{ label|truncatechars:30 }}")
-    assert truncated(label, 30) == page.render(Context({"label": label}))

@@ -1,5 +1,6 @@
 """The calendar page: a month of milestone and deliverable due dates."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -129,3 +130,36 @@ def test_selector_costs_three_queries(workspace, manager):
         month = calendar_month(user=manager, workspace=workspace, month=NOVEMBER)
     assert month.item_count == 60
     assert len(captured.captured_queries) == 3  # projects, milestones, deliverables
+
+
+def chip_classes(page: str) -> dict[str, str]:
+    """The classes of each calendar chip, by the address it links to."""
+    found = re.findall(r'<li class="x-chip ([^"]+)">\s*<a href="([^"]+)"', page)
+    return {href: classes for classes, href in found}
+
+
+def test_chips_take_the_status_palette(client, viewer, project):
+    """Completed work looks completed on the calendar too, and only late work is red."""
+    done = MilestoneFactory(
+        project=project,
+        title="Teaser live",
+        due_date=date(2026, 11, 3),
+        status="completed",
+        completed_at="2026-11-03T10:00Z",
+    )
+    late = MilestoneFactory(project=project, title="Press day", due_date=date(2026, 11, 4))
+    later = MilestoneFactory(project=project, title="Recap", due_date=date(2099, 3, 9))
+    review = DeliverableFactory(
+        milestone=later, title="Recap deck", due_date=date(2099, 3, 5), status="in_review"
+    )
+    client.force_login(viewer)
+
+    past = chip_classes(client.get(URL, {"month": "2026-11"}).content.decode())
+    future = chip_classes(client.get(URL, {"month": "2099-03"}).content.decode())
+
+    assert past[f"/milestones/{done.pk}/"] == "x-chip--milestone tone-done"
+    assert past[f"/milestones/{late.pk}/"] == "x-chip--milestone tone-late"  # past due, open
+    assert future[f"/milestones/{later.pk}/"] == "x-chip--milestone tone-idle"
+    assert future[f"/milestones/{later.pk}/#deliverable-{review.pk}"] == (
+        "x-chip--deliverable tone-review"
+    )

@@ -9,7 +9,7 @@ from tests.factories import ClientFactory, ProjectFactory, WorkspaceFactory
 
 pytestmark = pytest.mark.django_db
 
-SETTINGS = reverse("projects:workspace_settings")
+SETTINGS = reverse("projects:settings_section", args=["clients"])
 
 
 def url(name: str, *args) -> str:
@@ -41,7 +41,7 @@ def test_manager_adds_a_client(client, manager, workspace):
         url("client_create"), {"name": "Fjordline", "contact_email": "cmo@fjordline.example"}
     )
 
-    assert response["Location"] == f"{SETTINGS}#clients"
+    assert response["Location"] == SETTINGS
     added = Client.objects.get(workspace=workspace)
     assert (added.name, added.contact_email) == ("Fjordline", "cmo@fjordline.example")
     assert ActivityEvent.objects.filter(verb="client.created", actor=manager).exists()
@@ -74,7 +74,7 @@ def test_manager_renames_a_client(client, manager, northwind):
 
     response = client.post(edit, {"name": "Northwind Group", "contact_email": ""})
 
-    assert response["Location"] == f"{SETTINGS}#clients"
+    assert response["Location"] == SETTINGS
     northwind.refresh_from_db()
     assert northwind.name == "Northwind Group"
     assert ActivityEvent.objects.filter(verb="client.updated").exists()
@@ -102,7 +102,7 @@ def test_deleting_a_client_keeps_its_projects(client, manager, northwind):
 
     response = client.post(delete)
 
-    assert response["Location"] == f"{SETTINGS}#clients"
+    assert response["Location"] == SETTINGS
     assert not Client.objects.exists()
     assert list(Project.objects.values_list("client", flat=True)) == [None, None]
     event = ActivityEvent.objects.get(verb="client.deleted")

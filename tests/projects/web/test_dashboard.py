@@ -49,11 +49,11 @@ def test_headline_figures_and_table_rows(signed_in, plan, workspace, manager):
     assert stat(page, "Deliverables awaiting review") == "1"
     assert "<title>Portfolio · " in page
     assert "Fjordline Outdoor" in page
-    assert '<span class="badge badge--at_risk">At risk</span>' in page
+    assert '<span class="badge tone-attention" data-status="at_risk">At risk</span>' in page
     assert "Film is late." in page
     assert "0 of 3" in page  # milestones completed of total
     assert "Press kit" in page  # the next open milestone (overdue, so first)
-    assert '<span class="badge badge--overdue">1</span>' in page
+    assert '<span class="badge tone-late" data-status="overdue">1</span>' in page
 
 
 def test_at_risk_counts_every_rule_of_milestone_health(signed_in, plan, manager):
@@ -68,7 +68,9 @@ def test_at_risk_counts_every_rule_of_milestone_health(signed_in, plan, manager)
     )
     page = dashboard(signed_in(manager))
     assert stat(page, "At risk") == "3"
-    assert '<span class="badge badge--at_risk">At risk</span>' in page  # the project's health
+    assert (
+        '<span class="badge tone-attention" data-status="at_risk">At risk</span>' in page
+    )  # the project's health
 
 
 def test_progress_bars_show_the_percentages(signed_in, plan, manager):
@@ -149,7 +151,7 @@ def test_filters_sorting_and_other_workspaces(signed_in, workspace, manager, mem
 def test_sort_links_keep_the_filters_and_toggle_direction(signed_in, workspace, manager):
     ProjectFactory(workspace=workspace, name="Alpha")
     page = dashboard(signed_in(manager), "?status=active&sort=name")
-    assert 'href="?status=active&amp;sort=-name" aria-sort="ascending"' in page
+    assert '<th scope="col" aria-sort="ascending"><a href="?status=active&amp;sort=-name">' in page
     assert 'href="?status=active&amp;sort=target"' in page
 
 

@@ -1,10 +1,12 @@
 """My work: what I own, grouped overdue / this week / later, with inline controls, paged."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
+from notifications.models import NotificationPreference
 from projects.selectors.my_work import WORK_PER_PAGE, my_work
 from tests.factories import DeliverableFactory, MilestoneFactory, ProjectFactory
 
@@ -20,9 +22,7 @@ def test_groups_my_open_work_by_due_date(signed_in, workspace, member, manager, 
     today = workspace.today()
     project = ProjectFactory(workspace=workspace, name="Copper Kettle turns 10")
     MilestoneFactory(project=project, owner=member, title="Late one", due_date=today - timedelta(2))
-    soon = MilestoneFactory(
-        project=project, owner=member, title="Soon", due_date=today + timedelta(3)
-    )
+    soon = MilestoneFactory(project=project, owner=member, title="Soon", due_date=today)
     MilestoneFactory(project=project, owner=member, title="Far", due_date=today + timedelta(30))
     MilestoneFactory(project=project, owner=manager, title="Someone else's")
     MilestoneFactory(
@@ -63,14 +63,17 @@ def test_empty_state(signed_in, member):
 def listing(work) -> list[tuple[str, str]]:
     """(group, title) of every row on one page of my work, top to bottom."""
     return [
-        (group.key, row.title)
+        (group.key, (row.milestone or row.deliverable).title)
         for group in work.groups
-        for row in [*group.milestones, *group.deliverables]
+        for row in group.rows
     ]
 
 
+MONDAY, WEDNESDAY = date(2026, 12, 7), date(2026, 12, 9)
+
+
 def test_pages_cut_the_listing_across_groups_and_kinds(workspace, member):
-    today = workspace.today()
+    today = MONDAY
     project = ProjectFactory(workspace=workspace)
     for days, name in ((-3, "late"), (2, "soon"), (20, "far")):
         due = today + timedelta(days)
@@ -87,13 +90,90 @@ def test_pages_cut_the_listing_across_groups_and_kinds(workspace, member):
         ("later", "undated D"),  # no due date: later, after the dated ones
     ]
 
-    pages = [my_work(user=member, workspace=workspace, page=n, per_page=3) for n in (1, 2, 3)]
+    pages = [
+        my_work(user=member, workspace=workspace, page=n, per_page=3, today=today)
+        for n in (1, 2, 3)
+    ]
 
     assert [listing(work) for work in pages] == [expected[:3], expected[3:6], expected[6:]]
     for work in pages:  # a group's badge counts all its rows, not the page's
         assert [group.size for group in work.groups] == [2, 2, 3]
         assert work.total == 7
     assert pages[0].page.paginator.num_pages == 3
+
+
+def test_milestones_and_deliverables_are_listed_together_by_due_date(workspace, member):
+    """A deliverable due today comes before a milestone due on Sunday; on a shared day the
+    milestone comes first."""
+    project = ProjectFactory(workspace=workspace)
+    sunday = MilestoneFactory(
+        project=project, owner=member, title="Sunday M", due_date=WEDNESDAY + timedelta(4)
+    )
+    friday = MilestoneFactory(
+        project=project, owner=member, title="Friday M", due_date=WEDNESDAY + timedelta(2)
+    )
+    DeliverableFactory(milestone=sunday, owner=member, title="Today D", due_date=WEDNESDAY)
+    DeliverableFactory(milestone=friday, owner=member, title="Friday D", due_date=friday.due_date)
+    DeliverableFactory(
+        milestone=sunday, owner=member, title="Thursday D", due_date=WEDNESDAY + timedelta(1)
+    )
+
+    work = my_work(user=member, workspace=workspace, today=WEDNESDAY)
+
+    assert listing(work) == [
+        ("this_week", "Today D"),
+        ("this_week", "Thursday D"),
+        ("this_week", "Friday M"),
+        ("this_week", "Friday D"),
+        ("this_week", "Sunday M"),
+    ]
+
+
+def test_this_week_is_the_calendar_week_to_sunday(workspace, member):
+    """On a Wednesday, "this week" ends on Sunday: Monday next is later, though it is within
+    the next 7 days; Monday and Tuesday of this week are overdue."""
+    project = ProjectFactory(workspace=workspace)
+    for title, days in (("Monday", -2), ("Today", 0), ("Sunday", 4), ("Next Monday", 5)):
+        MilestoneFactory(
+            project=project, owner=member, title=title, due_date=WEDNESDAY + timedelta(days)
+        )
+
+    work = my_work(user=member, workspace=workspace, today=WEDNESDAY)
+
+    assert listing(work) == [
+        ("overdue", "Monday"),
+        ("this_week", "Today"),
+        ("this_week", "Sunday"),
+        ("later", "Next Monday"),
+    ]
+    assert work.week_end == date(2026, 12, 13)
+    assert [group.size for group in work.groups] == [1, 2, 1]
+
+
+def test_the_page_says_when_this_week_ends(signed_in, workspace, member):
+    today = workspace.today()
+    sunday = today + timedelta(days=6 - today.weekday())
+    MilestoneFactory(project=ProjectFactory(workspace=workspace), owner=member, due_date=today)
+
+    page = signed_in(member).get(reverse("projects:my_work")).content.decode()
+
+    assert f"Due from today to Sunday {sunday.day} {sunday:%B}" in section(page, "This week")
+
+
+def test_this_week_is_the_week_of_the_readers_own_day(signed_in, workspace, member):
+    """Sunday evening in the workspace (UTC) is already Monday in Kiritimati (UTC+14): for
+    someone there "this week" is the new week."""
+    NotificationPreference.objects.create(user=member, timezone="Pacific/Kiritimati")
+    project = ProjectFactory(workspace=workspace)
+    MilestoneFactory(project=project, owner=member, title="Wednesday", due_date=date(2026, 12, 9))
+    MilestoneFactory(project=project, owner=member, title="Sunday", due_date=date(2026, 12, 6))
+
+    with time_machine.travel(datetime(2026, 12, 6, 20, 0, tzinfo=UTC), tick=False):
+        page = signed_in(member).get(reverse("projects:my_work")).content.decode()
+
+    assert "Wednesday" in section(page, "This week")
+    assert "Sunday" in section(page, "Overdue")
+    assert "Due from today to Sunday 13 December" in page
 
 
 def test_long_lists_are_paged(signed_in, workspace, member):

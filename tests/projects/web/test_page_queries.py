@@ -47,6 +47,21 @@ def test_dashboard(signed_in, workspace, manager):
     assert queries_for(client, reverse("projects:dashboard")) == small
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("projects:portfolio_milestones") + "?when=due_soon",
+        reverse("projects:portfolio_reviews"),
+    ],
+)
+def test_the_lists_the_headline_cards_open(signed_in, workspace, manager, url):
+    client = signed_in(manager)
+    add_projects(workspace, manager, 2)
+    small = queries_for(client, url)
+    add_projects(workspace, manager, 58)  # 60 rows: a full first page and more
+    assert queries_for(client, url) == small
+
+
 @one_refresh()
 def add_milestones(project, owner, count: int) -> None:
     today = project.workspace.today()

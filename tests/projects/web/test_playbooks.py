@@ -77,7 +77,7 @@ def test_gallery_lists_builtins_and_own_templates_but_not_another_workspaces(
 
     assert response.status_code == 200
     gallery = response.context["gallery"]
-    assert len(gallery.builtins) == 7
+    assert len(gallery.builtins) == 9
     assert [t.name for t in gallery.workspace_templates] == ["Spring trail shoe relaunch"]
     html = response.content.decode()
     assert "Black Friday / Cyber Monday" in html
@@ -86,14 +86,15 @@ def test_gallery_lists_builtins_and_own_templates_but_not_another_workspaces(
     assert "Spring trail shoe relaunch" in html
     assert f"Saved by {viewer.get_full_name() or viewer.username}" in html
     # The onboarding and SEO playbooks and the saved template mark no anchor.
-    assert html.count("Plans forward from a start date") == 3
+    assert html.count("Plans forward from a start date") == 4
     assert "Rival agency secret plan" not in html
     assert "Use playbook" not in html, "a viewer reads the gallery without a way to use it"
 
 
 def test_gallery_offers_use_to_managers(signed_in, manager):
     html = signed_in(manager).get(reverse("projects:playbooks")).content.decode()
-    assert html.count("Use playbook") == 7
+    # Each button's name starts with what it shows ("Use playbook: Product launch").
+    assert html.count(">Use playbook</a>") == 9
 
 
 def test_gallery_query_count_does_not_grow_with_templates(signed_in, workspace, manager):

@@ -3,6 +3,7 @@ calendar feeds, each with its permissions. Clients: tests/projects/web/test_clie
 
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -25,10 +26,22 @@ from tests.factories import ClientFactory, MembershipFactory, ProjectFactory, Us
 pytestmark = pytest.mark.django_db
 
 PAGE = reverse("projects:workspace_settings")
+SECTIONS = ("members", "reminders", "clients", "share-links", "api-tokens", "calendar-feeds")
 
 
 def url(name: str, *args) -> str:
     return reverse(f"projects:{name}", args=args)
+
+
+def section(name: str) -> str:
+    return url("settings_section", name)
+
+
+def every_section(client) -> str:
+    """All the sections of settings, each a page of its own, read one after the other."""
+    pages = [client.get(section(name)) for name in SECTIONS]
+    assert [page.status_code for page in pages] == [200] * len(SECTIONS)
+    return "".join(page.content.decode() for page in pages)
 
 
 def shown_secret(response) -> str:
@@ -38,13 +51,22 @@ def shown_secret(response) -> str:
 # The page ----------------------------------------------------------------------------------
 
 
+def test_settings_open_on_members_and_each_section_is_a_page(client, owner):
+    client.force_login(owner)
+    assert client.get(PAGE)["Location"] == section("members")
+    for name in SECTIONS:
+        page = client.get(section(name)).content.decode()
+        # The navigation marks the section shown and leads to every other one and webhooks.
+        assert f'<a href="{section(name)}" aria-current="page">' in page
+        assert all(f'href="{section(other)}"' in page for other in SECTIONS)
+        assert f'href="{reverse("notifications:webhooks")}"' in page
+    assert client.get(section("nonsense")).status_code == 404
+
+
 def test_owner_sees_every_control(client, owner, member):
     client.force_login(owner)
 
-    response = client.get(PAGE)
-
-    page = response.content.decode()
-    assert response.status_code == 200
+    page = every_section(client)
     assert member.email in page
     for action in (
         "member_add",
@@ -57,10 +79,58 @@ def test_owner_sees_every_control(client, owner, member):
     assert f'action="{url("member_change_role", member.memberships.get().pk)}"' in page
 
 
+class IdsByForm(HTMLParser):
+    """Every element id of a page and the form it is in; every label's `for` and its form."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms = 0
+        self.form: int | None = None
+        self.ids: list[str] = []
+        self.id_form: dict[str, int | None] = {}
+        self.labels: list[tuple[str, int | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms += 1
+            self.form = self.forms
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+            self.id_form[attrs["id"]] = self.form
+        if tag == "label" and "for" in attrs:
+            self.labels.append((attrs["for"], self.form))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.form = None
+
+
+def test_every_id_is_unique_and_every_label_names_a_field_of_its_form(
+    client, owner, workspace, project
+):
+    access.api_token_create(user=owner, name="CRM sync")
+    access.calendar_feed_create(user=owner, project=project)
+    sharing.share_link_create(project=project, actor=owner, label="Client")
+    ClientFactory(workspace=workspace)
+    client.force_login(owner)
+    # Every section, and a refused submit showing its bound form (with errors).
+    pages = [client.get(section(name)) for name in SECTIONS]
+    for page in [*pages, client.post(url("api_token_create"), {"name": ""})]:
+        parsed = IdsByForm()
+        parsed.feed(page.content.decode())
+
+        assert parsed.forms >= 1
+        assert [id for id in parsed.ids if parsed.ids.count(id) > 1] == []
+        for target, form in parsed.labels:
+            assert target in parsed.id_form, f"label for #{target}: no such element"
+            assert parsed.id_form[target] == form, f"label for #{target} is in another form"
+
+
 def test_viewer_sees_settings_read_only_but_manages_own_tokens_and_feeds(client, viewer, owner):
     client.force_login(viewer)
 
-    page = client.get(PAGE).content.decode()
+    page = every_section(client)
 
     for action in ("member_add", "workspace_update", "client_create", "share_link_create"):
         assert f'action="{url(action)}"' not in page
@@ -81,7 +151,7 @@ def test_page_query_count_does_not_grow_with_members_and_secrets(client, owner, 
             access.api_token_create(user=owner, name="Integration")
             access.calendar_feed_create(user=owner, project=project)
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(PAGE).status_code == 200
+            every_section(client)
         return len(captured.captured_queries)
 
     assert queries_after_adding(2) == queries_after_adding(20)
@@ -264,8 +334,10 @@ def test_token_is_shown_once_and_stored_hashed(client, viewer):
     token = ApiToken.objects.get(user=viewer)
     assert (token.name, token.read_only) == ("CRM sync", True)
     assert token.secret_hash == hash_secret(plain)
-    assert plain not in client.get(PAGE).content.decode()
-    assert token.prefix in client.get(PAGE).content.decode()
+    assert 'data-copy-target="new-secret"' in created.content.decode()  # a copy button
+    listed = client.get(section("api-tokens")).content.decode()
+    assert plain not in listed
+    assert token.prefix in listed
 
 
 def test_token_form_errors(client, member):
@@ -316,14 +388,14 @@ def test_manager_creates_a_share_link_that_opens_and_lists_it(client, manager, p
     link = ShareLink.objects.get()
     assert (link.project, link.label, link.allow_signoff) == (project, "Client team", True)
     assert link.expires_at.date() == timezone.localdate() + timedelta(days=31)
-    listed = client.get(url("workspace_settings")).content.decode()
+    listed = client.get(section("share-links")).content.decode()
     assert '<td data-label="Last opened">Never</td>' in listed
     client.logout()
     assert client.get(link_url.removeprefix("http://testserver")).status_code == 200
     link.refresh_from_db()
     client.force_login(manager)
     opened = timezone.localtime(link.last_viewed_at).strftime("%-d %b %Y %H:%M")
-    listed = client.get(url("workspace_settings")).content.decode()
+    listed = client.get(section("share-links")).content.decode()
     assert f'<td data-label="Last opened">{opened}</td>' in listed
 
 

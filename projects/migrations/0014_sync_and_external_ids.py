@@ -20,7 +20,7 @@ def backfill_updated_at(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0011_single_line_names'),
+        ('projects', '0013_labels_in_words'),
     ]
 
     operations = [

@@ -17,7 +17,7 @@ def backfill_updated_at(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0003_proofing_kinds'),
+        ('notifications', '0004_webhook_previous_secret'),
     ]
 
     operations = [
