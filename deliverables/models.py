@@ -8,6 +8,8 @@ from projects.models import (
     Milestone,
     TimestampedModel,
     choices_check,
+    external_id_field,
+    external_key_field,
     one_line,
     person,
     rollup_count,
@@ -88,6 +90,8 @@ class Deliverable(TimestampedModel):
     )
     approved_by_email = models.EmailField(blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    external_id = external_id_field()
+    external_key = external_key_field()
     version = models.PositiveIntegerField(default=1)
     # Roll-ups of its checklist, kept by the checklist services.
     checklist_total = rollup_count()

@@ -340,9 +340,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["milestones_site.api.parsers.SizeLimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "milestones_site.api.filters.StrictFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "milestones_site.api.filters.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "milestones_site.api.pagination.PageNumberPagination",
     "DEFAULT_THROTTLE_CLASSES": [

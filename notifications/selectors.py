@@ -9,7 +9,7 @@ from projects.permissions import Action, workspaces_allowing
 
 def notifications_of(user) -> QuerySet:
     return Notification.objects.for_user(user).only(
-        "id", "kind", "title", "body", "url", "created_at", "read_at", "email_state"
+        "id", "kind", "title", "body", "url", "created_at", "updated_at", "read_at", "email_state"
     )
 
 

@@ -39,16 +39,17 @@ def notification_mark_read(*, notification: Notification, user) -> Notification:
     if notification.recipient_id != user.pk:
         raise Notification.DoesNotExist
     if notification.read_at is None:
-        notification.read_at = timezone.now()
+        notification.read_at = notification.updated_at = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-            read_at=notification.read_at
+            read_at=notification.read_at, updated_at=notification.read_at
         )
     return notification
 
 
 def notification_mark_all_read(*, user) -> int:
     """Mark every unread notification of the person read; returns how many."""
-    return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
+    now = timezone.now()
+    return Notification.objects.for_user(user).unread().update(read_at=now, updated_at=now)
 
 
 @transaction.atomic

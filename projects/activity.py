@@ -1,15 +1,18 @@
 """The audit log writer: every service records what changed through `record`, which also
 gives the workspace a new content version once the change commits."""
 
+from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models.deletion import Collector
 from django.dispatch import Signal
+from django.utils import timezone
 
 from milestones_site.services.editing import save_changes
-from projects.models import ActivityEvent, Project, Workspace, new_content_version
+from projects.models import ActivityEvent, Deletion, Project, Workspace, new_content_version
 
 # Sent once the transaction that wrote events has committed, with their `event_ids` (once
 # per transaction, so a transaction of hundreds of events rings once). Listeners (the
@@ -38,7 +41,10 @@ class RenewVersion:
         return hash(self.workspace_id)
 
     def __call__(self) -> None:
-        Workspace.objects.filter(pk=self.workspace_id).update(content_version=new_content_version())
+        # Its counts of members and projects may have moved: it reads as changed for sync.
+        Workspace.objects.filter(pk=self.workspace_id).update(
+            content_version=new_content_version(), updated_at=timezone.now()
+        )
 
 
 def renew_version_after_commit(workspace_id: int) -> None:
@@ -144,15 +150,141 @@ def save_recorded(row: models.Model, changes: dict, *, actor, verb: str) -> mode
     `verb` with them; no change, nothing written."""
     save_changes(row, changes)
     if changes:
+        touch_shown_with(row, changes)
         record(actor=actor, verb=verb, target=row, changes=changes)
     return row
+
+
+# Incremental sync (`?updated_after=`) reads again every row whose `updated_at` moved, so a
+# change moves it on every row whose representation shows what changed: the row itself
+# (auto_now), rows whose roll-ups moved (projects.rollups.store), the workspace after each
+# commit (RenewVersion), and the rows `touch_*` name below. What depends on today's date
+# (overdue, health) and people's names are outside it.
+
+# The fields of a row that the rows below it show beside their own (`project_name`, …).
+SHOWN_BELOW = ("name", "title")
+# Rows that never show another row's name or count, however they point to it.
+NOT_TOUCHED = {"projects.activityevent", "projects.workspace"}
+
+
+def shows_changes(model) -> bool:
+    label = model._meta.label_lower
+    return label not in NOT_TOUCHED and any(
+        field.name == "updated_at" for field in model._meta.concrete_fields
+    )
+
+
+def touch(model, pks) -> None:
+    """These rows show something that changed: their `updated_at` moves."""
+    pks = {pk for pk in pks if pk is not None}
+    if pks and shows_changes(model):
+        model._base_manager.filter(pk__in=pks).update(updated_at=timezone.now())
+
+
+def touch_parents(row: models.Model, fields=None) -> None:
+    """The rows `row` points to (through `fields`, else every foreign key) count it or
+    list it: they changed with it."""
+    for field in row._meta.concrete_fields:
+        if field.many_to_one and (fields is None or field.name in fields):
+            touch(field.related_model, [getattr(row, field.attname)])
+
+
+def touch_shown_with(row: models.Model, changes: dict) -> None:
+    """After an update: a row moved to another parent changes both parents' counts; a
+    renamed row changes the rows that show its name: those below it, two levels down (a
+    project's name is shown on its deliverables), and those that point to it otherwise (a
+    project shows the title of its next milestone)."""
+    for name, (before, after) in changes.items():
+        field = row._meta.get_field(name)
+        if field.many_to_one:
+            touch(field.related_model, [before, after])
+    if SHOWN_BELOW & changes.keys():
+        touch_below(type(row), [row.pk], levels=2)
+
+
+def touch_below(model, pks: list, *, levels: int) -> None:
+    """Touch the rows that point to these rows (`levels` deep): two queries per relation,
+    however many rows."""
+    relations = model._meta.get_fields(include_hidden=True)
+    for relation in relations:
+        if not (relation.one_to_many and relation.auto_created):
+            continue
+        below = relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": pks})
+        found = list(below.values_list("pk", flat=True)) if shows_changes(below.model) else []
+        touch(below.model, found)
+        if levels > 1 and found and not relation.hidden:  # rows below, not beside
+            touch_below(below.model, found, levels=levels - 1)
 
 
 def record_deletion(
     row: models.Model, *, actor, target: models.Model, data: dict, verb: str = ""
 ) -> None:
     """Delete `row`, recording `verb` (`<model>.deleted`) on `target` (what outlives it)
-    with `data` naming what went: the audit trail outlives the row."""
+    with `data` naming what went: the audit trail outlives the row. Every row that goes
+    with it and that the API shows leaves a Deletion (`GET /api/v1/deleted/`), and the rows
+    that outlive it but showed it (parents counting it, rows pointing to it) are touched."""
     verb = verb or f"{ROW_NOUNS.get(row._meta.model_name, row._meta.model_name)}.deleted"
-    record(actor=actor, verb=verb, target=target, data=data)
-    row.delete()
+    event = record(actor=actor, verb=verb, target=target, data=data)
+    delete_recorded(row, workspace_id=event.workspace_id)
+
+
+# The kinds of row the API shows, as `Deletion.type` names them.
+DELETION_TYPES = {
+    "projects.activityevent": "activity",  # a project's audit trail goes with it
+    "projects.client": "client",
+    "projects.membership": "membership",
+    "projects.project": "project",
+    "projects.phase": "phase",
+    "projects.milestone": "milestone",
+    "projects.statusupdate": "status_update",
+    "projects.comment": "comment",
+    "projects.template": "template",
+    "deliverables.deliverable": "deliverable",
+    "deliverables.checklistitem": "checklist_item",
+    "deliverables.deliverableversion": "version",
+    "deliverables.prooffile": "proof_file",
+    "deliverables.reviewround": "review_round",
+    "deliverables.proofcomment": "proof_comment",
+    "notifications.webhookendpoint": "webhook",
+}
+
+
+def delete_recorded(row: models.Model, *, workspace_id: int | None) -> None:
+    """Delete `row` and what cascades from it (Django's deletion collector, as
+    `Model.delete` does), leaving a Deletion for each row the API shows."""
+    collector = Collector(using=row._state.db or "default", origin=row)
+    collector.collect([row])
+    gone: dict[type, list] = {}
+    batches = [*collector.data.items(), *((qs.model, qs) for qs in collector.fast_deletes)]
+    for model, rows in batches:
+        # The rows the API shows, and the links between them (a milestone's dependencies):
+        # not the audit trail or other rows that go with them unseen.
+        if model._meta.label_lower in DELETION_TYPES or model._meta.auto_created:
+            gone.setdefault(model, []).extend(rows)
+    # What outlives them but showed them: the rows they pointed to (counting or listing
+    # them), and the rows whose reference to them is cleared (SET_NULL).
+    outliving: dict[type, set] = defaultdict(set)
+    for objs in gone.values():
+        for obj in objs:
+            for field in obj._meta.concrete_fields:
+                if field.many_to_one:
+                    outliving[field.related_model].add(getattr(obj, field.attname))
+    for (field, _value), updates in collector.field_updates.items():
+        for rows in updates:
+            outliving[field.model].update(obj.pk for obj in rows)
+    for model, pks in outliving.items():
+        deleted = {obj.pk for obj in gone.get(model, ())}
+        touch(model, pks - deleted)
+    if workspace_id is not None:
+        Deletion.objects.bulk_create(
+            Deletion(
+                workspace_id=workspace_id,
+                type=DELETION_TYPES[model._meta.label_lower],
+                object_id=obj.pk,
+                external_id=getattr(obj, "external_id", ""),
+            )
+            for model, objs in gone.items()
+            if model._meta.label_lower in DELETION_TYPES
+            for obj in objs
+        )
+    collector.delete()

@@ -20,6 +20,7 @@ from projects.models import (
     CalendarFeed,
     Client,
     Comment,
+    Deletion,
     Health,
     Membership,
     Milestone,
@@ -333,6 +334,18 @@ class ActivityEventAdmin(ScopedAdmin):
     search_fields = ["verb", "target_repr", "actor_name"]
     date_hierarchy = "created_at"
     list_select_related = ["project", "workspace"]
+
+
+@admin.register(Deletion)
+class DeletionAdmin(ScopedAdmin):
+    """What was deleted, for clients keeping a copy: written only by the services."""
+
+    workspace_path = "workspace"
+    list_display = ["deleted_at", "type", "object_id", "external_id", "workspace"]
+    list_filter = ["type", "workspace"]
+    search_fields = ["external_id"]
+    date_hierarchy = "deleted_at"
+    list_select_related = ["workspace"]
 
 
 @admin.register(Comment)

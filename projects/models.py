@@ -73,6 +73,26 @@ def person(**options) -> models.ForeignKey:
     )
 
 
+def external_id_field() -> models.CharField:
+    """An integration's own id for the row (a CRM record, an ad campaign): optional, unique
+    per workspace and kind of row (see `external_id_unique`)."""
+    return models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="Your system's id for this row: optional, unique in the workspace among "
+        "rows of its kind.",
+    )
+
+
+def external_key_field() -> models.CharField:
+    """`<workspace id>:<external id>` while the row has an external id, else NULL. Unique,
+    so the database keeps external ids unique per workspace for each kind of row, also for
+    rows that reach their workspace through a parent (milestones, deliverables). The
+    services set it with `external_id` (projects.services.external_ids)."""
+    return models.CharField(max_length=230, null=True, blank=True, unique=True, editable=False)
+
+
 def rollup_count() -> models.PositiveIntegerField:
     """A count kept by the services (projects.rollups), never typed in."""
     return models.PositiveIntegerField(default=0, editable=False)
@@ -266,6 +286,8 @@ class Project(TimestampedModel):
             RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO currency code, e.g. EUR.")
         ],
     )
+    external_id = external_id_field()
+    external_key = external_key_field()
     version = models.PositiveIntegerField(default=1)
 
     # Roll-ups, kept by the services in the same transaction as each change
@@ -423,6 +445,8 @@ class Milestone(TimestampedModel):
         blank=True,
         help_text="Overrides the workspace's reminder lead days, e.g. [14, 3].",
     )
+    external_id = external_id_field()
+    external_key = external_key_field()
     version = models.PositiveIntegerField(default=1)
 
     # Roll-ups, kept by the services (projects.rollups): this milestone's deliverables, and
@@ -494,6 +518,7 @@ class StatusUpdate(models.Model):
     summary = models.TextField()
     author = person()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -536,6 +561,24 @@ class ActivityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name or 'system'} {self.verb} {self.target_repr}"
+
+
+class Deletion(models.Model):
+    """A row deleted through the services, with everything deleted with it: what a client
+    keeping a copy of a workspace must drop (`GET /api/v1/deleted/`)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="deletions")
+    type = models.CharField(max_length=32, help_text="The kind of row: project, milestone, …")
+    object_id = models.PositiveBigIntegerField()
+    external_id = models.CharField(max_length=200, blank=True)
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["deleted_at", "id"]
+        indexes = [models.Index(fields=["workspace", "deleted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.object_id} deleted"
 
 
 class Comment(TimestampedModel):
@@ -586,6 +629,7 @@ class HashedSecret(models.Model):
     prefix = models.CharField(max_length=16, db_index=True)
     secret_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

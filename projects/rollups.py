@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
 
 from projects.models import Milestone, Project, StatusUpdate
 from projects.statuses import DELIVERABLE_DONE_STATUSES, MILESTONE_CLOSED_STATUSES
@@ -188,16 +189,20 @@ def dependents_of(milestone_ids: Iterable[int]) -> list[int]:
 
 
 def store(model, found: dict[int, dict], fields: tuple[str, ...]) -> int:
-    """Write the roll-ups that differ from the stored ones; returns how many rows moved."""
+    """Write the roll-ups that differ from the stored ones; returns how many rows moved.
+    A row whose roll-ups moved shows something new: its `updated_at` moves too, so that an
+    incremental sync (`?updated_after=`) reads it again."""
     rows = model.objects.filter(pk__in=found).only("pk", *fields)
     changed = []
+    now = timezone.now()
     for row in rows:
         values = found[row.pk]
         if any(getattr(row, field) != values[field] for field in fields):
             for field in fields:
                 setattr(row, field, values[field])
+            row.updated_at = now
             changed.append(row)
-    model.objects.bulk_update(changed, fields)
+    model.objects.bulk_update(changed, [*fields, "updated_at"])
     return len(changed)
 
 

@@ -9,27 +9,30 @@ from deliverables.models import (
     ProofComment,
     ReviewRound,
 )
-from projects.api.filters import id_filter
+from milestones_site.api.filters import BooleanFilter, ChoiceFilter, ResourceFilterSet, id_filter
+from projects.api.filters import external_id_filter
 
 
-class DeliverableFilter(filters.FilterSet):
+class DeliverableFilter(ResourceFilterSet):
     project = id_filter("milestone__project_id", "Project id")
+    external_id = external_id_filter()
     milestone = id_filter("milestone_id", "Milestone id")
     owner = id_filter("owner_id", "Owner's user id")
-    status = filters.ChoiceFilter(choices=Deliverable.Status.choices)
-    kind = filters.ChoiceFilter(choices=Deliverable.Kind.choices)
+    status = ChoiceFilter(choices=Deliverable.Status.choices)
+    kind = ChoiceFilter(choices=Deliverable.Kind.choices)
     due_before = filters.DateFilter(
         field_name="due_date", lookup_expr="lte", label="Due on or before"
     )
     due_after = filters.DateFilter(
         field_name="due_date", lookup_expr="gte", label="Due on or after"
     )
-    overdue = filters.BooleanFilter(field_name="is_overdue", label="Open and past its due date")
+    overdue = BooleanFilter(field_name="is_overdue", label="Open and past its due date")
 
     class Meta:
         model = Deliverable
         fields = (
             "project",
+            "external_id",
             "milestone",
             "owner",
             "status",
@@ -40,17 +43,17 @@ class DeliverableFilter(filters.FilterSet):
         )
 
 
-class ChecklistItemFilter(filters.FilterSet):
+class ChecklistItemFilter(ResourceFilterSet):
     deliverable = id_filter("deliverable_id", "Deliverable id")
     milestone = id_filter("milestone_id", "Milestone id")
-    done = filters.BooleanFilter()
+    done = BooleanFilter()
 
     class Meta:
         model = ChecklistItem
         fields = ("deliverable", "milestone", "done")
 
 
-class VersionFilter(filters.FilterSet):
+class VersionFilter(ResourceFilterSet):
     deliverable = id_filter("deliverable_id", "Deliverable id")
 
     class Meta:
@@ -58,19 +61,19 @@ class VersionFilter(filters.FilterSet):
         fields = ("deliverable",)
 
 
-class ReviewRoundFilter(filters.FilterSet):
+class ReviewRoundFilter(ResourceFilterSet):
     deliverable = id_filter("deliverable_id", "Deliverable id")
-    decision = filters.ChoiceFilter(choices=ReviewRound.Decision.choices)
+    decision = ChoiceFilter(choices=ReviewRound.Decision.choices)
 
     class Meta:
         model = ReviewRound
         fields = ("deliverable", "decision")
 
 
-class ProofCommentFilter(filters.FilterSet):
+class ProofCommentFilter(ResourceFilterSet):
     version = id_filter("on_version_id", "Version id")
     deliverable = id_filter("on_version__deliverable_id", "Deliverable id")
-    resolved = filters.BooleanFilter(
+    resolved = BooleanFilter(
         field_name="resolved_at", lookup_expr="isnull", exclude=True, label="Resolved"
     )
 

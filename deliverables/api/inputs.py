@@ -13,6 +13,7 @@ from projects.playbooks.building import (
     PhaseDraft,
     ProjectDraft,
 )
+from projects.services.external_ids import EXTERNAL_ID
 from projects.services.milestones import MILESTONE_FIELDS
 
 
@@ -28,14 +29,14 @@ class DeliverableUpdateInput(ModelInputSerializer):
 
     class Meta:
         model = Deliverable
-        fields = DELIVERABLE_FIELDS
+        fields = (*DELIVERABLE_FIELDS, EXTERNAL_ID)
 
 
 class DeliverableCreateInput(DeliverableUpdateInput):
     milestone = VisibleRelatedField(queryset=Milestone.objects.all())
 
     class Meta(DeliverableUpdateInput.Meta):
-        fields = ("milestone", *DELIVERABLE_FIELDS)
+        fields = ("milestone", *DELIVERABLE_FIELDS, EXTERNAL_ID)
 
 
 class EmptyInput(InputSerializer):

@@ -55,6 +55,7 @@ class DeliverableSerializer(serializers.ModelSerializer):
         read_only_fields = ("version", "approved_at")
         fields = (
             "id",
+            "external_id",
             "milestone",
             "milestone_title",
             "project",
@@ -111,6 +112,7 @@ def deliverable_outputs(rows: list[Deliverable], *, reader=None) -> list[dict]:
 def deliverable_output(row: Deliverable, names: dict, zone: tzinfo) -> dict:
     return {
         "id": row.pk,
+        "external_id": row.external_id,
         "milestone": row.milestone_id,
         "milestone_title": row.milestone_title,
         "project": row.project_pk,

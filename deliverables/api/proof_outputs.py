@@ -70,6 +70,7 @@ class VersionSerializer(serializers.ModelSerializer):
             "uploaded_by_name",
             "files",
             "created_at",
+            "updated_at",
         )
 
 
@@ -99,6 +100,7 @@ class ReviewRoundSerializer(serializers.ModelSerializer):
             "opened_by",
             "opened_by_name",
             "created_at",
+            "updated_at",
             "decision",
             "reviewer",
             "reviewer_name",
@@ -141,6 +143,7 @@ class ProofCommentSerializer(serializers.ModelSerializer):
             "resolved_by",
             "resolved_by_name",
             "created_at",
+            "updated_at",
         )
 
     def get_author_name(self, comment: ProofComment) -> str:

@@ -25,6 +25,7 @@ from milestones_site.services.writes import Writes
 from projects import activity, permissions, rollups
 from projects.models import Milestone, ShareLink
 from projects.permissions import Action
+from projects.services.external_ids import EXTERNAL_ID, keep_external_key
 from projects.services.workspaces import ensure_member
 
 Status = Deliverable.Status
@@ -88,9 +89,10 @@ def deliverable_create(*, milestone: Milestone, actor, title: str, **fields) -> 
             milestone=f"“{milestone}” is {milestone.get_status_display().lower()}; reopen it first."
         )
     deliverable = Deliverable(milestone=milestone, title=title)
-    apply_changes(deliverable, fields, editable=DELIVERABLE_FIELDS)
+    apply_changes(deliverable, fields, editable=(*DELIVERABLE_FIELDS, EXTERNAL_ID))
     validate(deliverable)
     ensure_member(_workspace(deliverable), deliverable.owner, "owner")
+    keep_external_key(deliverable, _workspace(deliverable).pk)
     deliverable.save()
     rollups.refresh(milestones=[milestone.pk])
     activity.record(actor=actor, verb="deliverable.created", target=deliverable)
@@ -106,9 +108,13 @@ def deliverable_update(
     if "status" in data:
         raise invalid(status="Change the status with submit, approve, request changes or deliver.")
     deliverable, changes = apply_edit(
-        deliverable, data, editable=DELIVERABLE_FIELDS, expected_version=expected_version
+        deliverable,
+        data,
+        editable=(*DELIVERABLE_FIELDS, EXTERNAL_ID),
+        expected_version=expected_version,
     )
     ensure_member(_workspace(deliverable), deliverable.owner, "owner")
+    keep_external_key(deliverable, _workspace(deliverable).pk)
     return activity.save_recorded(deliverable, changes, actor=actor, verb="deliverable.updated")
 
 

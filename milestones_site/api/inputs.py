@@ -1,14 +1,16 @@
 """Base classes for the API's input serializers: they only parse and check the shape of
 a request; the services decide everything else.
 
-Unknown fields are refused (a typo must not be silently ignored), choice errors list
-the valid choices, and a reference to a row the caller cannot see reads as "does not
-exist" (400), exactly like a row that does not exist.
+Unknown fields are refused (a typo must not be silently ignored), a value of the wrong
+JSON type is refused rather than converted (`"name": 42`, `"email_events": 0`, `"id":
+"12"`), choice errors list the valid choices, and a reference to a row the caller cannot
+see reads as "does not exist" (400), exactly like a row that does not exist.
 """
 
 import re
 from collections.abc import Mapping
 
+from django.http import QueryDict
 from rest_framework import serializers
 
 # The largest id a database row can have (a signed 64-bit integer).
@@ -28,6 +30,78 @@ def listed(choices, limit: int = 12) -> str:
     """The choices to name in a message (a long list such as timezones is cut short)."""
     names = [str(choice) for choice in choices]
     return ", ".join(names[:limit]) + (", …" if len(names) > limit else "")
+
+
+TEXT_FIELDS = (
+    serializers.CharField,
+    serializers.DateField,
+    serializers.DateTimeField,
+    serializers.TimeField,
+    serializers.DurationField,
+    serializers.UUIDField,
+    serializers.SlugRelatedField,
+)
+
+
+def json_type_of(field) -> tuple[tuple[type, ...], str] | None:
+    """The JSON types `field` takes, and how to name them; None where the field reads
+    more than one (JSON documents, files)."""
+    if isinstance(field, serializers.BooleanField):
+        return (bool,), "true or false"
+    if isinstance(field, serializers.MultipleChoiceField | serializers.ListField):
+        return (list,), "a list"
+    if isinstance(field, serializers.ManyRelatedField | serializers.ListSerializer):
+        return (list,), "a list"
+    if isinstance(field, serializers.ChoiceField):
+        if all(isinstance(choice, int) for choice in field.choices):
+            return (int,), "a whole number"
+        return (str,), "a string"
+    if isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
+        return (int,), "a whole number"
+    if isinstance(field, serializers.FloatField):
+        return (int, float), "a number"
+    if isinstance(field, serializers.DecimalField):
+        return (int, float, str), "a number (or a string of one)"
+    if isinstance(field, TEXT_FIELDS):
+        return (str,), "a string"
+    if isinstance(field, serializers.DictField | serializers.Serializer):
+        return (dict,), "an object"
+    return None
+
+
+def json_name(value) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    names = {int: "a number", float: "a number", str: "a string", list: "a list", dict: "an object"}
+    return names.get(type(value), "something else")
+
+
+def wrong_json_type(field, value) -> str | None:
+    """Why `value`, as parsed from JSON, is not what `field` takes; None if it is."""
+    expected = json_type_of(field)
+    if value is None or expected is None:
+        return None
+    types, name = expected
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+        single_choice = isinstance(field, serializers.ChoiceField) and types != (list,)
+        hint = f"; use one of: {listed(field.choices)}" if single_choice else ""
+        return f"Send {name}, not {json_name(value)}{hint}."
+    child = getattr(field, "child", None) or getattr(field, "child_relation", None)
+    if (
+        isinstance(value, list)
+        and child is not None
+        and not isinstance(child, serializers.Serializer)
+    ):
+        for index, item in enumerate(value):
+            problem = wrong_json_type(child, item)
+            if problem:
+                return f"Item {index}: {problem}"
+    if isinstance(value, dict) and isinstance(field, serializers.DictField):
+        for key, item in value.items():
+            problem = wrong_json_type(field.child, item)
+            if problem:
+                return f"{key}: {problem}"
+    return None
 
 
 class StrictInputMixin:
@@ -50,6 +124,17 @@ class StrictInputMixin:
                 message = f"Unknown field; the fields you can send are: {', '.join(known)}."
                 raise serializers.ValidationError(
                     {name: [self.changed_elsewhere.get(name, message)] for name in unknown}
+                )
+        if isinstance(data, Mapping) and not isinstance(data, QueryDict):
+            # JSON says what type a value is (a form's values are all text).
+            wrong = {
+                name: wrong_json_type(field, data[name])
+                for name, field in self.fields.items()
+                if name in data and not field.read_only
+            }
+            if any(wrong.values()):
+                raise serializers.ValidationError(
+                    {name: [message] for name, message in wrong.items() if message}
                 )
         return super().to_internal_value(data)
 

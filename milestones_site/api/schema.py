@@ -56,7 +56,8 @@ ERRORS = {
     "429": problem("Too many requests; wait the number of seconds in `Retry-After`."),
 }
 NOT_MODIFIED = OpenApiResponse(
-    description="Not modified: the representation your `If-None-Match` names is current."
+    description="Not modified: the representation your `If-None-Match` names is current "
+    "(or, on a detail, it has not changed since your `If-Modified-Since`)."
 )
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -64,6 +65,14 @@ IF_MATCH = OpenApiParameter(
     OpenApiParameter.HEADER,
     description='The ETag you read (e.g. `"12-3"`); if the resource changed since, the '
     "write is refused with 412. Without it the write is unconditional.",
+)
+IF_MODIFIED_SINCE = OpenApiParameter(
+    "If-Modified-Since",
+    str,
+    OpenApiParameter.HEADER,
+    description="An HTTP date, e.g. the `Last-Modified` you read: 304 when the resource has "
+    "not changed since (to the second) and the date is today where you are. `If-None-Match` "
+    "is exact and takes precedence.",
 )
 IF_NONE_MATCH = OpenApiParameter(
     "If-None-Match",
@@ -123,6 +132,15 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "signing secret, secret URL) is not kept: its retry is a 409 with the `Location` of "
     "what was made.",
 )
+LAST_MODIFIED = response_header(
+    "Last-Modified",
+    ["200", "304"],
+    "When the row last changed (its `updated_at`, to the second); send it back as "
+    "`If-Modified-Since` to revalidate.",
+    required=False,
+)
+
+
 READ_ERRORS = ("400", "401", "403", "404", "429")
 CREATE_ERRORS = (*READ_ERRORS, "409", "413", "415")
 CHANGE_ERRORS = (*CREATE_ERRORS, "412")
@@ -234,6 +252,8 @@ class ApiAutoSchema(AutoSchema):
             parameters = [*parameters, IF_MATCH]
         if self.answers_not_modified():
             parameters = [*parameters, IF_NONE_MATCH]
+        if self.revalidates_by_date():
+            parameters = [*parameters, IF_MODIFIED_SINCE, LAST_MODIFIED]
         return [*parameters, *self.response_headers()]
 
     def error_codes(self) -> tuple[str, ...]:
@@ -253,6 +273,10 @@ class ApiAutoSchema(AutoSchema):
         if self.answers_not_modified():
             responses["304"] = self._get_response_for_code(NOT_MODIFIED, "304")
         return responses
+
+    def revalidates_by_date(self) -> bool:
+        """A conditional detail read also answers `If-Modified-Since` (its updated_at)."""
+        return self.answers_not_modified() and getattr(self.view, "action", None) == "retrieve"
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

@@ -10,6 +10,7 @@ registers exactly the routes those mixins provide. An action on one row (`comple
 from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.http import http_date
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, filters, status, viewsets
 from rest_framework.decorators import action
@@ -23,11 +24,17 @@ from milestones_site.api.concurrency import (
     expected_version,
     parse_if_match,
 )
+from milestones_site.api.filters import StrictFilterBackend
 from milestones_site.api.idempotency import IdempotentPostMixin
 from milestones_site.api.inputs import is_valid_id
 from milestones_site.api.locations import location_of
 from milestones_site.services.writes import Writes
-from milestones_site.web.conditional import not_modified, revalidated, state_of
+from milestones_site.web.conditional import (
+    not_modified,
+    not_modified_since,
+    revalidated,
+    state_of,
+)
 
 
 def answers_with_etag(method):
@@ -119,6 +126,39 @@ class ServiceViewSet(ThrottleUnauthenticatedMixin, IdempotentPostMixin, viewsets
         if paginator is None:
             return set()
         return {paginator.page_query_param, paginator.page_size_query_param}
+
+    def query_param_names(self) -> set[str]:
+        """The parameters this list takes: its filters, ordering, search and paging."""
+        names = self.page_params()
+        for backend in self.filter_backends:
+            if issubclass(backend, StrictFilterBackend):
+                names |= backend().parameter_names(self, self.model._default_manager.none())
+            elif issubclass(backend, filters.OrderingFilter):
+                names.add(backend.ordering_param)
+            elif issubclass(backend, filters.SearchFilter) and getattr(self, "search_fields", ()):
+                names.add(backend.search_param)
+        return names
+
+    def check_query_values(self) -> None:
+        """Reads every parameter's value as the list would (a bad one is a 400) without
+        reading a row: filter sets and orderings build querysets lazily."""
+        self.filter_queryset(self.get_queryset())
+        if self.paginator is not None:
+            self.paginator.check_params(self.request)
+
+    def check_query_params(self) -> None:
+        """A parameter the list does not take is refused, naming those it takes: a
+        misspelt filter must not return the whole list as if it had matched."""
+        known = self.query_param_names()
+        unknown = self.request.query_params.keys() - known
+        if unknown:
+            takes = ", ".join(sorted(self.query_param_names()))
+            raise exceptions.ValidationError(
+                {
+                    name: [f"Unknown parameter; this list takes: {takes}."]
+                    for name in sorted(unknown)
+                }
+            )
 
     def unfiltered(self) -> bool:
         """The list is every row the caller may read (in any order)."""
@@ -223,11 +263,15 @@ class ListMixin:
 
     @answers_with_etag
     def list(self, request, *args, **kwargs):
+        self.check_query_params()
         state = self.read_state(request.get_full_path())
         if state is None:
             return self.listed()
         etag = f'"{state}"'
-        response = not_modified(request, etag) or self.listed()
+        unchanged = not_modified(request, etag)
+        if unchanged is not None:
+            self.check_query_values()  # a bad value is a 400, never a 304
+        response = unchanged or self.listed()
         response["ETag"] = etag
         return revalidated(response)
 
@@ -240,15 +284,23 @@ class ListMixin:
 
 
 class RetrieveMixin:
+    """GET on one row; where reads are conditional, 304 for `If-None-Match` naming its tag
+    or `If-Modified-Since` no earlier than its `updated_at` (sent as `Last-Modified`)."""
+
     @answers_with_etag
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         etag = self.tag_for(instance)
-        unchanged = not_modified(request, etag) if self.conditional_reads else None
+        if not self.conditional_reads:
+            return Response(self.render([instance])[0], headers={"ETag": etag})
+        last_modified = getattr(instance, "updated_at", None)
+        unchanged = not_modified(request, etag) or not_modified_since(request, last_modified, etag)
         if unchanged is not None:
             return revalidated(unchanged)
         response = Response(self.render([instance])[0], headers={"ETag": etag})
-        return revalidated(response) if self.conditional_reads else response
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(last_modified.timestamp())
+        return revalidated(response)
 
 
 class CreateMixin:

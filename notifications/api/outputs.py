@@ -24,6 +24,7 @@ class NotificationSerializer(serializers.ModelSerializer):
             "body",
             "url",
             "created_at",
+            "updated_at",
             "read_at",
             "is_read",
             "email_state",
@@ -36,7 +37,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 class FollowSerializer(serializers.ModelSerializer):
     class Meta:
         model = Follow
-        fields = ("id", "project", "milestone", "created_at")
+        fields = ("id", "project", "milestone", "created_at", "updated_at")
 
 
 class PreferenceSerializer(serializers.ModelSerializer):
@@ -58,6 +59,7 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
             "disabled_reason",
             "previous_secret_expires_at",
             "created_at",
+            "updated_at",
         )
         extra_kwargs = {
             "previous_secret_expires_at": {

@@ -18,7 +18,7 @@ from milestones_site.api.viewsets import (
     UpdateMixin,
 )
 from notifications import selectors, services
-from notifications.api import inputs
+from notifications.api import filters, inputs
 from notifications.api import outputs as out
 from notifications.models import Follow, Notification, WebhookEndpoint
 from notifications.preferences import preference_for
@@ -32,15 +32,13 @@ class NotificationViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
 
     model = Notification
     output_serializer_class = out.NotificationSerializer
+    filterset_class = filters.NotificationFilter
     ordering_fields = ("created_at",)
     ordering = ("-created_at", "-id")
     search_fields = ("title",)
 
     def visible_queryset(self):
-        notifications = selectors.notifications_of(self.request.user)
-        if self.request.query_params.get("unread") in ("true", "1"):
-            notifications = notifications.unread()
-        return notifications
+        return selectors.notifications_of(self.request.user)
 
     @extend_schema(request=None, responses=out.NotificationSerializer)
     @action(detail=True, methods=["post"])

@@ -1,17 +1,21 @@
 """List filters (django-filter). Querysets are already scoped to what the caller can see,
 so an id of another workspace simply matches nothing."""
 
-from datetime import UTC
-
-from django import forms
 from django_filters import rest_framework as filters
-from django_filters.fields import IsoDateTimeField
 
-from milestones_site.api.inputs import MAX_ID
+from milestones_site.api.filters import (
+    BooleanFilter,
+    ChoiceFilter,
+    ResourceFilterSet,
+    UtcDateTimeFilter,
+    ValuesFilter,
+    id_filter,
+)
 from projects.models import (
     ActivityEvent,
     Client,
     Comment,
+    Deletion,
     Health,
     Membership,
     Milestone,
@@ -24,42 +28,16 @@ from projects.models import (
 )
 
 
-class IdFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
-
-
-def id_filter(field_name: str, label: str) -> IdFilter:
-    return IdFilter(field_name=field_name, label=label, min_value=1, max_value=MAX_ID)
-
-
-class UtcDateTimeField(IsoDateTimeField):
-    """An ISO 8601 instant taken in UTC: any offset Python accepts (up to ±23:59) is valid,
-    while PostgreSQL refuses offsets beyond ±15:59 when the value is sent as typed."""
-
-    def clean(self, value):
-        instant = super().clean(value)
-        if instant is None:
-            return None
-        try:
-            return instant.astimezone(UTC)
-        except OverflowError:
-            raise forms.ValidationError("Enter a date and time between years 1 and 9999.") from None
-
-
-class UtcDateTimeFilter(filters.IsoDateTimeFilter):
-    field_class = UtcDateTimeField
-
-
-class MembershipFilter(filters.FilterSet):
+class MembershipFilter(ResourceFilterSet):
     workspace = id_filter("workspace_id", "Workspace id")
-    role = filters.ChoiceFilter(choices=Role.choices)
+    role = ChoiceFilter(choices=Role.choices)
 
     class Meta:
         model = Membership
         fields = ("workspace", "role")
 
 
-class ClientFilter(filters.FilterSet):
+class ClientFilter(ResourceFilterSet):
     workspace = id_filter("workspace_id", "Workspace id")
 
     class Meta:
@@ -67,20 +45,27 @@ class ClientFilter(filters.FilterSet):
         fields = ("workspace",)
 
 
-class ProjectFilter(filters.FilterSet):
+def external_id_filter() -> ValuesFilter:
+    return ValuesFilter(
+        field_name="external_id", label="Your system's id; repeat the parameter for several."
+    )
+
+
+class ProjectFilter(ResourceFilterSet):
     workspace = id_filter("workspace_id", "Workspace id")
+    external_id = external_id_filter()
     client = id_filter("client_id", "Client id")
     owner = id_filter("owner_id", "Owner's user id")
-    status = filters.ChoiceFilter(choices=Project.Status.choices)
-    kind = filters.ChoiceFilter(choices=Project.Kind.choices)
-    health = filters.ChoiceFilter(choices=Health.choices, label="Derived project health")
+    status = ChoiceFilter(choices=Project.Status.choices)
+    kind = ChoiceFilter(choices=Project.Kind.choices)
+    health = ChoiceFilter(choices=Health.choices, label="Derived project health")
 
     class Meta:
         model = Project
-        fields = ("workspace", "client", "owner", "status", "kind", "health")
+        fields = ("workspace", "external_id", "client", "owner", "status", "kind", "health")
 
 
-class PhaseFilter(filters.FilterSet):
+class PhaseFilter(ResourceFilterSet):
     project = id_filter("project_id", "Project id")
 
     class Meta:
@@ -88,25 +73,27 @@ class PhaseFilter(filters.FilterSet):
         fields = ("project",)
 
 
-class MilestoneFilter(filters.FilterSet):
+class MilestoneFilter(ResourceFilterSet):
     project = id_filter("project_id", "Project id")
+    external_id = external_id_filter()
     phase = id_filter("phase_id", "Phase id")
     owner = id_filter("owner_id", "Owner's user id")
-    status = filters.ChoiceFilter(choices=Milestone.Status.choices)
-    category = filters.ChoiceFilter(choices=Milestone.Category.choices)
+    status = ChoiceFilter(choices=Milestone.Status.choices)
+    category = ChoiceFilter(choices=Milestone.Category.choices)
     due_before = filters.DateFilter(
         field_name="due_date", lookup_expr="lte", label="Due on or before"
     )
     due_after = filters.DateFilter(
         field_name="due_date", lookup_expr="gte", label="Due on or after"
     )
-    overdue = filters.BooleanFilter(field_name="is_overdue", label="Open and past its due date")
-    health = filters.ChoiceFilter(choices=MilestoneHealth.choices, label="Derived health")
+    overdue = BooleanFilter(field_name="is_overdue", label="Open and past its due date")
+    health = ChoiceFilter(choices=MilestoneHealth.choices, label="Derived health")
 
     class Meta:
         model = Milestone
         fields = (
             "project",
+            "external_id",
             "phase",
             "owner",
             "status",
@@ -118,9 +105,9 @@ class MilestoneFilter(filters.FilterSet):
         )
 
 
-class StatusUpdateFilter(filters.FilterSet):
+class StatusUpdateFilter(ResourceFilterSet):
     project = id_filter("project_id", "Project id")
-    health = filters.ChoiceFilter(choices=Health.choices)
+    health = ChoiceFilter(choices=Health.choices)
 
     class Meta:
         model = StatusUpdate
@@ -137,9 +124,9 @@ TARGET_TYPES = (
 )
 
 
-class CommentFilter(filters.FilterSet):
+class CommentFilter(ResourceFilterSet):
     project = id_filter("project_id", "Project id")
-    target_type = filters.ChoiceFilter(field_name="target_type__model", choices=TARGET_TYPES[4:])
+    target_type = ChoiceFilter(field_name="target_type__model", choices=TARGET_TYPES[4:])
     target_id = id_filter("target_id", "Id of the milestone or deliverable")
 
     class Meta:
@@ -147,12 +134,12 @@ class CommentFilter(filters.FilterSet):
         fields = ("project", "target_type", "target_id")
 
 
-class ActivityEventFilter(filters.FilterSet):
+class ActivityEventFilter(ResourceFilterSet):
     project = id_filter("project_id", "Project id")
     workspace = id_filter("workspace_id", "Workspace id")
     actor = id_filter("actor_id", "Acting user's id")
     verb = filters.CharFilter(label="Event verb, e.g. milestone.rescheduled")
-    target_type = filters.ChoiceFilter(field_name="target_type__model", choices=TARGET_TYPES)
+    target_type = ChoiceFilter(field_name="target_type__model", choices=TARGET_TYPES)
     target_id = id_filter("target_id", "Target id (with target_type)")
     since = UtcDateTimeFilter(
         field_name="created_at", lookup_expr="gte", label="At or after (ISO 8601)"
@@ -173,13 +160,45 @@ class ActivityEventFilter(filters.FilterSet):
         )
 
 
-class TemplateFilter(filters.FilterSet):
+class TemplateFilter(ResourceFilterSet):
     workspace = id_filter("workspace_id", "Workspace id (its own templates)")
-    builtin = filters.BooleanFilter(
+    builtin = BooleanFilter(
         field_name="workspace", lookup_expr="isnull", label="Built-in playbooks only (true/false)"
     )
-    project_kind = filters.ChoiceFilter(choices=Project.Kind.choices)
+    project_kind = ChoiceFilter(choices=Project.Kind.choices)
 
     class Meta:
         model = Template
         fields = ("workspace", "builtin", "project_kind")
+
+
+DELETION_TYPES = sorted(
+    (name, name)
+    for name in (
+        "activity",
+        "client",
+        "membership",
+        "project",
+        "phase",
+        "milestone",
+        "status_update",
+        "comment",
+        "template",
+        "deliverable",
+        "checklist_item",
+        "version",
+        "proof_file",
+        "review_round",
+        "proof_comment",
+        "webhook",
+    )
+)
+
+
+class DeletionFilter(ResourceFilterSet):
+    workspace = id_filter("workspace_id", "Workspace id")
+    type = ChoiceFilter(choices=DELETION_TYPES, label="Kind of row")
+
+    class Meta:
+        model = Deletion
+        fields = ("workspace", "type")

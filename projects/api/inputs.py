@@ -28,6 +28,7 @@ from projects.models import (
 )
 from projects.playbooks.planning import Direction
 from projects.querysets import readable_workspace_ids
+from projects.services.external_ids import EXTERNAL_ID
 from projects.services.milestones import MILESTONE_FIELDS
 from projects.services.projects import PROJECT_FIELDS
 
@@ -114,14 +115,14 @@ class ProjectUpdateInput(ModelInputSerializer):
 
     class Meta:
         model = Project
-        fields = PROJECT_FIELDS
+        fields = (*PROJECT_FIELDS, EXTERNAL_ID)
 
 
 class ProjectCreateInput(ProjectUpdateInput):
     workspace = VisibleRelatedField(queryset=Workspace.objects.all())
 
     class Meta(ProjectUpdateInput.Meta):
-        fields = ("workspace", *PROJECT_FIELDS)
+        fields = ("workspace", *PROJECT_FIELDS, EXTERNAL_ID)
 
 
 class PhaseUpdateInput(ModelInputSerializer):
@@ -142,7 +143,7 @@ class PhaseCreateInput(PhaseUpdateInput):
         fields = ("project", *PhaseUpdateInput.Meta.fields)
 
 
-MILESTONE_DETAIL_FIELDS = (*MILESTONE_FIELDS, "status", "depends_on")
+MILESTONE_DETAIL_FIELDS = (*MILESTONE_FIELDS, "status", "depends_on", EXTERNAL_ID)
 
 
 class MilestoneUpdateInput(ModelInputSerializer):

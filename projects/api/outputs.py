@@ -17,6 +17,7 @@ from projects.models import (
     CalendarFeed,
     Client,
     Comment,
+    Deletion,
     Health,
     Membership,
     Milestone,
@@ -82,7 +83,17 @@ class MembershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ("id", "workspace", "user", "username", "email", "name", "role", "created_at")
+        fields = (
+            "id",
+            "workspace",
+            "user",
+            "username",
+            "email",
+            "name",
+            "role",
+            "created_at",
+            "updated_at",
+        )
 
 
 class ClientSerializer(serializers.ModelSerializer):
@@ -90,16 +101,46 @@ class ClientSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Client
-        fields = ("id", "workspace", "name", "contact_email", "projects_count", "created_at")
+        fields = (
+            "id",
+            "workspace",
+            "name",
+            "contact_email",
+            "projects_count",
+            "created_at",
+            "updated_at",
+        )
 
 
 class ProjectSerializer(serializers.ModelSerializer):
     client_name = name_field()
     owner_name = name_field()
-    milestones_total = count_field()
-    milestones_completed = count_field()
-    deliverables_total = count_field()
-    deliverables_done = count_field()
+    milestones_total = serializers.IntegerField(
+        read_only=True,
+        help_text="All its milestones, cancelled ones included: the count of "
+        "`GET /milestones/?project=<id>`.",
+    )
+    milestones_in_scope = serializers.IntegerField(
+        read_only=True,
+        help_text="Its milestones that are not cancelled: what `milestone_progress` divides by.",
+    )
+    milestones_completed = serializers.IntegerField(
+        read_only=True, help_text="Its completed milestones."
+    )
+    deliverables_total = serializers.IntegerField(
+        read_only=True,
+        help_text="All its deliverables, those of cancelled milestones included: the count of "
+        "`GET /deliverables/?project=<id>`.",
+    )
+    deliverables_in_scope = serializers.IntegerField(
+        read_only=True,
+        help_text="Its deliverables of milestones that are not cancelled: what "
+        "`deliverable_progress` divides by.",
+    )
+    deliverables_done = serializers.IntegerField(
+        read_only=True,
+        help_text="Approved or delivered deliverables of milestones that are not cancelled.",
+    )
     milestone_progress = serializers.IntegerField(
         read_only=True, help_text="Completed milestones in percent (cancelled ones excluded)."
     )
@@ -121,6 +162,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         read_only_fields = ("version",)
         fields = (
             "id",
+            "external_id",
             "workspace",
             "client",
             "client_name",
@@ -137,8 +179,10 @@ class ProjectSerializer(serializers.ModelSerializer):
             "budget_spent",
             "currency",
             "milestones_total",
+            "milestones_in_scope",
             "milestones_completed",
             "deliverables_total",
+            "deliverables_in_scope",
             "deliverables_done",
             "milestone_progress",
             "deliverable_progress",
@@ -199,6 +243,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         read_only_fields = ("baseline_due_date", "completed_at", "version")
         fields = (
             "id",
+            "external_id",
             "project",
             "project_name",
             "phase",
@@ -249,6 +294,7 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
             "author",
             "author_name",
             "created_at",
+            "updated_at",
         )
 
 
@@ -273,6 +319,9 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class ActivityEventSerializer(serializers.ModelSerializer):
     target_type = serializers.CharField(source="target_type.model", read_only=True)
+    updated_at = serializers.DateTimeField(
+        read_only=True, help_text="Events are never changed: the time it was recorded."
+    )
 
     class Meta:
         model = ActivityEvent
@@ -289,6 +338,7 @@ class ActivityEventSerializer(serializers.ModelSerializer):
             "changes",
             "data",
             "created_at",
+            "updated_at",
         )
 
 
@@ -337,6 +387,7 @@ class ShareLinkSerializer(serializers.ModelSerializer):
             "expires_at",
             "revoked_at",
             "last_viewed_at",
+            "updated_at",
         )
 
 
@@ -365,6 +416,7 @@ class CalendarFeedSerializer(serializers.ModelSerializer):
             "created_at",
             "expires_at",
             "revoked_at",
+            "updated_at",
         )
 
 
@@ -379,6 +431,20 @@ class CreatedCalendarFeedSerializer(CalendarFeedSerializer):
         fields = (*CalendarFeedSerializer.Meta.fields, "url")
 
 
+class DeletionSerializer(serializers.ModelSerializer):
+    type = serializers.CharField(
+        read_only=True,
+        help_text="The kind of row: activity, client, membership, project, phase, milestone, "
+        "status_update, comment, template, deliverable, checklist_item, version, proof_file, "
+        "review_round, proof_comment or webhook.",
+    )
+    id = serializers.IntegerField(source="object_id", read_only=True, help_text="Its id.")
+
+    class Meta:
+        model = Deletion
+        fields = ("type", "id", "external_id", "workspace", "deleted_at")
+
+
 class ApiTokenSerializer(serializers.ModelSerializer):
     is_active = serializers.BooleanField(read_only=True)
 
@@ -391,6 +457,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
             "read_only",
             "is_active",
             "created_at",
+            "updated_at",
             "expires_at",
             "revoked_at",
             "last_used_at",
@@ -447,6 +514,7 @@ class TemplateSerializer(serializers.ModelSerializer):
             "anchor_title",
             "plans_backward",
             "created_at",
+            "updated_at",
         )
         read_only_fields = fields
 
@@ -564,6 +632,7 @@ def project_output(row: Project, overdue_count: int, names: dict, zone: tzinfo) 
     next_milestone = row.next_milestone
     return {
         "id": row.pk,
+        "external_id": row.external_id,
         "workspace": row.workspace_id,
         "client": row.client_id,
         "client_name": row.client_name,
@@ -579,9 +648,11 @@ def project_output(row: Project, overdue_count: int, names: dict, zone: tzinfo) 
         "budget_planned": decimal(row.budget_planned, 2),
         "budget_spent": decimal(row.budget_spent, 2),
         "currency": row.currency,
-        "milestones_total": row.milestones_in_scope,
+        "milestones_total": row.milestones_total,
+        "milestones_in_scope": row.milestones_in_scope,
         "milestones_completed": row.milestones_completed,
-        "deliverables_total": row.deliverables_in_scope,
+        "deliverables_total": row.deliverables_total,
+        "deliverables_in_scope": row.deliverables_in_scope,
         "deliverables_done": row.deliverables_done,
         "milestone_progress": row.milestone_progress,
         "deliverable_progress": row.deliverable_progress,
@@ -608,6 +679,7 @@ def milestone_outputs(rows: list[Milestone]) -> list[dict]:
 def milestone_output(row: Milestone, depends_on: list[int], names: dict, zone: tzinfo) -> dict:
     return {
         "id": row.pk,
+        "external_id": row.external_id,
         "project": row.project_id,
         "project_name": row.project_name,
         "phase": row.phase_id,

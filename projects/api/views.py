@@ -28,6 +28,7 @@ from projects.models import (
     CalendarFeed,
     Client,
     Comment,
+    Deletion,
     Membership,
     Milestone,
     Phase,
@@ -332,6 +333,23 @@ class ActivityViewSet(ListMixin, RetrieveMixin, ServiceViewSet):
 
     def visible_queryset(self):
         return resources.activity_rows(self.request.user)
+
+
+class DeletionViewSet(ListMixin, ServiceViewSet):
+    """Rows deleted in your workspaces (read-only), with everything deleted with them (a
+    project's milestones, …): for a client keeping a copy, what to drop since its last pull
+    (`?updated_after=`, the same instant as for the other lists)."""
+
+    conditional_reads = True
+
+    model = Deletion
+    output_serializer_class = out.DeletionSerializer
+    filterset_class = filters.DeletionFilter
+    ordering_fields = ("deleted_at",)
+    ordering = ("deleted_at", "id")
+
+    def visible_queryset(self):
+        return resources.deletion_rows(self.request.user)
 
 
 class ApiTokenViewSet(ListMixin, RetrieveMixin, CreateMixin, DestroyMixin, ServiceViewSet):

@@ -13,6 +13,7 @@ from projects.models import (
     CalendarFeed,
     Client,
     Comment,
+    Deletion,
     Membership,
     Milestone,
     MilestoneDateChange,
@@ -132,5 +133,13 @@ def calendar_feed_rows(reader) -> QuerySet:
 
 
 def activity_rows(reader) -> QuerySet:
+    """Events are never changed: each was last updated when it was recorded."""
     events = ActivityEvent.objects.filter(workspace_id__in=readable_workspace_ids(reader))
-    return events.select_related("target_type")
+    return events.select_related("target_type").annotate(updated_at=F("created_at"))
+
+
+def deletion_rows(reader) -> QuerySet:
+    """What was deleted in the reader's workspaces; `updated_at` is when (for the filters
+    and orderings every list shares)."""
+    deletions = Deletion.objects.filter(workspace_id__in=readable_workspace_ids(reader))
+    return deletions.annotate(updated_at=F("deleted_at"))

@@ -33,7 +33,7 @@ def revoke(secret: HashedSecret, *, actor, verb: str, target, data: dict) -> Has
     """Revoke `secret` once (again is no change), recording `verb` on `target`."""
     if secret.revoked_at is None:
         secret.revoked_at = timezone.now()
-        secret.save(update_fields=["revoked_at"])
+        secret.save(update_fields=["revoked_at", "updated_at"])
         activity.record(actor=actor, verb=verb, target=target, data=data)
     return secret
 

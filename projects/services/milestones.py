@@ -23,6 +23,7 @@ from milestones_site.services.writes import Writes
 from projects import activity, permissions, rollups
 from projects.models import Milestone, MilestoneDateChange, Project
 from projects.permissions import Action
+from projects.services.external_ids import EXTERNAL_ID, keep_external_key
 from projects.services.workspaces import ensure_member
 from projects.statuses import DELIVERABLE_DONE_STATUSES
 
@@ -94,16 +95,18 @@ def milestone_create(
     milestone = Milestone(
         project=project, title=title, due_date=due_date, baseline_due_date=due_date
     )
-    apply_changes(milestone, fields, editable=(*MILESTONE_FIELDS, "status"))
+    apply_changes(milestone, fields, editable=(*MILESTONE_FIELDS, "status", EXTERNAL_ID))
     if milestone.status == Milestone.Status.COMPLETED:
         raise invalid(status="Create the milestone first, then complete it.")
     validate(milestone)
     _validate_milestone_links(milestone)
+    keep_external_key(milestone, project.workspace_id)
     prerequisites = list(depends_on)
     _validate_dependencies(milestone, prerequisites)
     milestone.save()
     milestone.depends_on.set(prerequisites)
     rollups.refresh(milestones=[milestone.pk])
+    activity.touch_parents(milestone, ["phase"])  # its phase counts it
     activity.record(
         actor=actor,
         verb="milestone.created",
@@ -124,9 +127,13 @@ def milestone_update(
             due_date="Reschedule the milestone to move its due date (a reason is required)."
         )
     milestone, changes = apply_edit(
-        milestone, data, editable=MILESTONE_FIELDS, expected_version=expected_version
+        milestone,
+        data,
+        editable=(*MILESTONE_FIELDS, EXTERNAL_ID),
+        expected_version=expected_version,
     )
     _validate_milestone_links(milestone)
+    keep_external_key(milestone, milestone.project.workspace_id)
     return activity.save_recorded(milestone, changes, actor=actor, verb="milestone.updated")
 
 

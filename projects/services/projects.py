@@ -14,6 +14,7 @@ from milestones_site.services.writes import Writes
 from projects import activity, permissions, rollups
 from projects.models import Phase, Project, StatusUpdate, Workspace
 from projects.permissions import Action
+from projects.services.external_ids import EXTERNAL_ID, keep_external_key
 from projects.services.workspaces import ensure_member
 
 # What a person may set on a project, in the order the forms show it (the browser, the
@@ -50,10 +51,12 @@ def project_create(*, workspace: Workspace, actor, **fields) -> Project:
     """A new campaign; the actor owns it unless an owner is given."""
     permissions.ensure(actor, Action.PROJECT_CREATE, workspace)
     project = Project(workspace=workspace)
-    apply_changes(project, {"owner": actor, **fields}, editable=PROJECT_FIELDS)
+    apply_changes(project, {"owner": actor, **fields}, editable=(*PROJECT_FIELDS, EXTERNAL_ID))
     validate(project)
     _validate_project_links(project)
+    keep_external_key(project, workspace.pk)
     project.save()
+    activity.touch_parents(project, ["client"])  # its client counts it
     activity.record(actor=actor, verb="project.created", target=project)
     return project
 
@@ -66,9 +69,10 @@ def project_update(
     owner a member."""
     permissions.ensure(actor, Action.PROJECT_UPDATE, project.workspace)
     project, changes = apply_edit(
-        project, data, editable=PROJECT_FIELDS, expected_version=expected_version
+        project, data, editable=(*PROJECT_FIELDS, EXTERNAL_ID), expected_version=expected_version
     )
     _validate_project_links(project)
+    keep_external_key(project, project.workspace_id)
     return activity.save_recorded(project, changes, actor=actor, verb="project.updated")
 
 

@@ -120,7 +120,7 @@ def membership_remove(*, membership: Membership, actor) -> None:
     permissions.ensure(actor, Action.MEMBERSHIP_MANAGE, membership.workspace)
     _ensure_an_owner_remains(membership)
     workspace, user = membership.workspace, membership.user
-    membership.delete()
+    activity.delete_recorded(membership, workspace_id=workspace.pk)
     permissions.forget_roles(user)
     activity.record(
         actor=actor, verb="membership.removed", target=workspace, data={"user": user.pk}

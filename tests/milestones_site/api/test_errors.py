@@ -44,7 +44,7 @@ def new_milestone(project, changes=None):
         ({"due_date": "2027-02-30"}, "due_date", "YYYY-MM-DD"),
         ({"category": "viral"}, "category", "use one of: launch, campaign_checkpoint"),
         ({"status": 7}, "status", "use one of: planned"),
-        ({"title": ["a", "list"]}, "title", "Not a valid string"),
+        ({"title": ["a", "list"]}, "title", "Send a string, not a list"),
         ({"project": "abc"}, "project", "whole number"),
         ({"project": 10**30}, "project", "no object with id"),
         ({"depends_on": "1"}, "depends_on", "list"),

@@ -259,6 +259,7 @@ EXPECTATIONS: dict[tuple[str, str, str], Rule] = {
     ("comments/<pk>/", "delete", "destroy"): role("member", 204),
     ("activity/", "get", "list"): LIST,
     ("activity/<pk>/", "get", "retrieve"): READ,
+    ("deleted/", "get", "list"): LIST,
     ("tokens/", "get", "list"): LIST,
     ("tokens/", "post", "create"): Rule("open", 201, lambda w: {"name": "Chat bot"}),
     ("tokens/<pk>/", "get", "retrieve"): Rule("own"),

@@ -76,3 +76,38 @@ def test_create_posts_under_an_idempotency_key(code, client, owner, workspace):
     assert made["name"] == "Acme"
     listed = client_with_token(owner).get(f"/api/v1/clients/{made['id']}/").json()
     assert listed == made
+
+
+def test_sync_drops_what_was_deleted_between_pulls(code, client, owner, manager, planned):
+    copy = code["sync"](client, {})
+    gone = planned[0]
+    gone_deliverables = set(gone.deliverables.values_list("pk", flat=True))
+    assert gone.pk in copy["milestones"] and gone_deliverables <= set(copy["deliverables"])
+    milestone_services.milestone_delete(milestone=gone, actor=manager)
+    code["sync"](client, copy)
+    assert {resource: copy[resource] for resource in RESOURCES} == server_rows(owner)
+    assert gone.pk not in copy["milestones"]
+    assert not gone_deliverables & set(copy["deliverables"])  # deleted with it
+
+
+def test_a_plan_sent_twice_under_one_key_makes_one_project(code, client, owner, workspace):
+    plan = {
+        "workspace": workspace.pk,
+        "name": "Spring launch",
+        "kind": "product_launch",
+        "start_date": "2027-03-01",
+        "phases": [
+            {
+                "name": "Strategy",
+                "milestones": [
+                    {"title": "Brief signed off", "due_date": "2027-03-10"},
+                    {"title": "Launch day", "due_date": "2027-04-01", "depends_on": [0]},
+                ],
+            }
+        ],
+    }
+    first = code["create_plan"](client, plan, key="plan-spring-2027")
+    again = code["create_plan"](client, plan, key="plan-spring-2027")
+    assert again == first
+    projects = client_with_token(owner).get("/api/v1/projects/?page_size=200").json()
+    assert [row["name"] for row in projects["results"]].count("Spring launch") == 1

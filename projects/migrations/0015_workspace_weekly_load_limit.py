@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0013_labels_in_words'),
+        ('projects', '0014_sync_and_external_ids'),
     ]
 
     operations = [
