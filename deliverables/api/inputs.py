@@ -1,5 +1,6 @@
 """Input serializers for deliverables, their review actions and checklist items."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from deliverables.models import ChecklistItem, Deliverable, DeliverableVersion, ProofFile
@@ -144,7 +145,32 @@ class PlanDeliverableInput(DeliverableUpdateInput):
     checklist = checklist_field()
 
     class Meta(DeliverableUpdateInput.Meta):
-        fields = (*DELIVERABLE_FIELDS, "checklist")
+        fields = (*DELIVERABLE_FIELDS, EXTERNAL_ID, "checklist")
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 0},
+            {"type": "string", "minLength": 1, "maxLength": 200},
+        ]
+    }
+)
+class DependencyField(serializers.Field):
+    """Another milestone of the plan: its position (a whole number) or its external id."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, int) and not isinstance(data, bool) and data >= 0:
+            return data
+        if isinstance(data, str) and 0 < len(data) <= 200:
+            return data
+        raise serializers.ValidationError(
+            "Give a position in the plan (a whole number from 0) or the external id of one "
+            "of its milestones."
+        )
+
+    def to_representation(self, value):
+        return value
 
 
 class PlanMilestoneInput(MilestoneUpdateInput):
@@ -153,11 +179,12 @@ class PlanMilestoneInput(MilestoneUpdateInput):
     changed_elsewhere = {}
     phase = None
     depends_on = serializers.ListField(
-        child=serializers.IntegerField(min_value=0),
+        child=DependencyField(),
         required=False,
         max_length=200,
-        help_text="The milestones this one waits for, by position in the plan: counting "
-        "the phases' milestones in order from 0, then the milestones outside a phase.",
+        help_text="The milestones this one waits for, by position in the plan (counting "
+        "the phases' milestones in order from 0, then the milestones outside a phase) or by "
+        "the `external_id` of a milestone of the plan.",
     )
     checklist = checklist_field()
     deliverables = PlanDeliverableInput(many=True, required=False, max_length=50)
@@ -168,6 +195,7 @@ class PlanMilestoneInput(MilestoneUpdateInput):
             "due_date",
             *(name for name in MILESTONE_FIELDS if name not in ("title", "phase")),
             "status",
+            EXTERNAL_ID,
             "depends_on",
             "checklist",
             "deliverables",

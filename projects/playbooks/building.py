@@ -4,14 +4,10 @@ transaction. Playbooks build their plans with it (template_instantiate), and so 
 API's `POST /plans/`.
 
 A draft names a milestone's dependencies by position: the index of the other milestone in
-`ProjectDraft.milestones` (the phases' milestones in order, then those outside any phase).
-A refusal names where in the draft it is, as the API's nested input does:
-`phases.1.milestones.0.due_date`, `milestones.2.deliverables.0.owner`.
-
-External ids: once milestones carry an `external_id`, a plan may name dependencies by it as
-well; the interface turns such names into positions before building (a name no milestone of
-the draft has is refused where `_check_positions` refuses a position out of range), so this
-module keeps counting positions only.
+`ProjectDraft.milestones` (the phases' milestones in order, then those outside any phase), or
+by the `external_id` another milestone of the draft carries. A refusal names where in the
+draft it is, as the API's nested input does: `phases.1.milestones.0.due_date`,
+`milestones.2.deliverables.0.owner`.
 """
 
 from dataclasses import dataclass, field
@@ -41,7 +37,8 @@ class MilestoneDraft:
     title: str
     due_date: date
     fields: dict = field(default_factory=dict)  # MILESTONE_FIELDS but phase, and status
-    depends_on: list[int] = field(default_factory=list)  # positions in the draft
+    # Positions in the draft, or external ids of its milestones.
+    depends_on: list[int | str] = field(default_factory=list)
     checklist: list[str] = field(default_factory=list)
     deliverables: list[DeliverableDraft] = field(default_factory=list)
 
@@ -74,8 +71,29 @@ class ProjectDraft:
         ] + [f"milestones.{m}" for m in range(len(self.loose))]
 
 
+def _resolve_external_ids(draft: ProjectDraft) -> None:
+    """Dependencies named by external id become positions; a name that no milestone of the
+    draft carries is refused where it is named."""
+    positions = {
+        m.fields["external_id"]: p
+        for p, m in enumerate(draft.milestones)
+        if m.fields.get("external_id")
+    }
+    for milestone, path in zip(draft.milestones, draft.paths(), strict=True):
+        unknown = [n for n in milestone.depends_on if isinstance(n, str) and n not in positions]
+        if unknown:
+            names = ", ".join(f"“{name}”" for name in unknown)
+            raise invalid(
+                **{f"{path}.depends_on": f"No milestone of this plan has the external id {names}."}
+            )
+        milestone.depends_on = [
+            positions[n] if isinstance(n, str) else n for n in milestone.depends_on
+        ]
+
+
 def _check_positions(draft: ProjectDraft) -> None:
     """Each dependency names another milestone of the draft."""
+    _resolve_external_ids(draft)
     count = len(draft.milestones)
     for position, (milestone, path) in enumerate(zip(draft.milestones, draft.paths(), strict=True)):
         wrong = [p for p in milestone.depends_on if not 0 <= p < count or p == position]

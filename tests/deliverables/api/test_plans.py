@@ -205,3 +205,32 @@ def test_a_plans_queries_grow_by_a_fixed_number_per_row(api_as, workspace, manag
     per_milestone = (large - small) / 10
     assert per_milestone <= 75, per_milestone
     assert small - 2 * per_milestone <= 60, small
+
+
+@pytest.mark.django_db
+def test_dependencies_may_name_milestones_by_their_external_ids(api_as, workspace, manager, member):
+    plan = a_plan(workspace, member)
+    plan["phases"][0]["milestones"][0]["external_id"] = "crm-brief"
+    plan["phases"][1]["milestones"][1]["external_id"] = "crm-press"
+    plan["milestones"][0]["depends_on"] = ["crm-press", 1]  # by external id and by position
+    plan["phases"][1]["milestones"][0]["deliverables"][1]["external_id"] = "crm-banners"
+    response = api_as(manager).post(f"{API}/plans/", plan)
+    assert response.status_code == 201, response.content
+    launch = Milestone.objects.get(title="Launch day")
+    assert set(launch.depends_on.values_list("title", flat=True)) == {"Press kit", "Assets ready"}
+    assert Milestone.objects.get(external_id="crm-brief").title == "Brief signed off"
+    assert Deliverable.objects.get(external_id="crm-banners").title == "Banner set"
+
+
+@pytest.mark.django_db
+def test_an_unknown_external_id_in_a_dependency_makes_nothing(api_as, workspace, manager, member):
+    plan = broken(a_plan(workspace, member), "milestones.0.depends_on", ["crm-nowhere"])
+    response = api_as(manager).post(f"{API}/plans/", plan)
+    assert response.status_code == 400
+    [message] = response.json()["errors"]["milestones.0.depends_on"]
+    assert message == "No milestone of this plan has the external id “crm-nowhere”."
+    nothing_made()
+    for bad in ([-1], [True], [""], [{"id": 1}]):
+        plan = broken(a_plan(workspace, member), "milestones.0.depends_on", bad)
+        assert api_as(manager).post(f"{API}/plans/", plan).status_code == 400, bad
+    nothing_made()
