@@ -68,6 +68,7 @@ class ReminderDefaultsForm(forms.Form):
     )
     weekly_load_limit = forms.IntegerField(
         label="Weekly limit per person",
+        required=False,
         min_value=1,
         max_value=200,
         help_text="Milestones and deliverables one person can have due in a week before the "
@@ -79,6 +80,11 @@ class ReminderDefaultsForm(forms.Form):
         initial = {name: getattr(workspace, name) for name in cls.base_fields}
         initial["reminder_lead_days"] = ", ".join(str(d) for d in workspace.reminder_lead_days)
         return cls(data, initial=initial)
+
+    def clean_weekly_load_limit(self) -> int:
+        """Left empty, the limit stays as it is."""
+        limit = self.cleaned_data["weekly_load_limit"]
+        return self.initial["weekly_load_limit"] if limit is None else limit
 
     def clean_reminder_lead_days(self) -> list[int]:
         parts = [part.strip() for part in self.cleaned_data["reminder_lead_days"].split(",")]
