@@ -325,9 +325,9 @@ MILESTONES_WORKSPACE_QUOTA_BYTES = int(
     os.environ.get("MILESTONES_WORKSPACE_QUOTA_BYTES", 20 * 2**30)
 )
 
-# REST API v1 (owned by the API: milestones_site/api_*.py) ------------------------------
+# REST API v1 (the REST layer: milestones_site/api/) -------------------------------------
 # Bearer tokens first: their WWW-Authenticate challenge makes a request without
-# credentials a 401. Every error is one JSON shape (milestones_site/api_errors.py).
+# credentials a 401. Every error is one JSON shape (milestones_site/api/errors.py).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "projects.api.auth.BearerTokenAuthentication",
