@@ -273,14 +273,17 @@ def test_browsing_and_saving_with_redis_stopped_then_everything_queued_is_delive
         ).count()
 
         own_redis.start()
-        Worker(broker, smtp_inbox.port).start()
-        sweep_outbox.delay()
-        wait_for(
-            lambda: len(smtp_inbox.messages) == 3 and settled(),
-            timeout=30,
-            what="the held-back emails",
-        )
-        time.sleep(0.5)
+        worker = Worker(broker, smtp_inbox.port).start()
+        try:
+            sweep_outbox.delay()
+            wait_for(
+                lambda: len(smtp_inbox.messages) == 3 and settled(),
+                timeout=30,
+                what="the held-back emails",
+            )
+            time.sleep(0.5)
+        finally:
+            worker.stop()  # no worker left running (and holding a connection) after the test
     report(
         record_property,
         requests=len(responses),
