@@ -11,16 +11,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from deliverables.models import ChecklistItem, Deliverable
+from notifications.models import Follow
 from projects.models import (
     ActivityEvent,
     ApiToken,
+    CalendarFeed,
     Client,
     Comment,
+    Deletion,
     Membership,
     Milestone,
     Phase,
     Project,
     Role,
+    ShareLink,
     StatusUpdate,
     Workspace,
 )
@@ -44,6 +48,10 @@ SEEDED = {
     "comments/",
     "activity/",
     "tokens/",
+    "share-links/",
+    "calendar-feeds/",
+    "follows/",
+    "deleted/",
 }
 DUE = date(2027, 1, 15)
 
@@ -119,6 +127,18 @@ def seed(workspace, user, count: int, start: int) -> None:
     ApiToken.objects.bulk_create(
         ApiToken(user=user, name=f"T{n}", prefix=f"ms_{n}", secret_hash=f"{n:064d}")
         for n in numbers
+    )
+    ShareLink.objects.bulk_create(
+        ShareLink(project=p, created_by=user, prefix=f"sh_{p.pk}", secret_hash=f"s{p.pk:063d}")
+        for p in projects
+    )
+    CalendarFeed.objects.bulk_create(
+        CalendarFeed(user=user, project=p, prefix=f"cal_{p.pk}", secret_hash=f"c{p.pk:063d}")
+        for p in projects
+    )
+    Follow.objects.bulk_create(Follow(user=user, milestone=m) for m in milestones)
+    Deletion.objects.bulk_create(
+        Deletion(workspace=workspace, type="comment", object_id=n) for n in numbers
     )
     made_in_bulk()
 
